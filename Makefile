@@ -1,0 +1,68 @@
+# Video Creator — the two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint format messages catalogs check-translations install install-dev clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+catalogs: install
+	$(MANAGE) compile_catalogs
+
+## Install, migrate, compile messages, sync schedules, seed demo data, then serve
+## web + Celery worker (with embedded beat) until Ctrl-C.
+run: export DEBUG ?= 1
+run: install catalogs
+	$(MANAGE) migrate --noinput
+	$(MANAGE) setup_periodic_tasks
+	$(MANAGE) seed_demo
+	@echo "Starting web on http://$(HOST):$(PORT)/ and a Celery worker with beat. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A videocreator worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & \
+	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
+	wait
+
+## Install the dev requirements and run every test (PostgreSQL if DATABASE_URL is set).
+test: install-dev catalogs
+	$(VENV)/bin/pytest
+
+bench: install-dev
+	$(VENV)/bin/pytest tests/perf -p no:cacheprovider --override-ini="addopts=" -s
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Re-extract strings into every catalog (needs GNU gettext), then compile them.
+messages: install
+	DEBUG=1 $(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(MANAGE) compile_catalogs
+
+check-translations: install
+	$(MANAGE) check_translations
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,12 @@
+from .selectors import current_membership
+
+
+def workspaces(request) -> dict:
+    if not hasattr(request, "user") or not request.user.is_authenticated:
+        return {}
+    membership = current_membership(request=request)
+    return {
+        "current_membership": membership,
+        "current_workspace": membership.team if membership else None,
+        "user_memberships": getattr(request, "_memberships", []),
+    }

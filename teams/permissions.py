@@ -1,0 +1,113 @@
+"""The one permission helper. Every page, API route, download and task asks here.
+
+Outsiders (not a member of the object's workspace) get 404, so they cannot
+even learn that an object exists; members whose role lacks the action get 403.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
+
+from .models import Membership, Role, Team
+
+M = TypeVar("M", bound=models.Model)
+
+VIEWER_ACTIONS = frozenset({"view", "download", "comment"})
+EDITOR_ACTIONS = VIEWER_ACTIONS | {
+    "create",
+    "edit",
+    "render",
+    "brand",
+    "export",
+    "schedule",
+    "delete",
+    "approve",
+}
+ADMIN_ACTIONS = EDITOR_ACTIONS | {"manage_members", "invite"}
+OWNER_ACTIONS = ADMIN_ACTIONS | {"billing", "delete_workspace", "transfer_ownership"}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.VIEWER: VIEWER_ACTIONS,
+    Role.EDITOR: frozenset(EDITOR_ACTIONS),
+    Role.ADMIN: frozenset(ADMIN_ACTIONS),
+    Role.OWNER: frozenset(OWNER_ACTIONS),
+}
+ALL_ACTIONS = OWNER_ACTIONS
+
+
+def role_allows(role: str | None, action: str) -> bool:
+    if action not in ALL_ACTIONS:
+        raise ValueError(f"Unknown action {action!r}; known: {sorted(ALL_ACTIONS)}")
+    return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def workspace_path(model: type[models.Model]) -> str:
+    """The ORM path from `model` to its Team ('' for Team itself)."""
+    return getattr(model, "WORKSPACE_PATH", "workspace")
+
+
+def _members_lookup(model: type[models.Model]) -> str:
+    path = workspace_path(model)
+    return f"{path}__memberships__user" if path else "memberships__user"
+
+
+def role_of(user, workspace: Team) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(team=workspace, user=user).values_list("role", flat=True).first()
+    )
+
+
+def ensure_can(user, workspace: Team, action: str) -> str:
+    """Raise Http404 for outsiders and PermissionDenied for a role without `action`.
+
+    Returns the user's role in the workspace.
+    """
+    role = role_of(user, workspace)
+    if role is None:
+        raise Http404
+    if not role_allows(role, action):
+        raise PermissionDenied
+    return role
+
+
+def scope_for_user(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Only the rows in workspaces `user` belongs to (or, for personal objects, their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    owner_path = getattr(queryset.model, "OWNER_PATH", None)
+    if owner_path:
+        return queryset.filter(**{owner_path: user})
+    return queryset.filter(**{_members_lookup(queryset.model): user}).distinct()
+
+
+def get_for_user(
+    user, model_or_queryset: type[M] | models.QuerySet[M], pk: object, action: str
+) -> M:
+    """Fetch one object the user may act on, or raise Http404 / PermissionDenied."""
+    queryset = (
+        model_or_queryset
+        if isinstance(model_or_queryset, models.QuerySet)
+        else model_or_queryset._default_manager.all()
+    )
+    try:
+        obj = scope_for_user(user, queryset).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if getattr(queryset.model, "OWNER_PATH", None):
+        return obj  # a personal object: its owner may do anything with it
+    workspace = obj if isinstance(obj, Team) else _resolve_workspace(obj)
+    ensure_can(user, workspace, action)
+    return obj
+
+
+def _resolve_workspace(obj: models.Model) -> Team:
+    target = obj
+    for part in workspace_path(type(obj)).split("__"):
+        target = getattr(target, part)
+    return target

@@ -1,0 +1,39 @@
+from django.db.models import QuerySet
+
+from .models import Membership, Team
+
+CURRENT_WORKSPACE_SESSION_KEY = "current_workspace_id"
+
+
+def memberships_for_user(*, user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("team")
+        .order_by("-team__is_personal", "team__name", "team_id")
+    )
+
+
+def current_membership(*, request) -> Membership | None:
+    """The membership of the workspace chosen in the header (personal by default)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if hasattr(request, "_current_membership"):
+        return request._current_membership
+    memberships = list(memberships_for_user(user=user))
+    wanted = request.session.get(CURRENT_WORKSPACE_SESSION_KEY)
+    chosen = next((m for m in memberships if m.team_id == wanted), None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    request._current_membership = chosen
+    request._memberships = memberships
+    return chosen
+
+
+def current_workspace(*, request) -> Team | None:
+    membership = current_membership(request=request)
+    return membership.team if membership else None
+
+
+def workspace_members(*, workspace: Team) -> QuerySet[Membership]:
+    return workspace.memberships.select_related("user").order_by("role", "user__email")

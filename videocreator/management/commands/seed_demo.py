@@ -1,0 +1,49 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import user_create
+from teams.models import Role, Team
+from teams.services import membership_add, workspace_create
+
+DEMO_EMAIL = "demo@videocreator.local"
+DEMO_TEAM_NAME = "Demo Agency"
+DEMO_TEAMMATES = [
+    ("editor@videocreator.local", Role.EDITOR),
+    ("viewer@videocreator.local", Role.VIEWER),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (once) a demo user with a team workspace, and print how to sign in."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--password", default="demo-video-creator", help="Demo password.")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would be created.")
+
+    def handle(self, *args, password: str, dry_run: bool = False, **options) -> None:
+        created: list[str] = []
+        with transaction.atomic():
+            demo = self._user(DEMO_EMAIL, password, created)
+            team = Team.objects.filter(created_by=demo, name=DEMO_TEAM_NAME).first()
+            if team is None:
+                team = workspace_create(owner=demo, name=DEMO_TEAM_NAME)
+                created.append(f"workspace {DEMO_TEAM_NAME}")
+            for email, role in DEMO_TEAMMATES:
+                mate = self._user(email, password, created)
+                membership_add(workspace=team, user=mate, role=role, actor=demo)
+            if dry_run:
+                transaction.set_rollback(True)
+        verb = "Would create" if dry_run else "Created"
+        self.stdout.write(f"{verb}: {', '.join(created) if created else 'nothing (already seeded)'}")
+        self.stdout.write(self.style.SUCCESS(f"Demo sign-in: {DEMO_EMAIL} / {password}"))
+
+    def _user(self, email: str, password: str, created: list[str]) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            created.append(f"user {email}")
+            return user_create(email=email, password=password, verified=True)
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        return user

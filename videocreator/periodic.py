@@ -1,0 +1,28 @@
+"""Every periodic task, defined in one place and synced into django-celery-beat.
+
+`manage.py setup_periodic_tasks` creates or updates these rows and disables
+rows it once created that are no longer listed here.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicTaskSpec:
+    name: str
+    task: str
+    every_seconds: int | None = None
+    crontab: str | None = None  # "minute hour day_of_month month_of_year day_of_week"
+    queue: str | None = None
+
+
+PERIODIC_TASKS: list[PeriodicTaskSpec] = [
+    PeriodicTaskSpec(
+        name="Worker heartbeat",
+        task="analytics.record_worker_heartbeat",
+        every_seconds=60,
+    ),
+]
+
+# Rows whose name starts with this are ours to update and disable.
+MANAGED_PREFIX = "[videocreator] "

@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.models import ApiToken
+from teams.selectors import current_membership, workspace_members
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request=request)
+    workspace = membership.team if membership else None
+    context = {
+        "membership": membership,
+        "member_count": workspace_members(workspace=workspace).count() if workspace else 0,
+        "api_token_count": ApiToken.objects.active().filter(user=request.user).count(),
+    }
+    return render(request, "dashboard.html", context)
