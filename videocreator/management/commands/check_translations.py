@@ -16,9 +16,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--locale-dir", default=str(settings.LOCALE_PATHS[0]), help="Catalogs to check."
         )
+        parser.add_argument(
+            "--language",
+            action="append",
+            dest="languages",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Check only this language (repeatable); all by default.",
+        )
 
-    def handle(self, *args, locale_dir: str, **options) -> None:
-        languages = [code for code, _name in settings.LANGUAGES]
+    def handle(self, *args, locale_dir: str, languages: list[str] | None, **options) -> None:
+        languages = languages or [code for code, _name in settings.LANGUAGES]
         problems = check_catalogs(Path(locale_dir), languages)
         for problem in problems:
             self.stderr.write(str(problem))
