@@ -37,9 +37,7 @@ def send_templated_email(
             html = render_to_string(f"emails/{template}.html", context)
         except TemplateDoesNotExist:
             html = None
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, to=list(to), headers=headers or {}
-    )
+    message = EmailMultiAlternatives(subject=subject, body=text, to=list(to), headers=headers or {})
     if html:
         message.attach_alternative(html, "text/html")
     message.send()

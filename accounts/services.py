@@ -76,9 +76,7 @@ def user_logged_in_record(*, user: User, request: HttpRequest | None = None) -> 
 
 
 @transaction.atomic
-def profile_update(
-    *, user: User, language: str, time_zone: str, marketing_emails: bool
-) -> Profile:
+def profile_update(*, user: User, language: str, time_zone: str, marketing_emails: bool) -> Profile:
     _check_language(language)
     profile = Profile.objects.select_for_update().get(user=user)
     changed = {

@@ -60,7 +60,7 @@ def run_checks() -> dict[str, dict]:
         started = time.perf_counter()
         try:
             check()
-        except Exception as error:  # noqa: BLE001 — any failure means "down"
+        except Exception as error:
             results[name] = {"status": "down", "error": f"{type(error).__name__}: {error}"[:300]}
         else:
             results[name] = {"status": "up"}

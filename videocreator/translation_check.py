@@ -14,7 +14,9 @@ from pathlib import Path
 import polib
 
 # %(name)s, %s, %d, %% — and {name} for python-brace-format strings.
-PERCENT_PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]+)\))?[#0 +-]*\d*(?:\.\d+)?(?P<type>[sdifrx%])")
+PERCENT_PLACEHOLDER = re.compile(
+    r"%(?:\((?P<name>[^)]+)\))?[#0 +-]*\d*(?:\.\d+)?(?P<type>[sdifrx%])"
+)
 BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 SOURCE_LANGUAGE = "en"
 

@@ -9,7 +9,11 @@ from accounts.models import User
 from analytics.models import Event
 from teams.models import Membership, Role
 
-SIGNUP = {"email": "New.Person@Example.com", "password1": "a-long-Secret-42", "password2": "a-long-Secret-42"}
+SIGNUP = {
+    "email": "New.Person@Example.com",
+    "password1": "a-long-Secret-42",
+    "password2": "a-long-Secret-42",
+}
 
 
 def _confirm_link(body: str) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import polib
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -47,6 +48,14 @@ def _allow_orm_next_to_playwright(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test
     # would otherwise raise SynchronousOnlyOperation.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _close_server_connections_after_each_request(monkeypatch):
+    # The live server answers Chromium's keep-alive connections in daemon threads; with a
+    # persistent connection (CONN_MAX_AGE > 0) one of them may still hold a PostgreSQL
+    # session when the test database is dropped. All threads' connections share this dict.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
 
 
 @pytest.fixture

@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from tests.conftest import client_for
 
-NAV_PAGES = ["videos:list", "videos:templates", "videos:schedule", "teams:team", "analytics:overview"]
+NAV_PAGES = [
+    "videos:list",
+    "videos:templates",
+    "videos:schedule",
+    "teams:team",
+    "analytics:overview",
+]
 
 
 @pytest.mark.django_db
@@ -44,7 +50,9 @@ def test_navigation_pages_exist_and_are_honest(owner_client, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [*NAV_PAGES, "dashboard", "accounts:profile", "accounts:api_tokens"])
+@pytest.mark.parametrize(
+    "name", [*NAV_PAGES, "dashboard", "accounts:profile", "accounts:api_tokens"]
+)
 def test_pages_need_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -82,7 +90,7 @@ def test_times_are_shown_in_the_users_time_zone(owner):
 
     owner.profile.time_zone = "Asia/Tokyo"
     owner.profile.save()
-    token, _key = api_token_create(user=owner, name="tz")
+    _token, _key = api_token_create(user=owner, name="tz")
     page = client_for(owner).get(reverse("accounts:api_tokens"))
     assert page.context["TIME_ZONE"] == "Asia/Tokyo"
 

@@ -23,9 +23,7 @@ def _write(locale_dir: Path, lang: str, entries: list[polib.POEntry]) -> None:
 def _good(lang_text: str) -> list[polib.POEntry]:
     return [
         polib.POEntry(msgid="Hello", msgstr=lang_text),
-        polib.POEntry(
-            msgid="Hi %(name)s", msgstr=f"{lang_text} %(name)s", flags=["python-format"]
-        ),
+        polib.POEntry(msgid="Hi %(name)s", msgstr=f"{lang_text} %(name)s", flags=["python-format"]),
         polib.POEntry(
             msgid="%(counter)s video",
             msgid_plural="%(counter)s videos",

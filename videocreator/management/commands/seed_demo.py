@@ -35,7 +35,9 @@ class Command(BaseCommand):
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
-        self.stdout.write(f"{verb}: {', '.join(created) if created else 'nothing (already seeded)'}")
+        self.stdout.write(
+            f"{verb}: {', '.join(created) if created else 'nothing (already seeded)'}"
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo sign-in: {DEMO_EMAIL} / {password}"))
 
     def _user(self, email: str, password: str, created: list[str]) -> User:
