@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 catalogs: install
-	$(MANAGE) compile_catalogs
+	DEBUG=1 $(MANAGE) compile_catalogs
 
 ## Install, migrate, compile messages, sync schedules, seed demo data, then serve
 ## web + Celery worker (with embedded beat) until Ctrl-C.
@@ -34,12 +34,7 @@ run: install catalogs
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_periodic_tasks
 	$(MANAGE) seed_demo
-	@echo "Starting web on http://$(HOST):$(PORT)/ and a Celery worker with beat. Ctrl-C stops both."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A videocreator worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=var/celerybeat-schedule & \
-	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
-	wait
+	$(MANAGE) run_dev --host $(HOST) --port $(PORT)
 
 ## Install the dev requirements and run every test (PostgreSQL if DATABASE_URL is set).
 test: install-dev catalogs
@@ -59,7 +54,7 @@ format: install-dev
 ## Re-extract strings into every catalog (needs GNU gettext), then compile them.
 messages: install
 	DEBUG=1 $(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests
-	$(MANAGE) compile_catalogs
+	DEBUG=1 $(MANAGE) compile_catalogs
 
 check-translations: install
 	$(MANAGE) check_translations

@@ -3,34 +3,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams.permissions import get_for_user
-
 from . import services
 from .forms import ApiTokenForm, ProfileForm
+from .http import safe_next_url
 from .models import ApiToken
 
 LANGUAGE_CODES = services.LANGUAGE_CODES
-
-
-def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The header's language switcher: a cookie for everyone, the profile when signed in."""
     language = request.POST.get("language", "")
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next_url(request, use_referer=True))
     if language not in LANGUAGE_CODES:
         messages.error(request, _("That language is not available."))
         return response
@@ -84,7 +73,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_for_user(request.user, ApiToken, token_id, "view")
+    # Tokens are personal: anyone else's token is simply not found.
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")

@@ -1,48 +1,21 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from videocreator.coming_soon import coming_soon_view
 
-@login_required
-def video_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "coming_soon.html",
-        {
-            "title": _("Videos"),
-            "summary": _(
-                "Here you will make videos from templates, render them and keep every version."
-            ),
-        },
-    )
-
-
-@login_required
-def template_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "coming_soon.html",
-        {
-            "title": _("Templates"),
-            "summary": _(
-                "The template library — product showcases, quick tips, quotes, explainers "
-                "and statistics — is being built."
-            ),
-        },
-    )
-
-
-@login_required
-def schedule(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "coming_soon.html",
-        {
-            "title": _("Schedule"),
-            "summary": _(
-                "Scheduling to YouTube, Instagram, TikTok, Facebook and X arrives with "
-                "connected accounts."
-            ),
-        },
-    )
+video_list = coming_soon_view(
+    title=_("Videos"),
+    summary=_("Here you will make videos from templates, render them and keep every version."),
+)
+template_list = coming_soon_view(
+    title=_("Templates"),
+    summary=_(
+        "The template library — product showcases, quick tips, quotes, explainers "
+        "and statistics — is being built."
+    ),
+)
+schedule = coming_soon_view(
+    title=_("Schedule"),
+    summary=_(
+        "Scheduling to YouTube, Instagram, TikTok, Facebook and X arrives with connected accounts."
+    ),
+)

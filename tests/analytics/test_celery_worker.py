@@ -101,9 +101,10 @@ def queue_name(redis_url) -> Iterator[str]:
 
 
 class Worker:
-    def __init__(self, process: subprocess.Popen, log_path: Path) -> None:
+    def __init__(self, process: subprocess.Popen, log_path: Path, node_name: str) -> None:
         self.process = process
         self.log_path = log_path
+        self.node_name = node_name
 
     def output(self) -> str:
         try:
@@ -131,6 +132,7 @@ def worker(redis_url, queue_name, tmp_path) -> Iterator[Worker]:
         "DJANGO_SETTINGS_MODULE": "videocreator.settings",
         "PYTHONUNBUFFERED": "1",
     }
+    node_name = f"test-{uuid.uuid4().hex[:12]}@{socket.gethostname()}"
     command = [
         str(CELERY_BIN),
         "-A",
@@ -140,7 +142,7 @@ def worker(redis_url, queue_name, tmp_path) -> Iterator[Worker]:
         "--concurrency=1",
         "--loglevel=INFO",
         "-n",
-        f"test-{uuid.uuid4().hex[:12]}@%h",
+        node_name,
         "-Q",
         queue_name,
         "--without-gossip",
@@ -157,7 +159,7 @@ def worker(redis_url, queue_name, tmp_path) -> Iterator[Worker]:
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    running = Worker(process, log_path)
+    running = Worker(process, log_path, node_name)
     try:
         yield running
     finally:
@@ -194,7 +196,8 @@ def _wait_for(
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_runs_heartbeat_task_and_records_it_once(worker, redis_url, queue_name):
-    hostname = socket.gethostname()
+    # The heartbeat names the worker node, so two workers on one host are told apart.
+    hostname = worker.node_name
     WorkerHeartbeat.objects.filter(hostname=hostname).delete()
     sent_at = timezone.now()
 

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import polib
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -50,14 +50,6 @@ def _allow_orm_next_to_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def _close_server_connections_after_each_request(monkeypatch):
-    # The live server answers Chromium's keep-alive connections in daemon threads; with a
-    # persistent connection (CONN_MAX_AGE > 0) one of them may still hold a PostgreSQL
-    # session when the test database is dropped. All threads' connections share this dict.
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-
-
 @pytest.fixture
 def page() -> Iterator[Page]:
     if not CHROMIUM.exists():
@@ -75,6 +67,11 @@ def page() -> Iterator[Page]:
             context.close()
         finally:
             browser.close()
+            # While Playwright's event loop runs in this thread, Django keeps the test's
+            # database connections in a context variable instead of the thread-local that
+            # pytest-django cleans up; close them here, or PostgreSQL refuses to drop the
+            # test database ("being accessed by other users").
+            connections.close_all()
 
 
 def _path(page: Page) -> str:
@@ -147,8 +144,7 @@ def test_sign_up_confirm_and_switch_to_japanese(live_server, page):
     assert match, f"No /accounts/confirm-email/ link in the e-mail:\n{sent[0].body}"
     confirm_url = urljoin(live_server.url + "/", match.group(0))
     assert urlsplit(confirm_url).netloc == urlsplit(live_server.url).netloc, (
-        f"The confirmation link {confirm_url} does not point at the live server "
-        f"{live_server.url}."
+        f"The confirmation link {confirm_url} does not point at the live server {live_server.url}."
     )
 
     # Confirm it; ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION signs the user in.

@@ -98,3 +98,14 @@ def test_switching_workspace_changes_the_current_one(viewer, workspace):
     page = client.get(reverse("teams:team"))
     assert page.context["workspace"] == workspace
     assert "Olivia Owner" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_personal_objects_are_scoped_to_their_owner(owner, outsider):
+    from accounts.models import ApiToken
+    from accounts.services import api_token_create
+
+    token, _key = api_token_create(user=owner, name="Mine")
+    assert get_for_user(owner, ApiToken, token.pk, "edit") == token
+    with pytest.raises(Http404):
+        get_for_user(outsider, ApiToken, token.pk, "view")

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from teams.selectors import memberships_for_user
+from .selectors import memberships_for_user
 
 
 class WorkspaceMembershipSerializer(serializers.Serializer):

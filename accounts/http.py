@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next_url(request: HttpRequest, fallback: str = "/", *, use_referer: bool = False) -> str:
+    """The `next` target from the form or query, if it stays on this site; else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target and use_referer:
+        target = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
