@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +29,25 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("For example the name of the integration that will use it."),
     )
+
+
+class SignupExtraForm(forms.Form):
+    """What allauth's sign-up form asks besides e-mail and password."""
+
+    # Filled in by the browser (static/js/app.js) so times show in the user's zone from day one.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    marketing_emails = forms.BooleanField(
+        label=_("Send me product news and tips"),
+        required=False,
+        help_text=_("Product news and tips by e-mail. You can unsubscribe at any time."),
+    )
+
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data.get("time_zone", "").strip()
+        return zone if zone in zoneinfo.available_timezones() else "UTC"
+
+    def signup(self, request, user) -> None:
+        Profile.objects.filter(user=user).update(
+            time_zone=self.cleaned_data["time_zone"],
+            marketing_emails=self.cleaned_data["marketing_emails"],
+        )

@@ -1,6 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from .models import Membership, Team
+from .models import Membership, Role, Team
 
 CURRENT_WORKSPACE_SESSION_KEY = "current_workspace_id"
 
@@ -35,5 +35,16 @@ def current_workspace(*, request) -> Team | None:
     return membership.team if membership else None
 
 
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(Role.values)),
+    output_field=IntegerField(),
+)
+
+
 def workspace_members(*, workspace: Team) -> QuerySet[Membership]:
-    return workspace.memberships.select_related("user").order_by("role", "user__email")
+    """Members from owners down to viewers, then by e-mail."""
+    return (
+        workspace.memberships.select_related("user")
+        .annotate(role_rank=ROLE_ORDER)
+        .order_by("role_rank", "user__email")
+    )

@@ -134,3 +134,18 @@
     }
   });
 })();
+
+/* Sign-up: tell the server the browser's time zone, so times show in it from the start. */
+document.addEventListener("DOMContentLoaded", function () {
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    zone = "";
+  }
+  document.querySelectorAll('input[type="hidden"][name="time_zone"]').forEach(function (input) {
+    if (!input.value && zone) {
+      input.value = zone;
+    }
+  });
+});

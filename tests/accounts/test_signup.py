@@ -109,3 +109,29 @@ def test_password_reset_email_goes_out_in_the_recipients_language(client, owner)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [owner.email]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_signup_keeps_browser_time_zone_and_marketing_consent(client):
+    data = {**SIGNUP, "time_zone": "America/Sao_Paulo", "marketing_emails": "on"}
+    client.post(reverse("account_signup"), data)
+    profile = User.objects.get(email="new.person@example.com").profile
+    assert profile.time_zone == "America/Sao_Paulo"
+    assert profile.marketing_emails is True
+
+
+@pytest.mark.django_db
+def test_signup_with_unknown_time_zone_falls_back_to_utc_and_no_consent(client):
+    client.post(reverse("account_signup"), {**SIGNUP, "time_zone": "Nowhere/Atlantis"})
+    profile = User.objects.get(email="new.person@example.com").profile
+    assert (profile.time_zone, profile.marketing_emails) == ("UTC", False)
+
+
+@pytest.mark.django_db
+def test_invalid_signup_shows_errors_and_creates_nothing(client):
+    response = client.post(
+        reverse("account_signup"), {"email": "not-an-email", "password1": "x", "password2": "y"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not User.objects.exists()

@@ -19,3 +19,11 @@ def test_team_workspace_and_members(owner, outsider):
     membership_add(workspace=team, user=outsider, role="editor", actor=owner)
     membership_add(workspace=team, user=outsider, role="viewer", actor=owner)
     assert Membership.objects.get(team=team, user=outsider).role == "editor"
+
+
+@pytest.mark.django_db
+def test_members_are_listed_from_owner_down(cast, workspace):
+    from teams.selectors import workspace_members
+
+    roles = [m.role for m in workspace_members(workspace=workspace)]
+    assert roles == ["owner", "admin", "editor", "viewer"]
