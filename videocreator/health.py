@@ -10,9 +10,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from analytics.models import WorkerHeartbeat
 from videocreator.celery import app as celery_app
 
 
@@ -68,12 +70,25 @@ def run_checks() -> dict[str, dict]:
     return results
 
 
+def worker_status() -> dict:
+    """When a worker last ran the heartbeat task. Reported, not part of the 200/503 verdict:
+    a web host is healthy even while workers restart."""
+    latest = WorkerHeartbeat.objects.order_by("-last_seen_at").first()
+    if latest is None:
+        return {"status": "unknown"}
+    age = (timezone.now() - latest.last_seen_at).total_seconds()
+    fresh = age <= settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS
+    return {"status": "up" if fresh else "silent", "last_seen_seconds": round(age)}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = run_checks()
     healthy = all(result["status"] == "up" for result in checks.values())
     body = {"status": "ok" if healthy else "error", "checks": checks}
+    if checks["database"]["status"] == "up":
+        body["workers"] = worker_status()
     if not settings.DEBUG and not healthy:
         # Error texts can reveal hosts and paths; staff read them in the worker logs.
         for result in checks.values():

@@ -38,3 +38,21 @@ def test_storage_check_leaves_nothing_behind(settings):
     from pathlib import Path
 
     assert not list(Path(settings.MEDIA_ROOT).glob("healthz/*"))
+
+
+@pytest.mark.django_db
+def test_healthz_reports_worker_heartbeat_without_failing_on_it(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from analytics.models import WorkerHeartbeat
+    from analytics.tasks import record_worker_heartbeat
+
+    assert client.get("/healthz").json()["workers"] == {"status": "unknown"}
+    record_worker_heartbeat.delay()
+    assert client.get("/healthz").json()["workers"]["status"] == "up"
+    WorkerHeartbeat.objects.update(last_seen_at=timezone.now() - timedelta(hours=1))
+    response = client.get("/healthz")
+    assert response.json()["workers"]["status"] == "silent"
+    assert response.status_code == 200
