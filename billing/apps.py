@@ -6,3 +6,6 @@ class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = _("Billing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

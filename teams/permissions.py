@@ -26,6 +26,7 @@ EDITOR_ACTIONS = VIEWER_ACTIONS | {
     "schedule",
     "delete",
     "approve",
+    "view_billing",
 }
 ADMIN_ACTIONS = EDITOR_ACTIONS | {"manage_members", "invite"}
 OWNER_ACTIONS = ADMIN_ACTIONS | {"billing", "delete_workspace", "transfer_ownership"}

@@ -22,6 +22,16 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         task="analytics.record_worker_heartbeat",
         every_seconds=60,
     ),
+    PeriodicTaskSpec(
+        name="Renew due sandbox subscriptions",
+        task="billing.renew_due_subscriptions",
+        every_seconds=15 * 60,
+    ),
+    PeriodicTaskSpec(
+        name="Retry past-due payments",
+        task="billing.retry_past_due_payments",
+        every_seconds=60 * 60,
+    ),
 ]
 
 # Rows whose name starts with this are ours to update and disable.

@@ -267,6 +267,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker is considered alive when its heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
 
+# --- Payments ---------------------------------------------------------------
+
+# Without a secret key the offline sandbox provider takes payments (clearly labelled).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+
 # --- REST API ---------------------------------------------------------------
 
 REST_FRAMEWORK = {

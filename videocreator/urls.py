@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from billing import api as billing_api
 from teams.api import MeView
 
 from . import health, views
@@ -10,6 +11,7 @@ from .api import router
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    *billing_api.urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -20,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
     path("team/", include("teams.urls")),
+    path("billing/", include("billing.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

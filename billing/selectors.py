@@ -1,0 +1,147 @@
+"""Reads for the pricing page, the billing page and the API, in a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Sum
+from django.utils import formats, timezone
+
+from teams.models import Membership, Team
+from teams.permissions import role_allows, role_of
+
+from . import entitlements
+from .models import (
+    Credit,
+    Interval,
+    Invoice,
+    Plan,
+    PlanPrice,
+    Provider,
+    Subscription,
+    SubscriptionChange,
+    Tier,
+)
+from .money import format_money
+
+
+def local_date(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def plans_with_prices():
+    return Plan.objects.filter(is_public=True).prefetch_related(
+        Prefetch("prices", queryset=PlanPrice.objects.order_by("currency"))
+    )
+
+
+def pricing_context(*, currency: str, period: str) -> dict:
+    plans = list(plans_with_prices())
+    free = next(p for p in plans if p.tier == Tier.FREE)
+    monthly = next(p for p in plans if p.interval == Interval.MONTH)
+    annual = next(p for p in plans if p.interval == Interval.YEAR)
+    pro = annual if period == "year" else monthly
+    monthly_price = monthly.price_in(currency)
+    annual_price = annual.price_in(currency)
+    saving_percent = round(100 * (12 * monthly_price - annual_price) / (12 * monthly_price))
+    return {
+        "currency": currency,
+        "period": period,
+        "free_plan": free,
+        "pro_plan": pro,
+        "free_price": format_money(0, currency),
+        "pro_price": format_money(pro.price_in(currency), currency),
+        "pro_monthly_equivalent": format_money(annual_price // 12, currency)
+        if period == "year"
+        else None,
+        "annual_saving_percent": saving_percent,
+        "entitlements": entitlements.table(),
+    }
+
+
+def usage_rows(*, workspace: Team) -> list[dict]:
+    """Each limit with what the plan allows and, where this app can count it, what is used."""
+    seats = Membership.objects.filter(team=workspace).count()
+    measured = {"team_seats": seats}
+    rows = []
+    for key, limit in entitlements.LIMITS.items():
+        allowed = entitlements.limit_for(workspace, key)
+        used = measured.get(key)
+        rows.append(
+            {
+                "key": key,
+                "label": limit.label,
+                "allowed": allowed,
+                "used": used,
+                "over": used is not None and used > allowed,
+                "percent": min(100, round(100 * used / allowed)) if used is not None else None,
+            }
+        )
+    return rows
+
+
+def credit_balance(*, workspace: Team, currency: str) -> int:
+    return (
+        Credit.objects.filter(workspace=workspace, currency=currency).aggregate(
+            total=Sum("remaining")
+        )["total"]
+        or 0
+    )
+
+
+def billing_page_context(*, workspace: Team, user) -> dict:
+    from .services import subscription_for
+
+    subscription = subscription_for(workspace)
+    role = role_of(user, workspace)
+    can_manage = role_allows(role, "billing")
+    switch_to = None
+    if subscription.is_paid:
+        other = Interval.YEAR if subscription.plan.interval == Interval.MONTH else Interval.MONTH
+        switch_to = plans_with_prices().filter(tier=Tier.PRO, interval=other).first()
+    return {
+        "workspace": workspace,
+        "subscription": subscription,
+        "role": role,
+        "can_manage": can_manage,
+        "is_sandbox": subscription.provider == Provider.SANDBOX,
+        "price": format_money(
+            subscription.plan.price_in(subscription.currency), subscription.currency
+        ),
+        "switch_to": switch_to,
+        "switch_price": format_money(
+            switch_to.price_in(subscription.currency), subscription.currency
+        )
+        if switch_to
+        else None,
+        "usage": usage_rows(workspace=workspace),
+        "credit": format_money(
+            credit_balance(workspace=workspace, currency=subscription.currency),
+            subscription.currency,
+        ),
+        "invoices": invoices_for(workspace=workspace)[:24] if can_manage else [],
+        "changes": SubscriptionChange.objects.filter(subscription=subscription).select_related(
+            "from_plan", "to_plan", "actor"
+        )[:10],
+    }
+
+
+def invoices_for(*, workspace: Team):
+    return Invoice.objects.filter(workspace=workspace).select_related("plan")
+
+
+def subscription_summary(*, subscription: Subscription) -> dict:
+    return {
+        "workspace": subscription.workspace_id,
+        "plan": subscription.plan.key,
+        "tier": subscription.plan.tier,
+        "status": subscription.status,
+        "currency": subscription.currency,
+        "amount": subscription.plan.price_in(subscription.currency),
+        "current_period_start": subscription.current_period_start,
+        "current_period_end": subscription.current_period_end,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "provider": subscription.provider,
+    }

@@ -1,0 +1,68 @@
+"""Thin tasks: take ids, load, call a service. Each can run twice without doing its work twice."""
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from . import emails, services
+from .models import DunningNotice, Provider, Subscription, SubscriptionStatus
+
+
+@shared_task(name="billing.renew_due_subscriptions", ignore_result=True)
+def renew_due_subscriptions() -> int:
+    """Sandbox renewals (Stripe renews on its side and tells us through webhooks)."""
+    due = Subscription.objects.filter(
+        provider=Provider.SANDBOX,
+        status=SubscriptionStatus.ACTIVE,
+        current_period_end__lte=timezone.now(),
+    ).values_list("pk", flat=True)
+    for pk in due:
+        renew_subscription.delay(pk)
+    return len(due)
+
+
+@shared_task(name="billing.renew_subscription", ignore_result=True)
+def renew_subscription(subscription_id: int) -> None:
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is not None:
+        services.subscription_renew(subscription=subscription)
+
+
+@shared_task(name="billing.retry_past_due_payments", ignore_result=True)
+def retry_past_due_payments() -> int:
+    due = Subscription.objects.filter(
+        status=SubscriptionStatus.PAST_DUE, next_retry_at__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    for pk in due:
+        retry_payment.delay(pk)
+    return len(due)
+
+
+@shared_task(name="billing.retry_payment", ignore_result=True)
+def retry_payment(subscription_id: int) -> None:
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is not None:
+        services.dunning_retry(subscription=subscription)
+
+
+@shared_task(name="billing.send_dunning_notice", ignore_result=True)
+def send_dunning_notice(notice_id: int) -> None:
+    with transaction.atomic():
+        notice = (
+            DunningNotice.objects.select_for_update(skip_locked=True)
+            .select_related("subscription__workspace", "invoice")
+            .filter(pk=notice_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notice is None:
+            return  # already sent, or another worker is sending it
+        emails.send_dunning_notice(notice=notice)
+        notice.emailed_at = timezone.now()
+        notice.save(update_fields=["emailed_at"])
+
+
+@shared_task(name="billing.process_stripe_event", ignore_result=True)
+def process_stripe_event(stripe_event_id: int) -> None:
+    from .webhooks import stripe_event_process
+
+    stripe_event_process(stripe_event_id=stripe_event_id)

@@ -1,0 +1,245 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teams.models import Team
+from teams.permissions import ensure_can, get_for_user, role_of
+from teams.selectors import current_workspace
+
+from . import selectors, services
+from .forms import CheckoutForm, SandboxCardForm, SwitchForm
+from .models import CURRENCIES, CheckoutSession, CheckoutStatus, Invoice, Provider
+from .money import currency_choices, default_currency
+from .providers import get_provider
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _workspace(request: HttpRequest, action: str) -> Team:
+    workspace = current_workspace(request=request)
+    if workspace is None:
+        raise Http404
+    ensure_can(request.user, workspace, action)
+    return workspace
+
+
+def pricing(request: HttpRequest) -> HttpResponse:
+    currency = request.GET.get("currency", "").upper()
+    if currency not in CURRENCIES:
+        currency = default_currency()
+    period = "year" if request.GET.get("period") == "year" else "month"
+    workspace = current_workspace(request=request) if request.user.is_authenticated else None
+    context = {
+        **selectors.pricing_context(currency=currency, period=period),
+        "currencies": currency_choices(),
+        "workspace": workspace,
+        "can_buy": workspace is not None and role_of(request.user, workspace) == "owner",
+        "subscription": services.subscription_for(workspace) if workspace else None,
+        "form": CheckoutForm(initial={"currency": currency}),
+    }
+    return render(request, "billing/pricing.html", context)
+
+
+@login_required
+def billing_page(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "view_billing")
+    context = selectors.billing_page_context(workspace=workspace, user=request.user)
+    return render(request, "billing/page.html", context)
+
+
+@login_required
+@require_POST
+def checkout_start(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "billing")
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("billing:pricing")
+    try:
+        session = services.checkout_start(
+            workspace=workspace,
+            plan=form.cleaned_data["plan"],
+            currency=form.cleaned_data["currency"],
+            actor=request.user,
+            coupon_code=form.cleaned_data["coupon"],
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(reverse("billing:pricing") + f"?currency={form.cleaned_data['currency']}")
+    return redirect(session.url)
+
+
+@login_required
+def checkout_return(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    """Where Stripe Checkout sends the owner back; the webhook may still be on its way."""
+    session = get_for_user(request.user, CheckoutSession, session_id, "billing")
+    if session.status == CheckoutStatus.COMPLETED:
+        messages.success(
+            request,
+            _("Thank you! Your workspace is now on %(plan)s.") % {"plan": session.plan.name},
+        )
+        return redirect("billing:page")
+    return render(request, "billing/checkout_return.html", {"session": session})
+
+
+@login_required
+@require_POST
+def subscription_cancel(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "billing")
+    try:
+        subscription = services.subscription_cancel(
+            subscription=services.subscription_for(workspace), actor=request.user
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Your plan is cancelled and stays active until %(date)s.")
+            % {"date": selectors.local_date(subscription.current_period_end)},
+        )
+    return redirect("billing:page")
+
+
+@login_required
+@require_POST
+def subscription_resume(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "billing")
+    try:
+        services.subscription_resume(
+            subscription=services.subscription_for(workspace), actor=request.user
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Your plan will renew as before."))
+    return redirect("billing:page")
+
+
+@login_required
+@require_POST
+def subscription_switch(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "billing")
+    form = SwitchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the other billing period to switch to."))
+        return redirect("billing:page")
+    try:
+        invoice = services.subscription_switch(
+            subscription=services.subscription_for(workspace),
+            plan=form.cleaned_data["plan"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Switched to %(plan)s. Invoice %(number)s includes the credit for unused time.")
+            % {"plan": invoice.plan.name, "number": invoice.number},
+        )
+    return redirect("billing:page")
+
+
+@login_required
+def manage_payment_method(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "billing")
+    subscription = services.subscription_for(workspace)
+    if not subscription.is_paid:
+        messages.error(request, _("There is no payment method to manage on the Free plan."))
+        return redirect("billing:page")
+    try:
+        url = get_provider(subscription.provider).manage_payment_url(
+            subscription, return_url=settings.SITE_URL + reverse("billing:page")
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("billing:page")
+    return redirect(url)
+
+
+@login_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = get_for_user(
+        request.user,
+        Invoice.objects.select_related("workspace", "plan", "coupon").prefetch_related("lines"),
+        invoice_id,
+        "billing",
+    )
+    return render(request, "billing/invoice.html", {"invoice": invoice})
+
+
+@login_required
+def sandbox_checkout(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    """The clearly labelled test checkout: make the payment succeed or fail."""
+    session = get_for_user(
+        request.user,
+        CheckoutSession.objects.select_related("plan", "coupon"),
+        session_id,
+        "billing",
+    )
+    if session.provider != Provider.SANDBOX:
+        raise Http404
+    if session.status != CheckoutStatus.OPEN:
+        messages.info(request, _("This checkout is already finished."))
+        return redirect("billing:page")
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        payment_id = f"sbx_pay_{uuid.uuid4().hex}"
+        if outcome == "succeed":
+            services.checkout_complete(session=session, provider_payment_id=payment_id)
+            messages.success(
+                request,
+                _("Thank you! Your workspace is now on %(plan)s.") % {"plan": session.plan.name},
+            )
+            return redirect("billing:page")
+        if outcome == "fail":
+            services.checkout_fail(
+                session=session,
+                provider_payment_id=payment_id,
+                reason=_("Your card was declined (sandbox)."),
+            )
+            messages.error(
+                request,
+                _("The payment was declined. Nothing was charged and your plan is unchanged."),
+            )
+            return redirect("billing:pricing")
+        messages.error(request, _("Choose whether the test payment succeeds or fails."))
+    draft = services.checkout_preview(
+        workspace=session.workspace,
+        plan=session.plan,
+        currency=session.currency,
+        coupon=session.coupon,
+    )
+    return render(request, "billing/sandbox_checkout.html", {"session": session, "draft": draft})
+
+
+@login_required
+def sandbox_payment_method(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request, "billing")
+    subscription = services.subscription_for(workspace)
+    if subscription.provider != Provider.SANDBOX:
+        raise Http404
+    form = SandboxCardForm(
+        request.POST or None, initial={"card": subscription.sandbox_card or "ok"}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.sandbox_card_set(
+            subscription=subscription, card=form.cleaned_data["card"], actor=request.user
+        )
+        messages.success(request, _("The test card on file was updated."))
+        return redirect("billing:page")
+    return render(request, "billing/sandbox_payment_method.html", {"form": form})

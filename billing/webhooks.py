@@ -1,0 +1,366 @@
+"""Stripe webhooks: verify, store the raw event, then process each event id once.
+
+The endpoint only checks the signature and stores the event; a task applies it through
+the billing services. Every event is kept with its status, attempts and last error, so
+staff can replay a failed one from the admin once its cause is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from analytics.events import record
+
+from . import entitlements, ledger, services, tasks
+from .models import (
+    ChangeKind,
+    CheckoutSession,
+    Invoice,
+    InvoiceReason,
+    InvoiceStatus,
+    Provider,
+    StripeEvent,
+    Subscription,
+    SubscriptionChange,
+    SubscriptionStatus,
+    WebhookEventStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ID_LENGTH = 100
+
+
+class EventIgnored(Exception):
+    """Raised by a handler for an event that is valid but none of our business."""
+
+
+def _bad_request(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+def _parse(payload: bytes) -> dict[str, Any] | None:
+    """The event as a plain dict, or None when it is not a well-formed Stripe event."""
+    try:
+        event = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(event, dict):
+        return None
+    event_id, event_type, data = event.get("id"), event.get("type"), event.get("data")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= MAX_ID_LENGTH):
+        return None
+    if not (isinstance(event_type, str) and 0 < len(event_type) <= MAX_ID_LENGTH):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("object"), dict)):
+        return None
+    return event
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        return _bad_request(_("Stripe webhooks are not configured on this server."))
+    payload = request.body
+    try:
+        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature"), secret)
+    except stripe.SignatureVerificationError:
+        return _bad_request(_("The Stripe signature is missing or does not match."))
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return _bad_request(_("The request body is not a Stripe event."))
+    event = _parse(payload)
+    if event is None:
+        return _bad_request(_("The request body is not a Stripe event."))
+    with transaction.atomic():
+        stored, created = StripeEvent.objects.get_or_create(
+            event_id=event["id"], defaults={"type": event["type"], "payload": event}
+        )
+        # A redelivery of an event that was stored but never picked up is queued again;
+        # processing checks the status under a lock, so this never applies it twice.
+        if created or stored.status == WebhookEventStatus.RECEIVED:
+            pk = stored.pk
+            transaction.on_commit(lambda: tasks.process_stripe_event.delay(pk))
+    return JsonResponse({"received": True})
+
+
+# -- processing ----------------------------------------------------------------------------
+
+
+def stripe_event_process(*, stripe_event_id: int, force: bool = False) -> StripeEvent | None:
+    """Apply a stored event once; with `force` (the admin's replay) apply it again.
+
+    A handler's failure rolls back its own changes and leaves the event FAILED with
+    the error, for a replay; it is not raised, so the task never loops on it.
+    """
+    with transaction.atomic():
+        event = StripeEvent.objects.select_for_update().filter(pk=stripe_event_id).first()
+        if event is None:
+            return None
+        done = (WebhookEventStatus.PROCESSED, WebhookEventStatus.IGNORED)
+        if event.status in done and not force:
+            return event
+        event.attempts += 1
+        handler = HANDLERS.get(event.type)
+        status, error = WebhookEventStatus.PROCESSED, ""
+        if handler is None:
+            status = WebhookEventStatus.IGNORED
+        else:
+            try:
+                with transaction.atomic():
+                    handler(event.payload["data"]["object"])
+            except EventIgnored as reason:
+                status, error = WebhookEventStatus.IGNORED, str(reason)
+            except Exception as exc:
+                logger.exception("Stripe event %s (%s) failed", event.event_id, event.type)
+                status, error = WebhookEventStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        event.status = status
+        event.error = error
+        if status != WebhookEventStatus.FAILED:
+            event.processed_at = timezone.now()
+        event.save(update_fields=["status", "error", "attempts", "processed_at"])
+    return event
+
+
+def _subscription_id(obj: dict[str, Any]) -> str:
+    """The Stripe subscription an invoice belongs to, in old and new API versions."""
+    value = obj.get("subscription")
+    if not value:
+        parent = obj.get("parent") or {}
+        value = (parent.get("subscription_details") or {}).get("subscription")
+    if isinstance(value, dict):  # expanded
+        value = value.get("id")
+    return value or ""
+
+
+def _locked_subscription(remote_id: str, *, required: bool = True) -> Subscription:
+    """Our subscription for a Stripe subscription id, locked.
+
+    Unknown ids fail the event when money moved (`required`), so staff see it; otherwise
+    the event is ignored: Stripe announces subscriptions before checkout tells us of them.
+    """
+    if not remote_id:
+        raise EventIgnored("No Stripe subscription on this object.")
+    subscription = (
+        Subscription.objects.select_for_update()
+        .select_related("plan", "workspace")
+        .filter(provider=Provider.STRIPE, provider_subscription_id=remote_id)
+        .first()
+    )
+    if subscription is None:
+        if not required:
+            raise EventIgnored(f"No subscription with Stripe id {remote_id}.")
+        raise LookupError(f"No subscription with Stripe id {remote_id}")
+    return subscription
+
+
+def _handle_checkout_completed(obj: dict[str, Any]) -> None:
+    if obj.get("mode") != "subscription":
+        raise EventIgnored("Not a subscription checkout.")
+    reference = obj.get("client_reference_id")
+    if not reference:
+        raise EventIgnored("No client_reference_id: not one of our checkout sessions.")
+    if obj.get("payment_status") == "unpaid":
+        raise EventIgnored("Not paid yet; waiting for checkout.session.async_payment_succeeded.")
+    try:
+        session = CheckoutSession.objects.get(pk=uuid.UUID(str(reference)))
+    except (ValueError, CheckoutSession.DoesNotExist) as exc:
+        raise LookupError(f"No checkout session {reference!r}") from exc
+    invoice_id = obj.get("invoice") or ""
+    services.checkout_complete(
+        session=session,
+        provider_payment_id=f"{invoice_id or obj['id']}:paid",
+        provider_customer_id=obj.get("customer") or "",
+        provider_subscription_id=obj.get("subscription") or "",
+        provider_invoice_id=invoice_id,
+    )
+
+
+def _renewal_invoice(subscription: Subscription, obj: dict[str, Any]) -> Invoice:
+    """Our invoice for Stripe's renewal invoice `obj`, written through the ledger once."""
+    invoice = Invoice.objects.filter(
+        provider=Provider.STRIPE, provider_invoice_id=obj["id"]
+    ).first()
+    if invoice is not None:
+        return invoice
+    if subscription.current_period_end is None:
+        raise LookupError(f"Subscription {subscription.pk} has no paid period to renew")
+    period_start = subscription.current_period_end
+    invoice = Invoice.objects.filter(
+        subscription=subscription, reason=InvoiceReason.RENEWAL, period_start=period_start
+    ).first()
+    if invoice is not None:
+        if not invoice.provider_invoice_id:
+            invoice.provider_invoice_id = obj["id"]
+            invoice.save(update_fields=["provider_invoice_id"])
+        return invoice
+    draft = ledger.draft_invoice(
+        plan=subscription.plan,
+        currency=subscription.currency,
+        period_start=period_start,
+        coupon=ledger.coupon_for_next_invoice(workspace=subscription.workspace),
+        # Stripe does not know our credit balance, so its invoice used none of it.
+        credits=[],
+    )
+    return ledger.invoice_create(
+        subscription=subscription,
+        plan=subscription.plan,
+        draft=draft,
+        reason=InvoiceReason.RENEWAL,
+        provider=Provider.STRIPE,
+        provider_invoice_id=obj["id"],
+    )
+
+
+def _amount_paid(invoice: Invoice, obj: dict[str, Any]) -> int:
+    amount = obj.get("amount_paid")
+    same_currency = str(obj.get("currency", "")).upper() == invoice.currency
+    return amount if isinstance(amount, int) and amount >= 0 and same_currency else invoice.total
+
+
+def _renewal_paid_remotely(subscription: Subscription, obj: dict[str, Any]) -> None:
+    """Stripe collected a renewal (on time or on a retry): invoice, payment, next period."""
+    now = timezone.now()
+    invoice = _renewal_invoice(subscription, obj)
+    if invoice.status == InvoiceStatus.PAID:
+        return
+    was_past_due = subscription.status == SubscriptionStatus.PAST_DUE
+    ledger.payment_record(
+        workspace=subscription.workspace,
+        invoice=invoice,
+        amount=_amount_paid(invoice, obj),
+        currency=invoice.currency,
+        succeeded=True,
+        provider=Provider.STRIPE,
+        provider_payment_id=f"{obj['id']}:paid",
+    )
+    ledger.invoice_mark_paid(invoice=invoice, paid_at=now)
+    subscription.current_period_start = invoice.period_start
+    subscription.current_period_end = invoice.period_end
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.payment_failed_at = None
+    subscription.retry_count = 0
+    subscription.next_retry_at = None
+    subscription.save()
+    kind = ChangeKind.RECOVERED if was_past_due else ChangeKind.RENEWED
+    SubscriptionChange.objects.create(
+        subscription=subscription,
+        kind=kind,
+        to_plan=subscription.plan,
+        details={"invoice": invoice.number, "source": "stripe"},
+    )
+    entitlements.forget_tier(subscription.workspace)
+    if was_past_due:
+        record(
+            "subscription.changed",
+            workspace=subscription.workspace,
+            subject=subscription,
+            properties={
+                "change": "recovered",
+                "plan": subscription.plan.key,
+                "amount": invoice.total,
+                "currency": invoice.currency,
+                "invoice": invoice.number,
+            },
+        )
+
+
+def _handle_invoice_paid(obj: dict[str, Any]) -> None:
+    if obj.get("billing_reason") != "subscription_cycle":
+        return  # the first invoice and switches were recorded when they happened
+    subscription = _locked_subscription(_subscription_id(obj))
+    _renewal_paid_remotely(subscription, obj)
+
+
+def _handle_invoice_payment_failed(obj: dict[str, Any]) -> None:
+    if obj.get("billing_reason") != "subscription_cycle":
+        return  # checkout and switches report their own failures to the customer
+    subscription = _locked_subscription(_subscription_id(obj))
+    invoice = _renewal_invoice(subscription, obj)
+    attempt = obj.get("attempt_count") or 1
+    ledger.payment_record(
+        workspace=subscription.workspace,
+        invoice=invoice,
+        amount=obj["amount_due"] if isinstance(obj.get("amount_due"), int) else invoice.total,
+        currency=invoice.currency,
+        succeeded=False,
+        provider=Provider.STRIPE,
+        provider_payment_id=f"{obj['id']}:attempt:{attempt}",
+        failure_reason=_("Stripe could not collect the payment (attempt %(attempt)s).")
+        % {"attempt": attempt},
+    )
+    if invoice.status == InvoiceStatus.OPEN:
+        services.invoice_payment_failed(subscription=subscription, invoice=invoice)
+
+
+def _handle_subscription_updated(obj: dict[str, Any]) -> None:
+    subscription = _locked_subscription(obj.get("id") or "", required=False)
+    cancel = bool(obj.get("cancel_at_period_end") or obj.get("cancel_at"))
+    if not subscription.is_paid or subscription.cancel_at_period_end == cancel:
+        return
+    subscription.cancel_at_period_end = cancel
+    subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
+    plan = subscription.plan
+    SubscriptionChange.objects.create(
+        subscription=subscription,
+        kind=ChangeKind.CANCEL_SCHEDULED if cancel else ChangeKind.RESUMED,
+        from_plan=plan if cancel else None,
+        to_plan=None if cancel else plan,
+        details={"source": "stripe"},
+    )
+    entitlements.forget_tier(subscription.workspace)
+    money = {"amount": plan.price_in(subscription.currency), "currency": subscription.currency}
+    if cancel:
+        ends_at = subscription.current_period_end
+        record(
+            "user.cancelled",
+            workspace=subscription.workspace,
+            subject=subscription,
+            properties={
+                "plan": plan.key,
+                "ends_at": ends_at.isoformat() if ends_at else None,
+                "source": "stripe",
+                **money,
+            },
+        )
+    else:
+        record(
+            "subscription.changed",
+            workspace=subscription.workspace,
+            subject=subscription,
+            properties={"change": "resumed", "plan": plan.key, "source": "stripe", **money},
+        )
+
+
+def _handle_subscription_deleted(obj: dict[str, Any]) -> None:
+    remote_id = obj.get("id") or ""
+    subscription = Subscription.objects.filter(
+        provider=Provider.STRIPE, provider_subscription_id=remote_id
+    ).first()
+    if subscription is None:
+        return  # we ended it ourselves (which clears the id) or it was never ours
+    services.subscription_end(subscription=subscription, reason="canceled_remotely")
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "checkout.session.completed": _handle_checkout_completed,
+    "checkout.session.async_payment_succeeded": _handle_checkout_completed,
+    "invoice.paid": _handle_invoice_paid,
+    "invoice.payment_failed": _handle_invoice_payment_failed,
+    "customer.subscription.updated": _handle_subscription_updated,
+    "customer.subscription.deleted": _handle_subscription_deleted,
+}
