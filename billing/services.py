@@ -463,6 +463,32 @@ def subscription_end(
     )
 
 
+def _set_cancel_at_period_end(subscription: Subscription, *, cancel: bool, actor) -> None:
+    get_provider(subscription.provider).set_cancel_at_period_end(subscription, cancel)
+    subscription.cancel_at_period_end = cancel
+    subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
+    if cancel:
+        _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
+    else:
+        _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
+    properties = {
+        "plan": subscription.plan.key,
+        "amount": subscription.plan.price_in(subscription.currency),
+        "currency": subscription.currency,
+    }
+    if cancel:
+        properties["ends_at"] = subscription.current_period_end.isoformat()
+    else:
+        properties["change"] = "resumed"
+    record(
+        "user.cancelled" if cancel else "subscription.changed",
+        workspace=subscription.workspace,
+        actor=actor,
+        subject=subscription,
+        properties=properties,
+    )
+
+
 @transaction.atomic
 def subscription_cancel(*, subscription: Subscription, actor) -> Subscription:
     """Cancel at the end of the paid period; the owner keeps Pro until then."""
@@ -470,24 +496,8 @@ def subscription_cancel(*, subscription: Subscription, actor) -> Subscription:
     subscription = _lock(subscription)
     if not subscription.is_paid:
         raise ValidationError(_("This workspace has no paid plan to cancel."))
-    if subscription.cancel_at_period_end:
-        return subscription
-    get_provider(subscription.provider).set_cancel_at_period_end(subscription, True)
-    subscription.cancel_at_period_end = True
-    subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
-    _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
-    record(
-        "user.cancelled",
-        workspace=subscription.workspace,
-        actor=actor,
-        subject=subscription,
-        properties={
-            "plan": subscription.plan.key,
-            "amount": subscription.plan.price_in(subscription.currency),
-            "currency": subscription.currency,
-            "ends_at": subscription.current_period_end.isoformat(),
-        },
-    )
+    if not subscription.cancel_at_period_end:
+        _set_cancel_at_period_end(subscription, cancel=True, actor=actor)
     return subscription
 
 
@@ -498,22 +508,7 @@ def subscription_resume(*, subscription: Subscription, actor) -> Subscription:
     subscription = _lock(subscription)
     if not subscription.is_paid or not subscription.cancel_at_period_end:
         raise ValidationError(_("There is no cancellation to undo."))
-    get_provider(subscription.provider).set_cancel_at_period_end(subscription, False)
-    subscription.cancel_at_period_end = False
-    subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
-    _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
-    record(
-        "subscription.changed",
-        workspace=subscription.workspace,
-        actor=actor,
-        subject=subscription,
-        properties={
-            "change": "resumed",
-            "plan": subscription.plan.key,
-            "amount": subscription.plan.price_in(subscription.currency),
-            "currency": subscription.currency,
-        },
-    )
+    _set_cancel_at_period_end(subscription, cancel=False, actor=actor)
     return subscription
 
 
@@ -546,16 +541,6 @@ def _switch_draft(*, subscription, plan, now, credits) -> ledger.InvoiceDraft:
         proration=proration,
         coupon=ledger.coupon_for_next_invoice(workspace=subscription.workspace),
         credits=credits,
-    )
-
-
-def switch_preview(*, subscription: Subscription, plan: Plan, now=None) -> ledger.InvoiceDraft:
-    """The invoice a switch to `plan` now would produce, unused time credited."""
-    credits = Credit.objects.filter(
-        workspace=subscription.workspace, currency=subscription.currency, remaining__gt=0
-    ).order_by("created_at", "id")
-    return _switch_draft(
-        subscription=subscription, plan=plan, now=now or timezone.now(), credits=list(credits)
     )
 
 

@@ -85,3 +85,19 @@ def client_for(user) -> Client:
 @pytest.fixture
 def owner_client(owner) -> Client:
     return client_for(owner)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # A transactional test flushes the database afterwards, which deletes the rows our data
+    # migrations created (the plans); serialized_rollback puts them back.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, "
+                "serialized_rollback=True) so the migrated data survives the flush."
+            )

@@ -54,7 +54,10 @@ def test_seed_demo_is_idempotent(capsys):
     assert "demo@videocreator.local" in first and "demo@videocreator.local" in second
     demo = User.objects.get(email="demo@videocreator.local")
     assert demo.check_password("demo-video-creator")
-    assert Team.objects.get(name="Demo Agency").memberships.count() == 3
+    team = Team.objects.get(name="Demo Agency")
+    assert team.memberships.count() == 3
+    assert team.subscription.plan.key == "pro-monthly"
+    assert team.invoices.count() == 1  # the second run did not charge again
 
 
 @pytest.mark.django_db

@@ -194,7 +194,7 @@ def _wait_for(
     pytest.fail(f"Gave up after {timeout:.0f} s waiting for {what}.\n{worker.describe()}")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_runs_heartbeat_task_and_records_it_once(worker, redis_url, queue_name):
     # The heartbeat names the worker node, so two workers on one host are told apart.
     hostname = worker.node_name

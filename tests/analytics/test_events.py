@@ -30,7 +30,7 @@ def test_idempotency_key_records_once(owner):
     assert Event.objects.filter(name="payment.succeeded").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_event_rolls_back_with_the_callers_transaction(owner):
     with pytest.raises(RuntimeError), transaction.atomic():
         record("something.happened", actor=owner)

@@ -36,7 +36,7 @@ def _upgrade(client, plan="pro-monthly", currency="USD", coupon=""):
     assert response["Location"] == reverse("billing:sandbox_checkout", args=[session.id])
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert "Sandbox" in page.content.decode()
+    assert 'name="outcome" value="fail"' in page.content.decode()
     return session
 
 

@@ -116,7 +116,7 @@ def _switch_language(page: Page, language: str) -> None:
     page.wait_for_load_state()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sign_up_confirm_and_switch_to_japanese(live_server, page):
     email = f"e2e-{uuid.uuid4().hex[:12]}@example.com"
     password = f"Lantern-{uuid.uuid4().hex[:8]}-orchard"

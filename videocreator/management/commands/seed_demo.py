@@ -3,6 +3,9 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from billing import services as billing
+from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
+from billing.providers import stripe_configured
 from teams.models import Role, Team
 from teams.services import membership_add, workspace_create
 
@@ -32,6 +35,18 @@ class Command(BaseCommand):
             for email, role in DEMO_TEAMMATES:
                 mate = self._user(email, password, created)
                 membership_add(workspace=team, user=mate, role=role, actor=demo)
+            _coupon, coupon_created = Coupon.objects.get_or_create(
+                code="WELCOME20",
+                defaults={
+                    "name": "20% off the first month",
+                    "percent_off": 20,
+                    "duration": CouponDuration.ONCE,
+                },
+            )
+            if coupon_created:
+                created.append("coupon WELCOME20")
+            if self._upgrade_demo_team(team, demo):
+                created.append(f"Pro monthly for {DEMO_TEAM_NAME} (sandbox)")
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
@@ -39,6 +54,20 @@ class Command(BaseCommand):
             f"{verb}: {', '.join(created) if created else 'nothing (already seeded)'}"
         )
         self.stdout.write(self.style.SUCCESS(f"Demo sign-in: {DEMO_EMAIL} / {password}"))
+
+    def _upgrade_demo_team(self, team: Team, owner: User) -> bool:
+        """Put the demo team on Pro through the sandbox, once, and only when it is offline."""
+        subscription = billing.subscription_for(team)
+        if (
+            stripe_configured()
+            or SubscriptionChange.objects.filter(subscription=subscription).exists()
+        ):
+            return False
+        session = billing.checkout_start(
+            workspace=team, plan=Plan.objects.get(key="pro-monthly"), currency="USD", actor=owner
+        )
+        billing.checkout_complete(session=session, provider_payment_id=f"sbx_demo_{team.pk}")
+        return True
 
     def _user(self, email: str, password: str, created: list[str]) -> User:
         user = User.objects.filter(email=email).first()
