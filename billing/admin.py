@@ -216,6 +216,27 @@ class PaymentAdmin(RecordAdmin):
     search_fields = ["provider_payment_id", "workspace__name", "invoice__number"]
     list_select_related = ["workspace", "invoice"]
     date_hierarchy = "created_at"
+    actions = ["refund_sandbox_payments"]
+
+    @admin.action(description=_("Refund selected sandbox payments in full"), permissions=["change"])
+    def refund_sandbox_payments(self, request, queryset) -> None:
+        # Stripe payments are refunded in the Stripe dashboard; its charge.refunded event
+        # records them here.
+        refunded = skipped = 0
+        for payment in queryset.select_related("invoice"):
+            if payment.provider != "sandbox" or payment.status != "succeeded":
+                skipped += 1
+                continue
+            services.payment_record_refund(
+                payment=payment, refunded_total=payment.amount, actor=request.user
+            )
+            refunded += 1
+        self.message_user(
+            request,
+            _("Refunded: %(refunded)d. Skipped (not a paid sandbox payment): %(skipped)d.")
+            % {"refunded": refunded, "skipped": skipped},
+            messages.SUCCESS if refunded else messages.WARNING,
+        )
 
 
 # -- coupons and credits ---------------------------------------------------------------------

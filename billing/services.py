@@ -31,6 +31,8 @@ from .models import (
     InvoiceReason,
     InvoiceStatus,
     LineKind,
+    Payment,
+    PaymentStatus,
     Plan,
     PlanPrice,
     Provider,
@@ -650,3 +652,35 @@ def _notify_once(subscription: Subscription, invoice: Invoice, kind: str) -> Non
         from .tasks import send_dunning_notice
 
         transaction.on_commit(lambda: send_dunning_notice.delay(notice.pk))
+
+
+@transaction.atomic
+def payment_record_refund(*, payment: Payment, refunded_total: int, actor=None) -> Payment:
+    """Record that `refunded_total` of a payment has now been given back. Safe to repeat."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.FAILED:
+        raise ValidationError(_("A failed payment cannot be refunded."))
+    if not 0 < refunded_total <= payment.amount:
+        raise ValidationError(_("A refund must be more than nothing and at most the amount paid."))
+    if refunded_total <= payment.refunded_amount:
+        return payment
+    refunded_now = refunded_total - payment.refunded_amount
+    payment.refunded_amount = refunded_total
+    if refunded_total == payment.amount:
+        payment.status = PaymentStatus.REFUNDED
+    payment.save(update_fields=["refunded_amount", "status"])
+    record(
+        "payment.refunded",
+        workspace=payment.workspace,
+        actor=actor,
+        subject=payment,
+        properties={
+            "amount": refunded_now,
+            "refunded_total": refunded_total,
+            "currency": payment.currency,
+            "invoice": payment.invoice.number if payment.invoice else None,
+            "provider": payment.provider,
+        },
+        idempotency_key=f"payment.refunded:{payment.pk}:{refunded_total}",
+    )
+    return payment

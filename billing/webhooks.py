@@ -31,6 +31,7 @@ from .models import (
     Invoice,
     InvoiceReason,
     InvoiceStatus,
+    Payment,
     Provider,
     StripeEvent,
     Subscription,
@@ -356,7 +357,19 @@ def _handle_subscription_deleted(obj: dict[str, Any]) -> None:
     services.subscription_end(subscription=subscription, reason="canceled_remotely")
 
 
+def _handle_charge_refunded(obj: dict[str, Any]) -> None:
+    """A refund made in the Stripe dashboard: record it against our payment for that invoice."""
+    invoice_id = obj.get("invoice") or ""
+    payment = Payment.objects.filter(
+        provider=Provider.STRIPE, provider_payment_id=f"{invoice_id}:paid"
+    ).first()
+    if not invoice_id or payment is None:
+        raise EventIgnored("no payment of ours for this charge")
+    services.payment_record_refund(payment=payment, refunded_total=int(obj["amount_refunded"]))
+
+
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "charge.refunded": _handle_charge_refunded,
     "checkout.session.completed": _handle_checkout_completed,
     "checkout.session.async_payment_succeeded": _handle_checkout_completed,
     "invoice.paid": _handle_invoice_paid,

@@ -865,3 +865,28 @@ def test_the_stripe_event_admin_pages_open(superuser, run_on_commit):
     assert change.status_code == 200
     assert "cus_9" in change.content.decode()
     assert admin.get(reverse("admin:billing_stripeevent_add")).status_code == 403
+
+
+def test_a_refund_in_the_stripe_dashboard_is_recorded_once(
+    stripe_api, run_on_commit, workspace, owner
+):
+    from billing.models import Payment
+
+    _subscribe(stripe_api, run_on_commit, workspace, owner)
+    partial = _event(
+        "charge.refunded",
+        {"id": "ch_1", "object": "charge", "invoice": "in_1", "amount_refunded": 500},
+    )
+    assert _deliver(run_on_commit, partial).status_code == 200
+    assert _deliver(run_on_commit, partial).status_code == 200  # redelivered
+    payment = Payment.objects.get(provider_payment_id="in_1:paid")
+    assert (payment.status, payment.refunded_amount) == ("succeeded", 500)
+    full = _event(
+        "charge.refunded",
+        {"id": "ch_1", "object": "charge", "invoice": "in_1", "amount_refunded": 1200},
+    )
+    _deliver(run_on_commit, full)
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("refunded", 1200)
+    refunds = Event.objects.filter(name="payment.refunded", workspace=workspace)
+    assert sorted(e.properties["amount"] for e in refunds) == [500, 700]
