@@ -149,3 +149,13 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+/* Forms with data-confirm ask before they submit (the text comes translated from the page). */
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  }
+});
