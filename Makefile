@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format messages catalogs check-translations install install-dev clean
+.PHONY: fonts run test bench lint format messages catalogs check-translations install install-dev clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,20 +24,24 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+fonts:
+	./scripts/install-fonts.sh
+
 catalogs: install
 	DEBUG=1 $(MANAGE) compile_catalogs
 
 ## Install, migrate, compile messages, sync schedules, seed demo data, then serve
 ## web + Celery worker (with embedded beat) until Ctrl-C.
 run: export DEBUG ?= 1
-run: install catalogs
+run: install catalogs fonts
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_periodic_tasks
 	$(MANAGE) seed_demo
+	$(MANAGE) render_template_previews
 	$(MANAGE) run_dev --host $(HOST) --port $(PORT)
 
 ## Install the dev requirements and run every test (PostgreSQL if DATABASE_URL is set).
-test: install-dev catalogs
+test: install-dev catalogs fonts
 	$(VENV)/bin/pytest
 
 bench: install-dev

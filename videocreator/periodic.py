@@ -28,6 +28,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=15 * 60,
     ),
     PeriodicTaskSpec(
+        name="Re-queue stuck renders",
+        task="videos.requeue_stuck_renders",
+        every_seconds=5 * 60,
+    ),
+    PeriodicTaskSpec(
         name="Retry past-due payments",
         task="billing.retry_past_due_payments",
         every_seconds=60 * 60,

@@ -267,6 +267,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker is considered alive when its heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
 
+# --- Rendering --------------------------------------------------------------
+
+# A render whose worker has not reported for this long is queued again.
+RENDER_TIMEOUT_SECONDS = env.int("RENDER_TIMEOUT_SECONDS", default=30 * 60)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 # --- Payments ---------------------------------------------------------------
 
 # Without a secret key the offline sandbox provider takes payments (clearly labelled).

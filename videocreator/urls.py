@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from billing import api as billing_api
 from teams.api import MeView
+from videos import api as videos_api
 
 from . import health, views
 from .api import router
@@ -12,6 +13,7 @@ from .api import router
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     *billing_api.urlpatterns,
+    *videos_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import ApiToken
 from teams.selectors import current_membership, workspace_members
+from videos.selectors import recent_videos
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,5 +21,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "membership": membership,
         "member_count": workspace_members(workspace=workspace).count() if workspace else 0,
         "api_token_count": ApiToken.objects.active().filter(user=request.user).count(),
+        "recent_videos": recent_videos(workspace=workspace) if workspace else [],
     }
     return render(request, "dashboard.html", context)

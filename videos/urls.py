@@ -6,6 +6,20 @@ app_name = "videos"
 
 urlpatterns = [
     path("videos/", views.video_list, name="list"),
+    path("videos/<int:video_id>/", views.video_detail, name="detail"),
+    path("videos/<int:video_id>/status/", views.video_status, name="status"),
+    path("videos/<int:video_id>/edit/", views.video_edit, name="edit"),
+    path("videos/<int:video_id>/render/", views.video_render, name="render"),
+    path("videos/<int:video_id>/branding/", views.video_apply_branding, name="apply_branding"),
+    path("videos/<int:video_id>/delete/", views.video_delete, name="delete"),
+    path("videos/<int:video_id>/download/", views.video_download, name="download"),
+    path("files/<str:token>/", views.stored_file, name="file"),
     path("templates/", views.template_list, name="templates"),
+    path("templates/<slug:key>/", views.template_detail, name="template"),
+    path("brand-kits/", views.brand_kit_list, name="brand_kits"),
+    path("brand-kits/new/", views.brand_kit_create, name="brand_kit_create"),
+    path("brand-kits/<int:kit_id>/", views.brand_kit_edit, name="brand_kit_edit"),
+    path("brand-kits/<int:kit_id>/delete/", views.brand_kit_delete, name="brand_kit_delete"),
+    path("brand-kits/<int:kit_id>/preview.png", views.brand_kit_preview, name="brand_kit_preview"),
     path("schedule/", views.schedule, name="schedule"),
 ]

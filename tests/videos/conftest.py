@@ -1,0 +1,203 @@
+"""Videos test kit: small templates, real media files made with ffmpeg, clients per role."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.conftest import client_for
+from videos import storage
+from videos.models import Template, Video, VideoStatus
+from videos.rendering import validate_spec
+
+_keys = itertools.count(1)
+
+# A small template in the spec format of videos.rendering.spec: every field type we support.
+FIELDS = [
+    {"name": "headline", "type": "text", "label": "Headline", "required": True,
+     "default": "Hello", "max_length": 40},
+    {"name": "background", "type": "color", "label": "Background colour", "default": "#123456"},
+    {"name": "count", "type": "number", "label": "Number", "min": 0, "max": 100, "default": 3},
+    {"name": "values", "type": "numbers", "label": "Values", "max_items": 5,
+     "default": [1, 2, 3]},
+    {"name": "labels", "type": "text", "label": "Labels", "default": "A, B, C", "max_length": 200},
+    {"name": "photo", "type": "image", "label": "Image"},
+]  # fmt: skip
+SPEC = {
+    "version": 1,
+    "background": {"type": "color", "color": {"field": "background"}},
+    "layers": [
+        {"type": "image", "field": "photo", "x": 0.5, "y": 0.5, "w": 0.5, "h": 0.5},
+        {"type": "text", "field": "headline", "x": 0.5, "y": 0.3, "size": 0.1},
+        {
+            "type": "bars",
+            "field": "values",
+            "labels_field": "labels",
+            "x": 0.5,
+            "y": 0.75,
+            "w": 0.6,
+            "h": 0.3,
+        },
+    ],
+}
+CLIP_LAYER = {"type": "video", "x": 0.5, "y": 0.5, "w": 0.6, "h": 0.6}
+
+
+@pytest.fixture
+def make_template(db):
+    """`make_template(tier="pro", clip=True, **fields)` → a small active Template row."""
+
+    def make(*, clip: bool = False, **overrides) -> Template:
+        n = next(_keys)
+        spec = {**SPEC, "layers": [*SPEC["layers"], *([CLIP_LAYER] if clip else [])]}
+        values = {
+            "key": f"test-template-{n}",
+            "name": f"Test template {n}",
+            "description": "A small template for tests.",
+            "category": "marketing",
+            "tags": ["promo", "product"],
+            "tier": "free",
+            "duration": 2,
+            "min_duration": 1,
+            "max_duration": 10,
+            "aspect_ratio": "16:9",
+            "spec": spec,
+            "fields": FIELDS,
+            **overrides,
+        }
+        validate_spec(values["spec"], values["fields"])  # stays in the engine's format
+        return Template.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def only_test_templates(db) -> None:
+    """Hide the starter templates the data migration made, for tests that count templates."""
+    Template.objects.update(is_active=False)
+
+
+@pytest.fixture
+def template(make_template) -> Template:
+    return make_template()
+
+
+@pytest.fixture
+def pro_workspace(owner, workspace):
+    """Our workspace on the Pro plan (through the sandbox checkout, as a customer would)."""
+    from billing import entitlements, services
+    from billing.models import Plan
+
+    session = services.checkout_start(
+        workspace=workspace, plan=Plan.objects.get(key="pro-monthly"), currency="USD", actor=owner
+    )
+    services.checkout_complete(session=session, provider_payment_id="sbx_videos")
+    entitlements.forget_tier(workspace)
+    return workspace
+
+
+def client_in(user, workspace):
+    """A signed-in browser with `workspace` chosen in the header."""
+    client = client_for(user)
+    client.post(reverse("teams:switch"), {"workspace": workspace.pk})
+    return client
+
+
+def api_for(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+# -- real media ---------------------------------------------------------------------------------
+
+
+def ffmpeg(*args: str) -> None:
+    import imageio_ffmpeg
+
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media-samples")
+
+
+@pytest.fixture(scope="session")
+def mp4_path(media_dir) -> Path:
+    """A one-second 64×36 H.264 MP4."""
+    path = media_dir / "clip.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=blue:s=64x36:r=10", "-t", "1",
+           "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path))  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="session")
+def long_mp4_path(media_dir) -> Path:
+    """A clip of 5 minutes and 2 seconds: over the 5-minute limit (tiny: 1 frame a second)."""
+    path = media_dir / "long.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=red:s=32x32:r=1", "-t", "302",
+           "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path))  # fmt: skip
+    return path
+
+
+def png_bytes(size=(32, 32), color=(200, 30, 30, 255)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def ready_video(template, workspace, owner, mp4_path, media_dir):
+    """`ready_video(**fields)` → a Video with a real rendered MP4 and thumbnail in storage."""
+    thumbnail = media_dir / "thumb.png"
+    if not thumbnail.exists():
+        thumbnail.write_bytes(png_bytes((64, 36)))
+
+    def make(*, title: str = "Launch teaser", for_template=None, **fields) -> Video:
+        video = Video.objects.create(
+            workspace=workspace,
+            template=for_template or template,
+            title=title,
+            fields={"headline": "Hello"},
+            duration_seconds=2,
+            created_by=owner,
+            status=VideoStatus.READY,
+            progress=100,
+            width=64,
+            height=36,
+            size=mp4_path.stat().st_size,
+            **fields,
+        )
+        video.file.name = storage.save_path(mp4_path, workspace_id=workspace.pk, kind="renders")
+        video.thumbnail.name = storage.save_path(
+            thumbnail, workspace_id=workspace.pk, kind="thumbnails"
+        )
+        video.save(update_fields=["file", "thumbnail"])
+        return video
+
+    return make
+
+
+def stored_files(settings) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []

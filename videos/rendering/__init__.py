@@ -1,0 +1,30 @@
+"""The rendering engine: template specs to MP4 files, with Pillow for stills and ffmpeg for time.
+
+Pure functions on local files – no Django models or storage in here. Callers download inputs to
+a temporary directory, call :func:`render`, then store the outputs. ``spec.py`` documents the
+template spec format, ``fonts.py`` how fonts are chosen.
+"""
+
+from .engine import RenderRequest, render
+from .errors import RenderError
+from .fonts import covers, font_for_text, missing_characters
+from .media import MediaInfo, ffmpeg_exe, mp4_top_level_atoms, output_size, probe, run_ffmpeg
+from .spec import resolve_fields, validate_fields, validate_spec
+
+__all__ = [
+    "MediaInfo",
+    "RenderError",
+    "RenderRequest",
+    "covers",
+    "ffmpeg_exe",
+    "font_for_text",
+    "missing_characters",
+    "mp4_top_level_atoms",
+    "output_size",
+    "probe",
+    "render",
+    "resolve_fields",
+    "run_ffmpeg",
+    "validate_fields",
+    "validate_spec",
+]

@@ -1,0 +1,295 @@
+"""Which installed font draws a piece of text.
+
+Fonts come from the operating system's packages (Debian: fonts-noto-core, fonts-noto-cjk,
+fonts-dejavu-core), never from the repository. They are looked up by file name under
+``/usr/share/fonts``, ``/usr/local/share/fonts`` and any directories listed in the
+``VIDEO_FONT_DIRS`` environment variable (separated by ``os.pathsep``).
+
+Coverage is decided by the font's character map (read with fontTools), so "this font draws
+every character" is a fact about the file, not a guess from the language code:
+
+- Latin, Cyrillic, Greek → Noto Sans (Noto Serif with ``serif=True``)
+- Devanagari → Noto Sans Devanagari (it has no Latin letters: a Hindi title with English words
+  is drawn in runs, see :func:`font_runs`)
+- kana → Noto Sans CJK JP, Hangul → Noto Sans CJK KR, Han only → Noto Sans CJK SC
+- anything else → every other installed Noto font (Arabic, Thai, …), then DejaVu Sans.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from .errors import RenderError
+
+FontChoice = tuple[str, int]  # (path, face index inside a .ttc collection)
+
+_SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
+
+# file names, (bold, regular)
+_LATIN = {False: ("NotoSans-Bold.ttf", "NotoSans-Regular.ttf"), True: ("NotoSerif-Bold.ttf", "NotoSerif-Regular.ttf")}
+_DEVANAGARI = {
+    False: ("NotoSansDevanagari-Bold.ttf", "NotoSansDevanagari-Regular.ttf"),
+    True: ("NotoSerifDevanagari-Bold.ttf", "NotoSerifDevanagari-Regular.ttf"),
+}
+_CJK = {
+    False: (("NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"), ("NotoSansCJKjp-Bold.otf",)),
+    True: (("NotoSerifCJK-Bold.ttc", "NotoSerifCJK-Regular.ttc"), ()),
+}
+_DEJAVU = {False: ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"), True: ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf")}
+_CJK_REGIONS = ("JP", "KR", "SC", "TC", "HK")
+
+
+def _is_ignorable(char: str) -> bool:
+    if char.isspace():
+        return True
+    if 0xFE00 <= ord(char) <= 0xFE0F:  # variation selectors
+        return True
+    return unicodedata.category(char) in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+def _font_dirs() -> list[str]:
+    extra = [d for d in os.environ.get("VIDEO_FONT_DIRS", "").split(os.pathsep) if d]
+    return [d for d in (*extra, *_SYSTEM_DIRS) if os.path.isdir(d)]
+
+
+@lru_cache(maxsize=1)
+def _font_files() -> dict[str, str]:
+    """File name → path of every font file installed (first one wins)."""
+    found: dict[str, str] = {}
+    for root_dir in _font_dirs():
+        for root, _dirs, files in sorted(os.walk(root_dir)):
+            for name in sorted(files):
+                if name.lower().endswith((".ttf", ".otf", ".ttc")):
+                    found.setdefault(name, os.path.join(root, name))
+    return found
+
+
+def _find(name: str) -> str | None:
+    return _font_files().get(name)
+
+
+@lru_cache(maxsize=256)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    try:
+        kwargs = {"fontNumber": index} if path.lower().endswith((".ttc", ".otc")) else {}
+        font = TTFont(path, lazy=True, **kwargs)
+        try:
+            return frozenset(font.getBestCmap() or {})
+        finally:
+            font.close()
+    except Exception:  # an unreadable font covers nothing
+        return frozenset()
+
+
+@lru_cache(maxsize=16)
+def _collection_faces(path: str) -> dict[str, int]:
+    """Region tag (JP, KR, SC, TC, HK) → face index of a Noto CJK collection."""
+    from fontTools.ttLib import TTCollection
+
+    faces: dict[str, int] = {}
+    try:
+        collection = TTCollection(path, lazy=True)
+    except Exception:
+        return faces
+    try:
+        for index, font in enumerate(collection.fonts):
+            name = font["name"].getDebugName(4) or ""
+            if "Mono" in name:
+                continue
+            for region in _CJK_REGIONS:
+                if f" {region} " in f" {name} " or name.endswith(f" {region}"):
+                    faces.setdefault(region, index)
+    finally:
+        collection.close()
+    return faces
+
+
+def _cjk_face(region: str, *, bold: bool, serif: bool) -> FontChoice | None:
+    collections, single_files = _CJK[serif]
+    for name in collections if bold else reversed(collections):
+        path = _find(name)
+        if path:
+            faces = _collection_faces(path)
+            if region in faces:
+                return path, faces[region]
+    for name in single_files:
+        path = _find(name)
+        if path:
+            return path, 0
+    if serif:  # no serif CJK installed: sans is better than nothing
+        return _cjk_face(region, bold=bold, serif=False)
+    return None
+
+
+def _pair(names: tuple[str, str], bold: bool) -> FontChoice | None:
+    for name in names if bold else reversed(names):
+        path = _find(name)
+        if path:
+            return path, 0
+    return None
+
+
+def _primary(bold: bool, serif: bool) -> dict[str, FontChoice | None]:
+    return {
+        "latin": _pair(_LATIN[serif], bold) or (_pair(_LATIN[False], bold) if serif else None),
+        "devanagari": _pair(_DEVANAGARI[serif], bold)
+        or (_pair(_DEVANAGARI[False], bold) if serif else None),
+        "ja": _cjk_face("JP", bold=bold, serif=serif),
+        "ko": _cjk_face("KR", bold=bold, serif=serif),
+        "zh": _cjk_face("SC", bold=bold, serif=serif),
+        "dejavu": _pair(_DEJAVU[serif], bold) or _pair(_DEJAVU[False], bold),
+    }
+
+
+@lru_cache(maxsize=4)
+def _extended(bold: bool, serif: bool) -> tuple[FontChoice, ...]:
+    """Every other installed Noto font of the weight, sans (or serif) first: the last resort."""
+    suffix = "-Bold.ttf" if bold else "-Regular.ttf"
+    names = sorted(n for n in _font_files() if n.startswith("Noto") and n.endswith(suffix))
+    first = "NotoSerif" if serif else "NotoSans"
+    ordered = sorted(names, key=lambda n: (not n.startswith(first), "Mono" in n, n))
+    return tuple((_font_files()[n], 0) for n in ordered)
+
+
+def _scripts(text: str) -> set[str]:
+    found = set()
+    for char in text:
+        code = ord(char)
+        if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
+            found.add("kana")
+        elif 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+            found.add("hangul")
+        elif (
+            0x4E00 <= code <= 0x9FFF
+            or 0x3400 <= code <= 0x4DBF
+            or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x3134F
+        ):
+            found.add("han")
+        elif 0x0900 <= code <= 0x097F or 0xA8E0 <= code <= 0xA8FF:
+            found.add("devanagari")
+    return found
+
+
+def _candidates(text: str, bold: bool, serif: bool) -> list[FontChoice]:
+    primary = _primary(bold, serif)
+    scripts = _scripts(text)
+    if "kana" in scripts:
+        order = ["ja", "ko", "zh"]
+    elif "hangul" in scripts:
+        order = ["ko", "ja", "zh"]
+    elif "han" in scripts:
+        order = ["zh", "ja", "ko"]
+    elif "devanagari" in scripts:
+        order = ["devanagari"]
+    else:
+        order = ["latin"]
+    order += [key for key in ("latin", "devanagari", "ja", "ko", "zh") if key not in order]
+    seen: list[FontChoice] = []
+    for key in order:
+        choice = primary[key]
+        if choice is not None and choice not in seen:
+            seen.append(choice)
+    return seen
+
+
+def _iter_candidates(text: str, bold: bool, serif: bool) -> Iterator[FontChoice]:
+    """Preferred fonts for the text's scripts, then every other Noto font, then DejaVu."""
+    seen = _candidates(text, bold, serif)
+    yield from seen
+    for choice in _extended(bold, serif):
+        if choice not in seen:
+            yield choice
+    dejavu = _primary(bold, serif)["dejavu"]
+    if dejavu is not None:
+        yield dejavu
+
+
+def _needed(text: str) -> set[int]:
+    return {ord(c) for c in text if not _is_ignorable(c)}
+
+
+def covers(font_path: str, face_index: int, text: str) -> bool:
+    """Whether the font's character map has every (non-space, non-control) character of text."""
+    return _needed(text) <= _cmap(font_path, face_index)
+
+
+def font_for_text(text: str, *, bold: bool = True, serif: bool = False) -> FontChoice:
+    """(path, face index) of one installed font that has a glyph for every character of text.
+
+    Raises RenderError("font_missing") naming the characters when no single font covers them;
+    :func:`font_runs` splits such text into runs that each have a font.
+    """
+    needed = _needed(text)
+    any_font = False
+    for choice in _iter_candidates(text, bold, serif):
+        any_font = True
+        if needed <= _cmap(*choice):
+            return choice
+    if not any_font:
+        raise RenderError("font_missing", "no fonts are installed (install fonts-noto-core)")
+    missing = missing_characters(text, bold=bold, serif=serif)
+    if missing:
+        raise RenderError("font_missing", f"no installed font has the characters {missing!r}")
+    raise RenderError("font_missing", f"no single installed font covers all of {text!r}")
+
+
+def font_runs(text: str, *, bold: bool = True, serif: bool = False) -> list[tuple[str, FontChoice]]:
+    """Split text into (run, font) pieces: one piece when one font covers it all.
+
+    A run keeps its font while that font has the next character (spaces, digits and
+    punctuation stay with the run they are in), so a Hindi title with an English word becomes
+    Devanagari / Latin / Devanagari runs. Raises RenderError("font_missing") if a character has
+    no font at all.
+    """
+    if not text:
+        return []
+    try:
+        return [(text, font_for_text(text, bold=bold, serif=serif))]
+    except RenderError:
+        pass
+    candidates = list(_iter_candidates(text, bold, serif))
+    runs: list[list] = []  # [text, choice or None while only spaces were seen]
+    missing: list[str] = []
+    for char in text:
+        current = runs[-1][1] if runs else None
+        if _is_ignorable(char) or (current is not None and ord(char) in _cmap(*current)):
+            if runs:
+                runs[-1][0] += char
+            else:
+                runs.append([char, None])
+            continue
+        choice = next((c for c in candidates if ord(char) in _cmap(*c)), None)
+        if choice is None:
+            missing.append(char)
+        elif runs and runs[-1][1] is None:
+            runs[-1][0] += char
+            runs[-1][1] = choice
+        else:
+            runs.append([char, choice])
+    if missing:
+        raise RenderError(
+            "font_missing", f"no installed font has the characters {''.join(dict.fromkeys(missing))!r}"
+        )
+    fallback = candidates[0] if candidates else None
+    return [(run, choice or fallback) for run, choice in runs if run]  # type: ignore[misc]
+
+
+def missing_characters(text: str, *, bold: bool = True, serif: bool = False) -> str:
+    """The characters of text that no installed font can draw ("" when all can be drawn).
+
+    Handy for form validation: such text would make the render fail with "font_missing".
+    """
+    candidates = _candidates(text, bold, serif)
+    missing = []
+    for code in sorted(_needed(text), key=lambda c: text.index(chr(c))):
+        if any(code in _cmap(*c) for c in candidates):
+            continue
+        if not any(code in _cmap(*c) for c in _iter_candidates(text, bold, serif)):
+            missing.append(chr(code))
+    return "".join(missing)

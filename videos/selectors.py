@@ -1,0 +1,147 @@
+"""Reads for the videos pages, the API and dashboards — each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from teams.models import Team
+
+from . import storage
+from .models import BrandKit, Category, Template, TemplateTier, Video, VideoStatus
+
+TEMPLATE_ORDERINGS = {
+    "popular": ("-usage_count", "key"),
+    "recent": ("-created_at", "key"),
+    "duration": ("duration", "key"),
+    "-duration": ("-duration", "key"),
+    "name": ("name", "key"),
+}
+DEFAULT_TEMPLATE_ORDERING = "popular"
+
+# -- templates --------------------------------------------------------------------------------
+
+
+def template_library(
+    *,
+    category: str | None = None,
+    tag: str | None = None,
+    tier: str | None = None,
+    search: str | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Template]:
+    """Active templates, filtered and sorted; unknown filter values are ignored."""
+    templates = Template.objects.filter(is_active=True)
+    if category in Category.values:
+        templates = templates.filter(category=category)
+    if tier in TemplateTier.values:
+        templates = templates.filter(tier=tier)
+    tag = (tag or "").strip().strip('"').lower()
+    if tag:
+        # Tags are a JSON list of lower-case words; matching the quoted word works on every
+        # database (PostgreSQL's jsonb and SQLite's JSON text alike).
+        templates = templates.filter(tags__icontains=f'"{tag}"')
+    search = (search or "").strip()
+    if search:
+        templates = templates.filter(
+            Q(name__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(description__icontains=search)
+            | Q(tags__icontains=search.strip('"'))
+        )
+    order = TEMPLATE_ORDERINGS.get(ordering or "", TEMPLATE_ORDERINGS[DEFAULT_TEMPLATE_ORDERING])
+    return templates.order_by(*order)
+
+
+def template_tags() -> list[str]:
+    """Every tag used by an active template, for the tag suggestions."""
+    tags: set[str] = set()
+    for row in Template.objects.filter(is_active=True).values_list("tags", flat=True):
+        tags.update(str(tag) for tag in row or [])
+    return sorted(tags)
+
+
+# -- videos -----------------------------------------------------------------------------------
+
+
+def videos_for_workspace(
+    *, workspace: Team, search: str | None = None, status: str | None = None
+) -> QuerySet[Video]:
+    """The workspace's videos, newest first, with their template in the same query."""
+    videos = Video.objects.filter(workspace=workspace).select_related("template")
+    search = (search or "").strip()
+    if search:
+        videos = videos.filter(title__icontains=search)
+    if status in VideoStatus.values:
+        videos = videos.filter(status=status)
+    return videos.order_by("-created_at", "-id")
+
+
+def recent_videos(*, workspace: Team, limit: int = 6) -> list[Video]:
+    return list(videos_for_workspace(workspace=workspace)[:limit])
+
+
+def brand_kits_for_workspace(*, workspace: Team) -> QuerySet[BrandKit]:
+    return BrandKit.objects.filter(workspace=workspace).order_by("-is_default", "name", "id")
+
+
+# -- links to stored files ----------------------------------------------------------------------
+
+FILE_SALT = "videos.file"
+FILE_URL_LIFETIME = 60 * 60  # a link stays valid for one to two hours
+SERVABLE_PREFIXES = ("workspaces/", "templates/")
+
+
+def file_url(key: str, *, download_name: str | None = None) -> str:
+    """A time-limited link to a stored file, or "" when there is no file.
+
+    On S3 this is a presigned URL. On local disk it is a signed link to our own streaming
+    view: media is not served publicly, and the link cannot be guessed or kept forever.
+    The caller has already checked that the user may see the file. Links stay the same for
+    up to an hour so browsers can cache thumbnails.
+    """
+    if not key:
+        return ""
+    if not storage.is_local():
+        if download_name:
+            from django.core.files.storage import default_storage
+
+            return default_storage.url(
+                key,
+                parameters={
+                    "ResponseContentDisposition": content_disposition_header(True, download_name)
+                },
+            )
+        return storage.url(key)
+    expires = (int(time.time()) // FILE_URL_LIFETIME + 2) * FILE_URL_LIFETIME
+    payload = {"k": key, "e": expires}
+    if download_name:
+        payload["n"] = download_name
+    token = signing.dumps(payload, salt=FILE_SALT, compress=True)
+    return reverse("videos:file", args=[token])
+
+
+def read_file_token(token: str) -> dict | None:
+    """The payload of a link made by `file_url`, or None when it is forged or expired."""
+    try:
+        payload = signing.loads(token, salt=FILE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("k"), str):
+        return None
+    if int(payload.get("e", 0)) < time.time():
+        return None
+    if not payload["k"].startswith(SERVABLE_PREFIXES) or ".." in Path(payload["k"]).parts:
+        return None
+    return payload
+
+
+def download_name(video: Video) -> str:
+    stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in video.title).strip()
+    suffix = Path(video.file.name).suffix or ".mp4"
+    return f"{stem or 'video'}{suffix}"

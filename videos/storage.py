@@ -1,0 +1,64 @@
+"""Files in Django storage (local disk or S3): new keys, downloads to scratch, uploads.
+
+Every render and upload gets a new key, so nothing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+
+CHUNK = 1024 * 1024
+
+
+def new_key(workspace_id: int, kind: str, suffix: str) -> str:
+    """workspaces/<id>/<kind>/<yyyy>/<uuid><suffix> — unique for every file we write."""
+    from django.utils import timezone
+
+    return f"workspaces/{workspace_id}/{kind}/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
+def save_upload(upload: UploadedFile, *, workspace_id: int, kind: str) -> str:
+    suffix = Path(upload.name or "").suffix.lower()[:8]
+    upload.seek(0)
+    return default_storage.save(new_key(workspace_id, kind, suffix), upload)
+
+
+def save_path(path: str | os.PathLike, *, workspace_id: int, kind: str) -> str:
+    with open(path, "rb") as handle:
+        return default_storage.save(
+            new_key(workspace_id, kind, Path(path).suffix.lower()), File(handle)
+        )
+
+
+def download(key: str, directory: str | os.PathLike) -> str:
+    """Copy a stored file into `directory` in chunks; returns the local path."""
+    target = Path(directory) / f"{uuid.uuid4().hex}{Path(key).suffix.lower()}"
+    with default_storage.open(key, "rb") as source, open(target, "wb") as destination:
+        shutil.copyfileobj(source, destination, CHUNK)
+    return str(target)
+
+
+def delete_quietly(*keys: str) -> None:
+    for key in keys:
+        if key:
+            with contextlib.suppress(OSError):
+                default_storage.delete(key)
+
+
+def url(key: str) -> str:
+    """A URL for the file: presigned (time-limited) on S3, the media URL on local disk."""
+    return default_storage.url(key)
+
+
+def is_local() -> bool:
+    from django.core.files.storage import FileSystemStorage, storages
+
+    return isinstance(storages["default"], FileSystemStorage)
