@@ -214,6 +214,9 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default=None)
     AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
     AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # Presigned download links stay valid for an hour.
+    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
     AWS_DEFAULT_ACL = None
     AWS_S3_FILE_OVERWRITE = False
     DEFAULT_STORAGE_BACKEND = "storages.backends.s3.S3Storage"

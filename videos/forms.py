@@ -22,7 +22,7 @@ from .services import has_video_slot, validate_image
 
 FIELD_PREFIX = "field_"
 IMAGE_ACCEPT = "image/png,image/jpeg,image/webp"
-# The field types videos.fields knows; others (e.g. audio) are left out until it does.
+# The field types videos.fields knows.
 FORM_TYPES = {"text", "color", "number", "numbers", *FILE_TYPES}
 CLIP_ACCEPT = "video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm"
 
@@ -217,6 +217,15 @@ def _form_field(spec: dict, current: Any) -> forms.Field:
             initial=initial,
             help_text=_join(spec, help_text),
             widget=forms.TextInput(attrs=attrs),
+        )
+    if kind == "audio":
+        help_text = _("MP3, M4A, AAC, WAV, OGG or FLAC, up to 20 MB.")
+        if current:
+            help_text = _("Music is uploaded; choose a file to replace it.") + " " + help_text
+        return forms.FileField(
+            **common,
+            help_text=_join(spec, help_text),
+            widget=forms.FileInput(attrs={"accept": "audio/*"}),
         )
     if kind in FILE_TYPES:
         help_text = _("PNG, JPEG or WebP, up to 10 MB.")

@@ -277,7 +277,9 @@ def video_update(
 ) -> Video:
     ensure_can(actor, video.workspace, "edit")
     video = (
-        Video.objects.select_for_update().select_related("template", "workspace").get(pk=video.pk)
+        Video.objects.select_for_update(of=("self",))
+        .select_related("template", "workspace")
+        .get(pk=video.pk)
     )
     if video.is_busy:
         raise ValidationError(_("Wait until the current render has finished."))
@@ -339,7 +341,9 @@ def _queue(video: Video, *, kind: str, actor, brand_kit: BrandKit | None = None)
 def video_render(*, video: Video, actor) -> RenderJob:
     ensure_can(actor, video.workspace, "render")
     video = (
-        Video.objects.select_for_update().select_related("template", "workspace").get(pk=video.pk)
+        Video.objects.select_for_update(of=("self",))
+        .select_related("template", "workspace")
+        .get(pk=video.pk)
     )
     _check_template_allowed(video.workspace, video.template)
     _check_resolution(video.workspace, video.resolution)
@@ -533,7 +537,7 @@ def render_job_run(*, job_id: str) -> None:
 
 @transaction.atomic
 def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
-    job = RenderJob.objects.select_for_update().select_related("video").get(pk=job.pk)
+    job = RenderJob.objects.select_for_update(of=("self",)).select_related("video").get(pk=job.pk)
     if job.status != RenderJobStatus.RUNNING or job.worker != worker:
         # Re-queued while we were slow: the other run owns the result; drop ours.
         transaction.on_commit(lambda: storage.delete_quietly(file_key))
@@ -656,12 +660,12 @@ def brand_kit_update(
     for field in ("name", "position", "opacity", "scale", "margin"):
         if field in changes and changes[field] is not None:
             setattr(brand_kit, field, changes[field])
+    brand_kit.full_clean(exclude=["logo"])  # check everything before storing any file
     if logo is not None:
         branding.validate_logo(logo)
         brand_kit.logo.name = storage.save_upload(
             logo, workspace_id=brand_kit.workspace_id, kind="brand"
         )
-    brand_kit.full_clean(exclude=["logo"])
     brand_kit.save()
     if changes.get("is_default"):
         brand_kit_set_default(brand_kit=brand_kit, actor=actor)

@@ -224,6 +224,20 @@ def test_accepts_a_plain_binary_file_and_palette_transparency(tmp_path):
     assert info.has_alpha and info.format == "PNG"
 
 
+def test_accepts_a_temporary_uploaded_file():
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    upload = TemporaryUploadedFile("logo.png", "image/png", 0, None)
+    upload.write(_png_bytes((640, 480), "LA", (200, 128)))
+    upload.size = upload.tell()
+    try:
+        info = branding.validate_logo(upload)
+        assert (info.width, info.height, info.has_alpha) == (640, 480, True)
+        assert upload.tell() == 0
+    finally:
+        upload.close()
+
+
 def test_accepts_the_largest_allowed_logo():
     info = branding.validate_logo(_upload(_png_bytes((4096, 4096), "RGB")))
     assert (info.width, info.height) == (4096, 4096)

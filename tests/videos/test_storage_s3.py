@@ -116,6 +116,9 @@ def test_a_render_lands_in_the_bucket_and_its_presigned_link_downloads_it(
     data = api_for(owner).get(f"/api/v1/videos/{video.pk}/").json()
     assert "X-Amz-Signature" in data["file_url"]
     assert hashlib.sha256(_fetch(data["file_url"])[0]).hexdigest() == video.checksum
+    api_download = api_for(owner).get(f"/api/v1/videos/{video.pk}/download/")
+    assert api_download.status_code == 302 and "X-Amz-Signature" in api_download["Location"]
+    assert hashlib.sha256(_fetch(api_download["Location"])[0]).hexdigest() == video.checksum
     page = client_for(owner).get(reverse("videos:detail", args=[video.pk])).content.decode()
     assert settings.AWS_S3_ENDPOINT_URL in page and "/files/" not in page
 

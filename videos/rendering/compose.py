@@ -152,7 +152,7 @@ class Planner:
         except ValueError:
             rgba = default
         if opacity is not None:
-            rgba = rgba[:3] + (round(rgba[3] * opacity),)
+            rgba = (*rgba[:3], round(rgba[3] * opacity))
         return rgba
 
     def text(self, layer: dict) -> str:
@@ -188,7 +188,9 @@ class Planner:
 
     def anchored(self, layer: dict, w: int, h: int) -> tuple[int, int]:
         ax, ay = ANCHORS[layer.get("anchor", "center")]
-        return round(layer.get("x", 0.5) * self.W - ax * w), round(layer.get("y", 0.5) * self.H - ay * h)
+        return round(layer.get("x", 0.5) * self.W - ax * w), round(
+            layer.get("y", 0.5) * self.H - ay * h
+        )
 
     def rect(self, layer: dict, *, even: bool = False) -> tuple[int, int, int, int]:
         w, h = max(1, self.px_w(layer["w"])), max(1, self.px_h(layer["h"]))
@@ -245,7 +247,10 @@ class Planner:
         if kind == "video":
             if self.source_clip:
                 slot = ClipSlot(
-                    self.source_clip, bg.get("audio", "drop"), bg.get("volume", 1.0), self.clip_has_audio
+                    self.source_clip,
+                    bg.get("audio", "drop"),
+                    bg.get("volume", 1.0),
+                    self.clip_has_audio,
                 )
                 return None, slot
             fallback = bg.get("fallback", {"type": "color", "color": "#111318"})
@@ -255,7 +260,9 @@ class Planner:
             if path is None:
                 fallback = bg.get("fallback", {"type": "color", "color": "#111318"})
                 return self.background({**fallback, "vignette": bg.get("vignette", 0)})
-            image = draw.cover(draw.load_picture(path, (self.W, self.H)), self.W, self.H).convert("RGB")
+            image = draw.cover(draw.load_picture(path, (self.W, self.H)), self.W, self.H).convert(
+                "RGB"
+            )
             image = draw.dim(image, bg.get("dim", 0))
         elif kind == "gradient":
             colors = [self.color(c) for c in bg["colors"]]
@@ -266,10 +273,21 @@ class Planner:
         return draw.vignette(image, bg.get("vignette", 0)), None
 
     # -- layers -----------------------------------------------------------------------------
-    def element(self, layer: dict, motion: Motion, raster: Raster | Image.Image, x: int, y: int) -> Element:
+    def element(
+        self, layer: dict, motion: Motion, raster: Raster | Image.Image, x: int, y: int
+    ) -> Element:
         image = raster.image if isinstance(raster, Raster) else raster
         image = draw.with_opacity(image, layer.get("opacity", 1.0))
-        return Element("image", x, y, image.width, image.height, motion, image=image, name=layer.get("name", ""))
+        return Element(
+            "image",
+            x,
+            y,
+            image.width,
+            image.height,
+            motion,
+            image=image,
+            name=layer.get("name", ""),
+        )
 
     def layer_text(self, layer: dict, motion: Motion) -> list[Element]:
         text = self.text(layer).strip()
@@ -315,7 +333,15 @@ class Planner:
             blur=max(0, self.px_h(spec.get("blur", 0.006))),
         )
 
-    def picture(self, layer: dict, motion: Motion, path: str | None, *, fit: str, rect: tuple[int, int, int, int]) -> list[Element]:
+    def picture(
+        self,
+        layer: dict,
+        motion: Motion,
+        path: str | None,
+        *,
+        fit: str,
+        rect: tuple[int, int, int, int],
+    ) -> list[Element]:
         x, y, w, h = rect
         radius = self.px_h(layer.get("radius", 0))
         if path is None:
@@ -337,7 +363,9 @@ class Planner:
             image = draw.rounded_picture(image, radius)
         if "border" in layer:
             width = self.px_h(layer["border"]["width"])
-            image = draw.with_border(image, width, self.color(layer["border"].get("color", "#ffffff")), radius)
+            image = draw.with_border(
+                image, width, self.color(layer["border"].get("color", "#ffffff")), radius
+            )
         raster = draw.fitted_raster(image)
         if "shadow" in layer:
             raster = add_shadow(raster, self.shadow(layer["shadow"]))
@@ -345,18 +373,27 @@ class Planner:
 
     def layer_image(self, layer: dict, motion: Motion) -> list[Element]:
         path = self.file_field(layer["field"])
-        return self.picture(layer, motion, path, fit=layer.get("fit", "cover"), rect=self.rect(layer))
+        return self.picture(
+            layer, motion, path, fit=layer.get("fit", "cover"), rect=self.rect(layer)
+        )
 
     def layer_logo(self, layer: dict, motion: Motion) -> list[Element]:
         path = self.file_field(layer["field"])
         if path is None:
             return []
-        return self.picture({**layer, "placeholder": False}, motion, path, fit="contain", rect=self.rect(layer))
+        return self.picture(
+            {**layer, "placeholder": False}, motion, path, fit="contain", rect=self.rect(layer)
+        )
 
     def layer_video(self, layer: dict, motion: Motion) -> list[Element]:
         x, y, w, h = self.rect(layer, even=True)
         if self.source_clip:
-            slot = ClipSlot(self.source_clip, layer.get("audio", "drop"), layer.get("volume", 1.0), self.clip_has_audio)
+            slot = ClipSlot(
+                self.source_clip,
+                layer.get("audio", "drop"),
+                layer.get("volume", 1.0),
+                self.clip_has_audio,
+            )
             return [Element("clip", x, y, w, h, motion, clip=slot, name=layer.get("name", ""))]
         path = self.file_field(layer.get("fallback_field"))
         return self.picture(layer, motion, path, fit="cover", rect=(x, y, w, h))
@@ -403,8 +440,18 @@ class Planner:
         value_size = max(6, self.px_h(layer.get("value_size", 0.045)))
         label_color = self.color(layer.get("label_color", "#ffffff"))
         value_color = self.color(layer.get("value_color", "#ffffff"))
-        label_style = TextStyle(size=label_size, color=label_color, bold=False, max_width=max(label_size, round(slot * 0.94)), max_lines=2, line_spacing=1.05)
-        rasters = [render_text(labels[i], label_style) if i < len(labels) and labels[i] else None for i in range(n)]
+        label_style = TextStyle(
+            size=label_size,
+            color=label_color,
+            bold=False,
+            max_width=max(label_size, round(slot * 0.94)),
+            max_lines=2,
+            line_spacing=1.05,
+        )
+        rasters = [
+            render_text(labels[i], label_style) if i < len(labels) and labels[i] else None
+            for i in range(n)
+        ]
         gap = max(2, round(label_size * 0.35))
         label_h = max((r.block[3] - r.block[1] for r in rasters if r), default=0)
         baseline = y + h - (label_h + gap if label_h else 0)
@@ -416,7 +463,10 @@ class Planner:
         radius = round(layer.get("radius", 0.08) * bar_w)
         grow = max(0.1, layer.get("grow", 1.2))
         stagger = layer.get("stagger", 0.25)
-        prefix, suffix = self.substitute(layer.get("prefix", "")), self.substitute(layer.get("suffix", ""))
+        prefix, suffix = (
+            self.substitute(layer.get("prefix", "")),
+            self.substitute(layer.get("suffix", "")),
+        )
         axis = layer.get("axis", {})
         thickness = self.px_h(axis.get("thickness", 0.004))
 
@@ -432,7 +482,10 @@ class Planner:
                 continue
             cx = round(slot * (i + 0.5))
             bx0, by0, bx1, _by1 = raster.block
-            canvas.alpha_composite(raster.image, (max(0, cx - (bx1 - bx0) // 2 - bx0), baseline - y + thickness + gap - by0))
+            canvas.alpha_composite(
+                raster.image,
+                (max(0, cx - (bx1 - bx0) // 2 - bx0), baseline - y + thickness + gap - by0),
+            )
         elements = [self.element({**layer, "name": "bars/labels"}, motion, canvas, x, y)]
 
         fade_in = 0.3
@@ -447,9 +500,28 @@ class Planner:
             bx = round(x + slot * (i + 0.5) - bar_w / 2)
             grow_d = min(grow, motion.end - bar_start)
             if bar_h:
-                bar = draw.shape_box(bar_w, bar_h + radius, colors[i % len(colors)], radius=radius).crop((0, 0, bar_w, bar_h))
-                bar_motion = replace(motion, start=bar_start, fx_in=("grow-y",), in_d=round(grow_d, 4), slide_in=(0, 0))
-                elements.append(Element("image", bx, baseline - bar_h, bar_w, bar_h, bar_motion, image=draw.with_opacity(bar, layer.get("opacity", 1.0)), name=f"bars/{i}"))
+                bar = draw.shape_box(
+                    bar_w, bar_h + radius, colors[i % len(colors)], radius=radius
+                ).crop((0, 0, bar_w, bar_h))
+                bar_motion = replace(
+                    motion,
+                    start=bar_start,
+                    fx_in=("grow-y",),
+                    in_d=round(grow_d, 4),
+                    slide_in=(0, 0),
+                )
+                elements.append(
+                    Element(
+                        "image",
+                        bx,
+                        baseline - bar_h,
+                        bar_w,
+                        bar_h,
+                        bar_motion,
+                        image=draw.with_opacity(bar, layer.get("opacity", 1.0)),
+                        name=f"bars/{i}",
+                    )
+                )
             ease = f"(1-pow(1-clip((t-{bar_start:.4f})/{grow_d:.4f},0,1),3))"
             alpha = f"clip((t-{bar_start:.4f})/{fade_in},0,1)"
             if "fade" in motion.fx_out and motion.out_d > 0:
@@ -469,12 +541,16 @@ class Planner:
                         round(slot),
                         baseline - y,
                         count_motion,
-                        count=CountUp(label, font, value_size, value_color, f"{cx:.1f}-tw/2", y_expr, alpha),
+                        count=CountUp(
+                            label, font, value_size, value_color, f"{cx:.1f}-tw/2", y_expr, alpha
+                        ),
                         name=f"bars/value{i}",
                     )
                 )
             else:  # a suffix no single font file can draw: a still label riding on the bar
-                raster = render_text(text, TextStyle(size=value_size, color=value_color, max_lines=1))
+                raster = render_text(
+                    text, TextStyle(size=value_size, color=value_color, max_lines=1)
+                )
                 if raster is None:
                     continue
                 bx0, by0, bx1, by1 = raster.block
@@ -549,13 +625,17 @@ class Planner:
         )
 
     def bake(self, background: Image.Image, elements: list[Element]) -> list[Element]:
-        """Draw layers that never change into the background, unless a moving layer lies under them."""
+        """Draw never-changing layers into the background, unless something moving is under them."""
         canvas = background.convert("RGBA")
         moving: list[tuple[int, int, int, int]] = []
         kept = []
         for element in elements:
             box = element.bbox()
-            if element.kind == "image" and self.is_static(element.motion) and not any(_intersects(box, m) for m in moving):
+            if (
+                element.kind == "image"
+                and self.is_static(element.motion)
+                and not any(_intersects(box, m) for m in moving)
+            ):
                 _paste(canvas, element)
                 continue
             moving.append(box)
@@ -577,8 +657,16 @@ class Planner:
                 and not last.y_follow
             ):
                 box_a, box_b = last.bbox(), element.bbox()
-                union = (min(box_a[0], box_b[0]), min(box_a[1], box_b[1]), max(box_a[2], box_b[2]), max(box_a[3], box_b[3]))
-                if _area(union) <= 1.5 * (_area(box_a) + _area(box_b)) or _area(union) <= 0.02 * self.W * self.H:
+                union = (
+                    min(box_a[0], box_b[0]),
+                    min(box_a[1], box_b[1]),
+                    max(box_a[2], box_b[2]),
+                    max(box_a[3], box_b[3]),
+                )
+                if (
+                    _area(union) <= 1.5 * (_area(box_a) + _area(box_b))
+                    or _area(union) <= 0.02 * self.W * self.H
+                ):
                     merged[-1] = _combine(last, element)
                     continue
             merged.append(element)
@@ -651,6 +739,6 @@ def build_plan(
 
 
 def uses_video_slot(spec: dict) -> bool:
-    return spec["background"]["type"] == "video" or any(layer["type"] == "video" for layer in spec["layers"])
-
-
+    return spec["background"]["type"] == "video" or any(
+        layer["type"] == "video" for layer in spec["layers"]
+    )

@@ -57,7 +57,7 @@ def gradient(width: int, height: int, colors: list[RGBA], angle: float) -> Image
     for channel in range(3):
         rgb[..., channel] = np.interp(t, stops, [c[channel] for c in colors])
     rgb += np.random.default_rng(7).uniform(-0.5, 0.5, size=(height, width, 1)).astype(np.float32)
-    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+    return Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8))
 
 
 def vignette(image: Image.Image, strength: float) -> Image.Image:
@@ -70,17 +70,19 @@ def vignette(image: Image.Image, strength: float) -> Image.Image:
     distance = np.sqrt(ys[:, None] ** 2 * 0.8 + xs[None, :] ** 2 * 0.6)
     factor = 1.0 - strength * np.clip(distance - 0.35, 0, None) ** 1.6
     array = np.asarray(image.convert("RGB"), dtype=np.float32) * factor[..., None]
-    return Image.fromarray(np.clip(array, 0, 255).astype(np.uint8), "RGB")
+    return Image.fromarray(np.clip(array, 0, 255).astype(np.uint8))
 
 
 def dim(image: Image.Image, amount: float) -> Image.Image:
     if amount <= 0:
         return image
     array = np.asarray(image.convert("RGB"), dtype=np.float32) * (1.0 - amount)
-    return Image.fromarray(array.astype(np.uint8), "RGB")
+    return Image.fromarray(array.astype(np.uint8))
 
 
-def rounded_mask(width: int, height: int, radius: int, *, outline: int = 0, ellipse: bool = False) -> Image.Image:
+def rounded_mask(
+    width: int, height: int, radius: int, *, outline: int = 0, ellipse: bool = False
+) -> Image.Image:
     """Anti-aliased L mask of a (rounded) rectangle or an ellipse, filled or outlined."""
     if not ellipse and radius <= 0 and outline <= 0:
         return Image.new("L", (width, height), 255)
@@ -96,12 +98,22 @@ def rounded_mask(width: int, height: int, radius: int, *, outline: int = 0, elli
     return big.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def shape_box(width: int, height: int, color: RGBA, *, radius: int = 0, outline: int = 0, ellipse: bool = False) -> Image.Image:
+def shape_box(
+    width: int,
+    height: int,
+    color: RGBA,
+    *,
+    radius: int = 0,
+    outline: int = 0,
+    ellipse: bool = False,
+) -> Image.Image:
     radius = min(radius, width // 2, height // 2)
     return colored(rounded_mask(width, height, radius, outline=outline, ellipse=ellipse), color)
 
 
-def line(x1: float, y1: float, x2: float, y2: float, thickness: float, color: RGBA, *, arrow: bool) -> tuple[Image.Image, int, int]:
+def line(
+    x1: float, y1: float, x2: float, y2: float, thickness: float, color: RGBA, *, arrow: bool
+) -> tuple[Image.Image, int, int]:
     """A line (or arrow) with round caps; returns the image and its top-left position."""
     head = thickness * 3.2 if arrow else 0.0
     margin = thickness / 2 + head + 2
@@ -146,15 +158,31 @@ def placeholder(width: int, height: int, color: RGBA, radius: int) -> Image.Imag
     size = min(width, height) * 2 * 0.36
     cx, cy = width, height
     draw.polygon(
-        [(cx - size, cy + size * 0.55), (cx - size * 0.25, cy - size * 0.35), (cx + size * 0.35, cy + size * 0.55)],
+        [
+            (cx - size, cy + size * 0.55),
+            (cx - size * 0.25, cy - size * 0.35),
+            (cx + size * 0.35, cy + size * 0.55),
+        ],
         fill=255,
     )
     draw.polygon(
-        [(cx - size * 0.05, cy + size * 0.55), (cx + size * 0.45, cy - size * 0.05), (cx + size, cy + size * 0.55)],
+        [
+            (cx - size * 0.05, cy + size * 0.55),
+            (cx + size * 0.45, cy - size * 0.05),
+            (cx + size, cy + size * 0.55),
+        ],
         fill=200,
     )
     sun = size * 0.18
-    draw.ellipse((cx + size * 0.45 - sun, cy - size * 0.55 - sun, cx + size * 0.45 + sun, cy - size * 0.55 + sun), fill=255)
+    draw.ellipse(
+        (
+            cx + size * 0.45 - sun,
+            cy - size * 0.55 - sun,
+            cx + size * 0.45 + sun,
+            cy - size * 0.55 + sun,
+        ),
+        fill=255,
+    )
     icon = icon.resize((width, height), Image.Resampling.LANCZOS)
     card.alpha_composite(colored(icon, (255, 255, 255, icon_alpha)))
     return card
@@ -164,10 +192,8 @@ def rounded_picture(image: Image.Image, radius: int) -> Image.Image:
     if radius <= 0:
         return image
     mask = rounded_mask(image.width, image.height, min(radius, image.width // 2, image.height // 2))
-    alpha = Image.fromarray(
-        (np.asarray(image.getchannel("A"), dtype=np.uint16) * np.asarray(mask, dtype=np.uint16) // 255).astype(np.uint8),
-        "L",
-    )
+    product = np.asarray(image.getchannel("A"), dtype=np.uint16) * np.asarray(mask, dtype=np.uint16)
+    alpha = Image.fromarray((product // 255).astype(np.uint8))
     out = image.copy()
     out.putalpha(alpha)
     return out

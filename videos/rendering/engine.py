@@ -59,7 +59,9 @@ def _check_request(request: RenderRequest) -> None:
     for name in ("width", "height"):
         value = getattr(request, name)
         if not isinstance(value, int) or value < 16 or value > 4096 or value % 2:
-            raise RenderError("bad_input", f"{name} must be an even number of pixels, not {value!r}")
+            raise RenderError(
+                "bad_input", f"{name} must be an even number of pixels, not {value!r}"
+            )
     if not isinstance(request.fps, int) or not 1 <= request.fps <= 60:
         raise RenderError("bad_input", f"fps must be between 1 and 60, not {request.fps!r}")
     if not 0 < request.duration <= MAX_DURATION:
@@ -95,7 +97,10 @@ def render(
                 raise RenderError("bad_input", "the clip has no video stream")
             if float(info.get("duration") or 0) <= 0:
                 raise RenderError("bad_input", "the clip has no duration")
-            clip, clip_has_audio = os.path.abspath(request.source_clip), bool(info.get("audio_found"))
+            clip, clip_has_audio = (
+                os.path.abspath(request.source_clip),
+                bool(info.get("audio_found")),
+            )
         try:
             plan = build_plan(
                 request.spec,
@@ -125,7 +130,13 @@ def render(
         remaining = None if timeout is None else timeout - (time.monotonic() - started)
         if remaining is not None and remaining <= 0:
             raise RenderError("timeout", "no time left before encoding")
-        run_ffmpeg(args, duration=plan.duration, on_progress=progress.ffmpeg, timeout=remaining, cwd=work_dir)
+        run_ffmpeg(
+            args,
+            duration=plan.duration,
+            on_progress=progress.ffmpeg,
+            timeout=remaining,
+            cwd=work_dir,
+        )
         os.replace(partial_video, request.output_path)
         if not os.path.exists(partial_thumb):
             raise RenderError("ffmpeg_failed", "ffmpeg wrote no thumbnail")

@@ -29,7 +29,10 @@ FontChoice = tuple[str, int]  # (path, face index inside a .ttc collection)
 _SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 
 # file names, (bold, regular)
-_LATIN = {False: ("NotoSans-Bold.ttf", "NotoSans-Regular.ttf"), True: ("NotoSerif-Bold.ttf", "NotoSerif-Regular.ttf")}
+_LATIN = {
+    False: ("NotoSans-Bold.ttf", "NotoSans-Regular.ttf"),
+    True: ("NotoSerif-Bold.ttf", "NotoSerif-Regular.ttf"),
+}
 _DEVANAGARI = {
     False: ("NotoSansDevanagari-Bold.ttf", "NotoSansDevanagari-Regular.ttf"),
     True: ("NotoSerifDevanagari-Bold.ttf", "NotoSerifDevanagari-Regular.ttf"),
@@ -38,7 +41,10 @@ _CJK = {
     False: (("NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"), ("NotoSansCJKjp-Bold.otf",)),
     True: (("NotoSerifCJK-Bold.ttc", "NotoSerifCJK-Regular.ttc"), ()),
 }
-_DEJAVU = {False: ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"), True: ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf")}
+_DEJAVU = {
+    False: ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"),
+    True: ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf"),
+}
 _CJK_REGIONS = ("JP", "KR", "SC", "TC", "HK")
 
 
@@ -235,36 +241,38 @@ def font_for_text(text: str, *, bold: bool = True, serif: bool = False) -> FontC
         raise RenderError("font_missing", "no fonts are installed (install fonts-noto-core)")
     missing = missing_characters(text, bold=bold, serif=serif)
     if missing:
-        raise RenderError("font_missing", f"no installed font has the characters {missing!r}")
+        raise RenderError("font_missing", _missing_detail(missing))
     raise RenderError("font_missing", f"no single installed font covers all of {text!r}")
 
 
 def font_runs(text: str, *, bold: bool = True, serif: bool = False) -> list[tuple[str, FontChoice]]:
-    """Split text into (run, font) pieces: one piece when one font covers it all.
+    """Split text into (run, font) pieces: one piece when the script's own font covers it all.
 
-    A run keeps its font while that font has the next character (spaces, digits and
-    punctuation stay with the run they are in), so a Hindi title with an English word becomes
-    Devanagari / Latin / Devanagari runs. Raises RenderError("font_missing") if a character has
-    no font at all.
+    Characters go to the script's own font whenever it has them, otherwise a run keeps its
+    font while that font has the next character (spaces stay with the run they are in), so a Hindi title with an English word becomes
+    Devanagari / Latin / Devanagari runs, and a French title with a rare symbol keeps Noto Sans
+    for its letters. Raises RenderError("font_missing") if a character has no font at all.
     """
     if not text:
         return []
-    try:
-        return [(text, font_for_text(text, bold=bold, serif=serif))]
-    except RenderError:
-        pass
+    preferred = _candidates(text, bold, serif)
+    if preferred and _needed(text) <= _cmap(*preferred[0]):
+        return [(text, preferred[0])]
     candidates = list(_iter_candidates(text, bold, serif))
     runs: list[list] = []  # [text, choice or None while only spaces were seen]
     missing: list[str] = []
+    first = preferred[0] if preferred else None
     for char in text:
         current = runs[-1][1] if runs else None
-        if _is_ignorable(char) or (current is not None and ord(char) in _cmap(*current)):
+        code = ord(char)
+        stay = current is not None and code in _cmap(*current)
+        if _is_ignorable(char) or (stay and (current == first or code not in _cmap(*first))):
             if runs:
                 runs[-1][0] += char
             else:
                 runs.append([char, None])
             continue
-        choice = next((c for c in candidates if ord(char) in _cmap(*c)), None)
+        choice = next((c for c in candidates if code in _cmap(*c)), None)
         if choice is None:
             missing.append(char)
         elif runs and runs[-1][1] is None:
@@ -273,11 +281,14 @@ def font_runs(text: str, *, bold: bool = True, serif: bool = False) -> list[tupl
         else:
             runs.append([char, choice])
     if missing:
-        raise RenderError(
-            "font_missing", f"no installed font has the characters {''.join(dict.fromkeys(missing))!r}"
-        )
+        raise RenderError("font_missing", _missing_detail("".join(dict.fromkeys(missing))))
     fallback = candidates[0] if candidates else None
     return [(run, choice or fallback) for run, choice in runs if run]  # type: ignore[misc]
+
+
+def _missing_detail(missing: str) -> str:
+    codes = ", ".join(f"U+{ord(c):04X}" for c in missing)
+    return f"no installed font has the characters “{missing}” ({codes})"
 
 
 def missing_characters(text: str, *, bold: bool = True, serif: bool = False) -> str:

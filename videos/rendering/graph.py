@@ -71,10 +71,14 @@ class _Graph:
             f"settb=1/{self.plan.fps},setpts=N+{first_frame}"
         )
 
-    def clip(self, slot: ClipSlot, width: int, height: int, frames: int, first_frame: int, pix_fmt: str) -> str:
+    def clip(
+        self, slot: ClipSlot, width: int, height: int, frames: int, first_frame: int, pix_fmt: str
+    ) -> str:
         seconds = frames / self.plan.fps + 1
         if self.clip_input is None:
-            self.clip_input = self.add_input(["-stream_loop", "-1", "-t", _num(seconds), "-i", slot.path])
+            self.clip_input = self.add_input(
+                ["-stream_loop", "-1", "-t", _num(seconds), "-i", slot.path]
+            )
         fps = self.plan.fps
         return (
             f"[{self.clip_input}:v]setpts=PTS-STARTPTS,fps={fps},"
@@ -87,7 +91,9 @@ class _Graph:
     def base(self) -> str:
         plan = self.plan
         if plan.background_clip is not None:
-            chain = self.clip(plan.background_clip, plan.width, plan.height, plan.frames, 0, "yuv420p")
+            chain = self.clip(
+                plan.background_clip, plan.width, plan.height, plan.frames, 0, "yuv420p"
+            )
         else:
             chain = self.still(plan.background, "background.png", plan.frames, 0, "yuv420p")
         if plan.background_zoom is not None:
@@ -109,7 +115,9 @@ class _Graph:
         motion, fps = element.motion, self.plan.fps
         first = round(motion.start * fps)
         total = max(1, round(motion.end * fps) - first)
-        entering = motion.in_d > 0 and (motion.growth or "fade" in motion.fx_in or any(motion.slide_in))
+        entering = motion.in_d > 0 and (
+            motion.growth or "fade" in motion.fx_in or any(motion.slide_in)
+        )
         leaving = motion.out_d > 0 and ("fade" in motion.fx_out or any(motion.slide_out))
         in_frames = min(total, max(1, round(motion.in_d * fps))) if entering else 0
         out_frames = min(total - in_frames, max(1, round(motion.out_d * fps))) if leaving else 0
@@ -196,28 +204,43 @@ class _Graph:
                 first = round(motion.start * plan.fps)
                 frames = max(1, round(motion.end * plan.fps) - first)
                 fades = "fade" in motion.fx_in or "fade" in motion.fx_out
-                chain = self.clip(element.clip, element.w, element.h, frames, first, "yuva420p" if fades else "yuv420p")
+                chain = self.clip(
+                    element.clip,
+                    element.w,
+                    element.h,
+                    frames,
+                    first,
+                    "yuva420p" if fades else "yuv420p",
+                )
                 if "fade" in motion.fx_in and motion.in_d > 0:
                     chain += f",fade=t=in:st={_num(motion.start)}:d={_num(motion.in_d)}:alpha=1"
                 if "fade" in motion.fx_out and motion.out_d > 0:
-                    chain += f",fade=t=out:st={_num(motion.end - motion.out_d)}:d={_num(motion.out_d)}:alpha=1"
+                    fade_start = _num(motion.end - motion.out_d)
+                    chain += f",fade=t=out:st={fade_start}:d={_num(motion.out_d)}:alpha=1"
                 self.chains.append(chain + f"[e{k}]")
                 step += 1
                 self.overlay(current, f"e{k}", element, "all", f"m{step}")
                 current = f"m{step}"
                 continue
             phases = self.segments(element)
-            index = self.add_input(["-framerate", str(plan.fps), "-i", self.save_png(element.image, f"layer{k}.png")])
+            index = self.add_input(
+                ["-framerate", str(plan.fps), "-i", self.save_png(element.image, f"layer{k}.png")]
+            )
             source = f"[{index}:v]{_TO_YUV},format=yuva420p"
             if len(phases) > 1:
-                self.chains.append(source + f",split={len(phases)}" + "".join(f"[s{k}_{p}]" for p, _f, _n in phases))
+                self.chains.append(
+                    source
+                    + f",split={len(phases)}"
+                    + "".join(f"[s{k}_{p}]" for p, _f, _n in phases)
+                )
             for phase, first, frames in phases:
                 head = source if len(phases) == 1 else f"[s{k}_{phase}]"
                 head += "," if len(phases) == 1 else ""
+                repeat = (
+                    f"loop=loop={frames - 1}:size=1:start=0,settb=1/{plan.fps},setpts=N+{first}"
+                )
                 self.chains.append(
-                    f"{head}loop=loop={frames - 1}:size=1:start=0,settb=1/{plan.fps},setpts=N+{first}"
-                    + self.phase_filters(element, phase)
-                    + f"[e{k}_{phase}]"
+                    head + repeat + self.phase_filters(element, phase) + f"[e{k}_{phase}]"
                 )
                 step += 1
                 self.overlay(current, f"e{k}_{phase}", element, phase, f"m{step}")
@@ -226,11 +249,15 @@ class _Graph:
         if plan.fade_in > 0:
             final.append(f"fade=t=in:st=0:d={_num(plan.fade_in)}")
         if plan.fade_out > 0:
-            final.append(f"fade=t=out:st={_num(plan.duration - plan.fade_out)}:d={_num(plan.fade_out)}")
+            final.append(
+                f"fade=t=out:st={_num(plan.duration - plan.fade_out)}:d={_num(plan.fade_out)}"
+            )
         final.append("split=2[vout][thumbsrc]")
         self.chains.append(f"[{current}]" + ",".join(final))
         k = plan.thumbnail_frame
-        self.chains.append(f"[thumbsrc]trim=start_frame={k}:end_frame={k + 1},setpts=PTS-STARTPTS[thumb]")
+        self.chains.append(
+            f"[thumbsrc]trim=start_frame={k}:end_frame={k + 1},setpts=PTS-STARTPTS[thumb]"
+        )
         return "[vout]"
 
     # -- audio ----------------------------------------------------------------------------------
@@ -240,7 +267,9 @@ class _Graph:
         sources = []
         if plan.music:
             music = plan.music
-            index = self.add_input(["-stream_loop", "-1", "-t", _num(plan.duration + 1), "-i", music["path"]])
+            index = self.add_input(
+                ["-stream_loop", "-1", "-t", _num(plan.duration + 1), "-i", music["path"]]
+            )
             fade_out = min(music["fade_out"], plan.duration / 2)
             chain = (
                 f"[{index}:a]{_AUDIO_FORMAT},atrim=0:{duration},asetpts=PTS-STARTPTS,"
@@ -261,7 +290,9 @@ class _Graph:
             )
             sources.append("[clipaudio]")
         if not sources:
-            index = self.add_input(["-f", "lavfi", "-t", duration, "-i", "anullsrc=r=48000:cl=stereo"])
+            index = self.add_input(
+                ["-f", "lavfi", "-t", duration, "-i", "anullsrc=r=48000:cl=stereo"]
+            )
             return f"{index}:a"
         if len(sources) == 2:
             self.chains.append("[music][clipaudio]amix=inputs=2:duration=first:normalize=0[mixed]")

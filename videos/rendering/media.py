@@ -44,7 +44,7 @@ def ffmpeg_exe() -> str:
 
 
 def output_size(aspect_ratio: str, resolution: int) -> tuple[int, int]:
-    """Frame size for an aspect ratio and a resolution (the short side): ("16:9", 720) → (1280, 720)."""
+    """Frame size for an aspect ratio and a resolution (short side): ("16:9", 720) → 1280×720."""
     try:
         aw, ah = _ASPECTS[aspect_ratio]
     except KeyError:
@@ -52,7 +52,7 @@ def output_size(aspect_ratio: str, resolution: int) -> tuple[int, int]:
     if not isinstance(resolution, int) or resolution <= 0:
         raise ValueError(f"resolution must be a positive integer, not {resolution!r}")
     short = resolution
-    long_side = int(round(short * max(aw, ah) / min(aw, ah) / 2)) * 2
+    long_side = round(short * max(aw, ah) / min(aw, ah) / 2) * 2
     if aw > ah:
         return long_side, short
     if ah > aw:

@@ -203,7 +203,9 @@ class _Checker:
     def fail(path: str, message: str) -> None:
         raise ValueError(f"{path}: {message}")
 
-    def keys(self, path: str, value: Any, allowed: set[str], required: tuple[str, ...] = ()) -> None:
+    def keys(
+        self, path: str, value: Any, allowed: set[str], required: tuple[str, ...] = ()
+    ) -> None:
         if not isinstance(value, dict):
             self.fail(path, "must be an object")
         unknown = sorted(set(value) - allowed)
@@ -323,7 +325,9 @@ class _Checker:
             if key in value:
                 self.number(f"{path}.{key}", value[key], 0, hi)
 
-    def effects(self, path: str, value: Any, options: tuple[str, ...], slides: tuple[str, ...]) -> None:
+    def effects(
+        self, path: str, value: Any, options: tuple[str, ...], slides: tuple[str, ...]
+    ) -> None:
         if not isinstance(value, list):
             self.fail(path, "must be a list of effects")
         for i, effect in enumerate(value):
@@ -354,9 +358,10 @@ class _Checker:
         if type(start) is type(end) and not isinstance(start, str):
             if (start >= 0) == (end >= 0) and start >= end:
                 self.fail(path, "ends before it starts")
-        elif isinstance(start, str) and isinstance(end, str):
-            if float(start[:-1]) >= float(end[:-1]):
-                self.fail(path, "ends before it starts")
+        elif (
+            isinstance(start, str) and isinstance(end, str) and float(start[:-1]) >= float(end[:-1])
+        ):
+            self.fail(path, "ends before it starts")
         if "opacity" in layer:
             self.number(path + ".opacity", layer["opacity"], 0, 1)
         if "in" in layer:
@@ -709,9 +714,13 @@ def resolve_fields(fields: list[dict], values: dict[str, object] | None) -> dict
             items = value
             if isinstance(value, str):
                 items = [part for part in re.split(r"[,;\s]+", value) if part]
-            numbers = [_to_number(item) for item in items] if isinstance(items, list | tuple) else []
+            numbers = (
+                [_to_number(item) for item in items] if isinstance(items, list | tuple) else []
+            )
             numbers = [_clamp(n, field, None) for n in numbers if n is not None]
-            resolved[name] = numbers[: field.get("max_items", 1000)] if numbers else list(default or [])
+            resolved[name] = (
+                numbers[: field.get("max_items", 1000)] if numbers else list(default or [])
+            )
     return resolved
 
 

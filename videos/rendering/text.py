@@ -23,7 +23,9 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (x1, y1 exclusive)
 _SUPERSAMPLE = 4
 _ELLIPSIS = "…"
 # Characters that must not start a line (Japanese/Chinese kinsoku) and ones that must not end it.
-_NO_LINE_START = set("、。，．・：；？！）」』】》〉〕］｝〙〗”’…‥ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞ%,.!?:;)]}")
+_NO_LINE_START = set(
+    "、。，．・：；？！）」』】》〉〕］｝〙〗”’…‥ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞ%,.!?:;)]}"
+)
 _NO_LINE_END = set("（「『【《〈〔［｛〘〖“‘([{")
 
 
@@ -127,7 +129,7 @@ def _tokens(text: str) -> list[tuple[int, int, bool]]:
 
 
 def _cluster_breaks(text: str, start: int, end: int) -> list[int]:
-    """Positions inside text[start:end] where a too-long word may be split (not inside a cluster)."""
+    """Where inside text[start:end] a too-long word may be split (never inside a cluster)."""
     breaks = []
     for i in range(start + 1, end):
         char, before = text[i], text[i - 1]
@@ -267,7 +269,7 @@ def _rounded_mask(width: int, height: int, radius: int) -> Image.Image:
 
 def colored(mask: Image.Image, color: RGBA) -> Image.Image:
     """An RGBA image of one color whose alpha is mask × the color's alpha."""
-    layer = Image.new("RGBA", mask.size, color[:3] + (0,))
+    layer = Image.new("RGBA", mask.size, (*color[:3], 0))
     alpha = mask if color[3] == 255 else mask.point(lambda v: v * color[3] // 255)
     layer.putalpha(alpha)
     return layer
@@ -310,7 +312,9 @@ def render_text(text: str, style: TextStyle) -> Raster | None:
     ink_top, ink_bottom, ink_left, ink_right = 0, block_h, 0, block_w
     offsets = []
     for line, baseline in zip(lines, baselines, strict=True):
-        x = {"left": 0.0, "right": block_w - line.width}.get(style.align, (block_w - line.width) / 2)
+        x = {"left": 0.0, "right": block_w - line.width}.get(
+            style.align, (block_w - line.width) / 2
+        )
         offsets.append(x)
         for piece, font in line.pieces:
             left, top, right, bottom = font.getbbox(piece, anchor="ls")
