@@ -123,7 +123,10 @@ def clean_fields(template: Template, values: dict[str, Any], *, partial_base: di
             if field.get("required"):
                 errors[name] = [_("%(field)s is required.") % {"field": label(field)}]
                 continue
-            cleaned[name] = field.get("default")
+            # An optional text the creator cleared stays empty (its layer is left out);
+            # a field never sent takes the template's default.
+            cleared = name in values and field["type"] == "text"
+            cleaned[name] = "" if cleared else field.get("default")
             continue
         try:
             cleaned[name] = _clean_one(field, value)

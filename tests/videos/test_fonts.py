@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 SAMPLES = {
     "en": ("Summer sale — 50% off", "NotoSans-Bold.ttf", None),
     "es": ("Oferta de verano: ¡ahora!", "NotoSans-Bold.ttf", None),
-    "fr": ("Soldes d'été « jusqu'à −50 % »", "NotoSans-Bold.ttf", None),
+    "fr": ("Soldes d'été « jusqu'à 50 % »", "NotoSans-Bold.ttf", None),
     "de": ("Sommerschlussverkauf: Größen", "NotoSans-Bold.ttf", None),
     "pt": ("Promoção de verão", "NotoSans-Bold.ttf", None),
     "ja": ("夏のセール開催中", "NotoSansCJK-Bold.ttc", "JP"),
@@ -90,6 +90,17 @@ def test_mixed_devanagari_and_latin_is_drawn_in_runs():
         font_for_text(text)
     assert error.value.code == "font_missing"
     assert missing_characters(text) == ""
+
+
+def test_a_rare_symbol_does_not_change_the_font_of_the_letters():
+    text = "Soldes d'été : −50 %"  # U+2212 MINUS SIGN is not in Noto Sans
+    runs = font_runs(text)
+    assert Path(runs[0][1][0]).name == "NotoSans-Bold.ttf" and runs[0][0].startswith("Soldes")
+    assert Path(runs[-1][1][0]).name == "NotoSans-Bold.ttf"
+    for run, (path, index) in runs:
+        assert visible(run) <= cmap(path, index), run
+    path, index = font_for_text(text)  # one file that has everything
+    assert visible(text) <= cmap(path, index)
 
 
 def test_characters_no_font_has_are_named():

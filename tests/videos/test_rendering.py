@@ -133,7 +133,8 @@ def test_the_seven_starter_templates():
         "product-demo-60",
         "brand-story",
     }
-    assert {k for k, t in by_key.items() if t["tier"] == "pro"} == {"product-demo-60", "brand-story"}
+    pro = {k for k, t in by_key.items() if t["tier"] == "pro"}
+    assert pro == {"product-demo-60", "brand-story"}
     assert [k for k, t in by_key.items() if uses_video_slot(t["spec"])] == ["product-demo-60"]
     assert any(f["type"] == "audio" for f in by_key["brand-story"]["fields"])
     assert any(layer["type"] == "bars" for layer in by_key["animated-statistics"]["spec"]["layers"])
@@ -146,9 +147,8 @@ def test_the_seven_starter_templates():
 def test_starter_template_renders_a_valid_mp4(template, tmp_path):
     request = request_for(template, tmp_path)
     info = render(request)
-    assert_valid_mp4(
-        tmp_path / "out.mp4", duration=template["duration"], width=request.width, height=request.height
-    )
+    size = {"width": request.width, "height": request.height}
+    assert_valid_mp4(tmp_path / "out.mp4", duration=template["duration"], **size)
     assert info.duration == pytest.approx(template["duration"], abs=0.1)
     assert info.fps == pytest.approx(10)
     with Image.open(tmp_path / "thumb.jpg") as thumbnail:
@@ -206,7 +206,7 @@ GOOD = {
     "layers": [
         {"type": "text", "field": "title", "x": 0.5, "y": 0.2, "in": ["fade", "from-left"]},
         {"type": "text", "text": "Only {title}!", "start": "10%", "end": -1},
-        {"type": "image", "field": "photo", "x": 0.5, "y": 0.5, "w": 0.3, "h": 0.3, "fit": "contain"},
+        {"type": "image", "field": "photo", "w": 0.3, "h": 0.3, "fit": "contain"},
         {"type": "shape", "shape": "arrow", "x": 0.1, "y": 0.9, "x2": 0.4, "y2": 0.9},
         {"type": "bars", "field": "values", "labels_field": "labels", "w": 0.5, "h": 0.4},
         {"type": "video", "w": 0.4, "h": 0.3, "fallback_field": "photo"},
@@ -338,7 +338,8 @@ def test_long_text_wraps_and_shrinks_to_fit():
     style = TextStyle(size=40, max_width=300, max_lines=2)
     raster = render_text("A rather long sentence that will not fit on one short line at all", style)
     assert raster.image.width <= 300 + 40
-    cjk = render_text("夏のセール開催中、今すぐチェックしてください", TextStyle(size=40, max_width=300))
+    japanese = "夏のセール開催中、今すぐチェックしてください"
+    cjk = render_text(japanese, TextStyle(size=40, max_width=300))
     assert cjk.image.width <= 300 + 40
     assert cjk.block[3] - cjk.block[1] > 80  # wrapped per character onto several lines
 

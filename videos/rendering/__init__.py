@@ -7,9 +7,10 @@ template spec format, ``fonts.py`` how fonts are chosen.
 
 from .engine import RenderRequest, render
 from .errors import RenderError
+from .fields import resolve_fields, validate_fields
 from .fonts import covers, font_for_text, missing_characters
 from .media import MediaInfo, ffmpeg_exe, mp4_top_level_atoms, output_size, probe, run_ffmpeg
-from .spec import resolve_fields, validate_fields, validate_spec
+from .spec import validate_spec
 
 __all__ = [
     "MediaInfo",

@@ -248,11 +248,13 @@ def font_for_text(text: str, *, bold: bool = True, serif: bool = False) -> FontC
 def font_runs(text: str, *, bold: bool = True, serif: bool = False) -> list[tuple[str, FontChoice]]:
     """Split text into (run, font) pieces: one piece when the script's own font covers it all.
 
-    Characters go to the script's own font whenever it has them, otherwise a run keeps its
-    font while that font has the next character (spaces stay with the run they are in), so a Hindi title with an English word becomes
-    Devanagari / Latin / Devanagari runs, and a French title with a rare symbol keeps Noto Sans
-    for its letters. Raises RenderError("font_missing") if a character has no font at all.
+    Characters go to the script's own font whenever it has them; otherwise a run keeps its font
+    while that font has the next character (spaces stay with the run they are in). So a Hindi
+    title with an English word becomes Devanagari / Latin / Devanagari runs, and a French title
+    with a rare symbol keeps Noto Sans for its letters. Raises RenderError("font_missing") if a
+    character has no font at all.
     """
+
     if not text:
         return []
     preferred = _candidates(text, bold, serif)

@@ -82,7 +82,7 @@ class _Graph:
         fps = self.plan.fps
         return (
             f"[{self.clip_input}:v]setpts=PTS-STARTPTS,fps={fps},"
-            f"scale={width}:{height}:force_original_aspect_ratio=increase:"
+            f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bilinear:"
             f"out_color_matrix=bt709:out_range=tv,crop={width}:{height},setsar=1,format={pix_fmt},"
             f"trim=end_frame={frames},settb=1/{fps},setpts=N+{first_frame}"
         )
@@ -158,12 +158,12 @@ class _Graph:
             y_terms = [f"{_num(element.y + element.h / 2)}-overlay_h/2"]
         elif growth == "grow-y":
             y_terms = [f"{element.y + element.h}-overlay_h"]
-        if phase in ("in", "all") and motion.in_d > 0:
+        if phase in ("in", "clip") and motion.in_d > 0:
             remaining = f"(1-{_ease_out(motion.start, motion.in_d)})"
             for terms, offset in ((x_terms, motion.slide_in[0]), (y_terms, motion.slide_in[1])):
                 if offset:
                     terms.append(f"({offset})*{remaining}")
-        if phase in ("out", "all") and motion.out_d > 0:
+        if phase in ("out", "clip") and motion.out_d > 0:
             done = _ease_in(motion.end - motion.out_d, motion.out_d)
             for terms, offset in ((x_terms, motion.slide_out[0]), (y_terms, motion.slide_out[1])):
                 if offset:
@@ -178,6 +178,29 @@ class _Graph:
     def overlay(self, current: str, stream: str, element: Element, phase: str, label: str) -> None:
         x, y = self.position(element, phase)
         self.chains.append(f"[{current}][{stream}]overlay=x={x}:y={y}:eof_action=pass[{label}]")
+
+    def clip_element(self, k: int, element: Element, current: str, step: int) -> tuple[str, int]:
+        """The creator's clip in its slot, scaled and cropped to fill it.
+
+        One stream: splitting it into fade and hold phases (as pictures are) would make ffmpeg
+        queue the frames of the later phases while the earlier ones are overlaid.
+        """
+        motion, fps = element.motion, self.plan.fps
+        first = round(motion.start * fps)
+        frames = max(1, round(motion.end * fps) - first)
+        fades = "fade" in motion.fx_in or "fade" in motion.fx_out
+        chain = self.clip(
+            element.clip, element.w, element.h, frames, first, "yuva420p" if fades else "yuv420p"
+        )
+        if "fade" in motion.fx_in and motion.in_d > 0:
+            chain += f",fade=t=in:st={_num(motion.start)}:d={_num(motion.in_d)}:alpha=1"
+        if "fade" in motion.fx_out and motion.out_d > 0:
+            fade_start = _num(motion.end - motion.out_d)
+            chain += f",fade=t=out:st={fade_start}:d={_num(motion.out_d)}:alpha=1"
+        self.chains.append(chain + f"[e{k}]")
+        step += 1
+        self.overlay(current, f"e{k}", element, "clip", f"m{step}")
+        return f"m{step}", step
 
     def video(self) -> str:
         plan = self.plan
@@ -201,26 +224,7 @@ class _Graph:
                 current = f"m{step}"
                 continue
             if element.kind == "clip":
-                first = round(motion.start * plan.fps)
-                frames = max(1, round(motion.end * plan.fps) - first)
-                fades = "fade" in motion.fx_in or "fade" in motion.fx_out
-                chain = self.clip(
-                    element.clip,
-                    element.w,
-                    element.h,
-                    frames,
-                    first,
-                    "yuva420p" if fades else "yuv420p",
-                )
-                if "fade" in motion.fx_in and motion.in_d > 0:
-                    chain += f",fade=t=in:st={_num(motion.start)}:d={_num(motion.in_d)}:alpha=1"
-                if "fade" in motion.fx_out and motion.out_d > 0:
-                    fade_start = _num(motion.end - motion.out_d)
-                    chain += f",fade=t=out:st={fade_start}:d={_num(motion.out_d)}:alpha=1"
-                self.chains.append(chain + f"[e{k}]")
-                step += 1
-                self.overlay(current, f"e{k}", element, "all", f"m{step}")
-                current = f"m{step}"
+                current, step = self.clip_element(k, element, current, step)
                 continue
             phases = self.segments(element)
             index = self.add_input(

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from videos.fields import FILE_TYPES
 from videos.models import Template
 
-PREVIEW_SECONDS = 6
-PREVIEW_FPS = 15
+# Previews play the template's shortest timeline (its scenes are timed in percentages),
+# small and at a low frame rate, so setup stays quick.
+PREVIEW_FPS = 12
 PREVIEW_HEIGHT = 360
 
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                         RenderRequest(
                             spec=template.spec,
                             fields=fields,
-                            duration=float(PREVIEW_SECONDS),
+                            duration=float(template.min_duration),
                             width=width,
                             height=height,
                             fps=PREVIEW_FPS,
