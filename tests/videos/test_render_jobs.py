@@ -9,6 +9,7 @@ from analytics.models import Event
 from videos import services
 from videos.models import BrandKit, RenderJob, RenderJobStatus, Video, VideoStatus
 from videos.rendering import probe
+from videos.services import jobs
 
 from .conftest import png_bytes, upload
 
@@ -27,8 +28,8 @@ def _queued_job(video, owner) -> RenderJob:
 @pytest.mark.django_db
 def test_a_job_is_claimed_by_one_worker_only(video, owner):
     job = _queued_job(video, owner)
-    first = services._claim(str(job.pk), "worker-a")
-    second = services._claim(str(job.pk), "worker-b")
+    first = jobs._claim(str(job.pk), "worker-a")
+    second = jobs._claim(str(job.pk), "worker-b")
     assert first is not None and second is None
     job.refresh_from_db()
     assert (job.status, job.worker, job.attempts) == ("running", "worker-a", 1)
@@ -53,7 +54,7 @@ def test_a_stuck_render_is_queued_again_then_fails_after_three_attempts(
     video, owner, django_capture_on_commit_callbacks
 ):
     job = _queued_job(video, owner)
-    services._claim(str(job.pk), "dead-worker")
+    jobs._claim(str(job.pk), "dead-worker")
     old = timezone.now() - timedelta(hours=2)
     RenderJob.objects.filter(pk=job.pk).update(heartbeat_at=old)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -75,9 +76,9 @@ def test_a_stuck_render_is_queued_again_then_fails_after_three_attempts(
 @pytest.mark.django_db
 def test_a_result_from_a_worker_that_lost_its_job_is_dropped(video, owner):
     job = _queued_job(video, owner)
-    claimed = services._claim(str(job.pk), "slow-worker")
+    claimed = jobs._claim(str(job.pk), "slow-worker")
     RenderJob.objects.filter(pk=job.pk).update(worker="other-worker")  # re-queued and taken
-    services._finish_ready(claimed, "slow-worker", None, "workspaces/x.mp4", "", None, 1.0)
+    jobs._finish_ready(claimed, "slow-worker", None, "workspaces/x.mp4", "", None, 1.0)
     assert RenderJob.objects.get(pk=job.pk).status == "running"
     assert Video.objects.get(pk=video.pk).file.name == ""
 

@@ -1,0 +1,54 @@
+"""Videos: create, edit, render, brand, delete — and brand kits.
+
+Every write checks the actor's role and the plan's entitlements first, so a
+refused request changes nothing. Rendering runs in a task; a job is claimed
+under a row lock, so two workers never render the same job.
+"""
+
+from .brand_kits import brand_kit_create, brand_kit_delete, brand_kit_set_default, brand_kit_update
+from .editing import render_error_message, video_create, video_delete, video_update
+from .jobs import (
+    MAX_RENDER_ATTEMPTS,
+    RENDER_TIMEOUT_SECONDS,
+    render_job_run,
+    render_minutes_used,
+    requeue_stuck_jobs,
+    video_apply_branding,
+    video_render,
+)
+from .uploads import (
+    AUDIO_MAX_BYTES,
+    CLIP_MAX_BYTES,
+    CLIP_MAX_SECONDS,
+    IMAGE_MAX_BYTES,
+    has_video_slot,
+    validate_audio,
+    validate_clip,
+    validate_image,
+)
+
+__all__ = [
+    "AUDIO_MAX_BYTES",
+    "CLIP_MAX_BYTES",
+    "CLIP_MAX_SECONDS",
+    "IMAGE_MAX_BYTES",
+    "MAX_RENDER_ATTEMPTS",
+    "RENDER_TIMEOUT_SECONDS",
+    "brand_kit_create",
+    "brand_kit_delete",
+    "brand_kit_set_default",
+    "brand_kit_update",
+    "has_video_slot",
+    "render_error_message",
+    "render_job_run",
+    "render_minutes_used",
+    "requeue_stuck_jobs",
+    "validate_audio",
+    "validate_clip",
+    "validate_image",
+    "video_apply_branding",
+    "video_create",
+    "video_delete",
+    "video_render",
+    "video_update",
+]

@@ -1,0 +1,336 @@
+"""Render and branding jobs: queued, claimed by exactly one worker, produced, stored."""
+
+from __future__ import annotations
+
+import logging
+import math
+import socket
+import tempfile
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.events import record
+from billing import entitlements
+from teams.models import Team
+from teams.permissions import ensure_can
+from videos import storage
+from videos.fields import FILE_TYPES
+from videos.models import (
+    BrandKit,
+    RenderJob,
+    RenderJobKind,
+    RenderJobStatus,
+    Video,
+    VideoStatus,
+)
+
+from .editing import _check_resolution, _check_template_allowed
+
+logger = logging.getLogger(__name__)
+
+RENDER_TIMEOUT_SECONDS = getattr(settings, "RENDER_TIMEOUT_SECONDS", 30 * 60)
+MAX_RENDER_ATTEMPTS = 3
+PROGRESS_WRITE_INTERVAL = 1.0
+
+
+def render_minutes_used(workspace: Team) -> int:
+    """Minutes rendered this calendar month (UTC), counted by finished render jobs."""
+    start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    seconds = (
+        RenderJob.objects.filter(
+            video__workspace=workspace,
+            kind=RenderJobKind.RENDER,
+            status=RenderJobStatus.DONE,
+            finished_at__gte=start,
+        ).aggregate(total=Sum("video__duration_seconds"))["total"]
+        or 0
+    )
+    return math.ceil(seconds / 60)
+
+
+def _queue(video: Video, *, kind: str, actor, brand_kit: BrandKit | None = None) -> RenderJob:
+    if RenderJob.objects.filter(
+        video=video, status__in=[RenderJobStatus.QUEUED, RenderJobStatus.RUNNING]
+    ).exists():
+        raise ValidationError(_("This video is already being rendered."))
+    job = RenderJob.objects.create(video=video, kind=kind, requested_by=actor, brand_kit=brand_kit)
+    Video.objects.filter(pk=video.pk).update(
+        status=VideoStatus.QUEUED, progress=0, error_code="", error_detail=""
+    )
+    from videos import tasks
+
+    transaction.on_commit(lambda: tasks.run_render_job.delay(str(job.pk)))
+    return job
+
+
+@transaction.atomic
+def video_render(*, video: Video, actor) -> RenderJob:
+    ensure_can(actor, video.workspace, "render")
+    video = (
+        Video.objects.select_for_update(of=("self",))
+        .select_related("template", "workspace")
+        .get(pk=video.pk)
+    )
+    _check_template_allowed(video.workspace, video.template)
+    _check_resolution(video.workspace, video.resolution)
+    entitlements.check_limit(
+        video.workspace,
+        "render_minutes_per_month",
+        current=render_minutes_used(video.workspace),
+        adding=math.ceil(video.duration_seconds / 60),
+    )
+    job = _queue(video, kind=RenderJobKind.RENDER, actor=actor)
+    record("video.render_requested", workspace=video.workspace, actor=actor, subject=video,
+           properties={"job": str(job.pk), "resolution": video.resolution})  # fmt: skip
+    return job
+
+
+@transaction.atomic
+def video_apply_branding(*, video: Video, brand_kit: BrandKit, actor) -> RenderJob:
+    ensure_can(actor, video.workspace, "brand")
+    video = Video.objects.select_for_update().get(pk=video.pk)
+    if brand_kit.workspace_id != video.workspace_id:
+        raise ValidationError(_("Choose a brand kit of this workspace."))
+    if video.status != VideoStatus.READY or not video.file:
+        raise ValidationError(_("Render the video before applying branding."))
+    job = _queue(video, kind=RenderJobKind.BRANDING, actor=actor, brand_kit=brand_kit)
+    record("video.branding_requested", workspace=video.workspace, actor=actor, subject=video,
+           properties={"brand_kit": brand_kit.pk})  # fmt: skip
+    return job
+
+
+# -- the render job -------------------------------------------------------------------------
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{id(object())}"
+
+
+def _claim(job_id: str, worker: str) -> RenderJob | None:
+    """Take a queued job for this worker, or None if another worker has it (or it is done)."""
+    with transaction.atomic():
+        job = (
+            # Lock only the job row: PostgreSQL refuses FOR UPDATE on the nullable brand kit.
+            RenderJob.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("video__template", "video__workspace", "brand_kit")
+            .filter(pk=job_id, status=RenderJobStatus.QUEUED)
+            .first()
+        )
+        if job is None:
+            return None
+        now = timezone.now()
+        job.status = RenderJobStatus.RUNNING
+        job.attempts += 1
+        job.worker = worker
+        job.started_at = job.heartbeat_at = now
+        job.save(update_fields=["status", "attempts", "worker", "started_at", "heartbeat_at"])
+        Video.objects.filter(pk=job.video_id).update(status=VideoStatus.RENDERING, progress=0)
+        return job
+
+
+class _Progress:
+    """Writes progress and the job's heartbeat at most once a second."""
+
+    def __init__(self, job: RenderJob, start: int = 0, span: int = 100) -> None:
+        self.job, self.start, self.span, self.last = job, start, span, 0.0
+
+    def __call__(self, percent: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_WRITE_INTERVAL and percent < 100:
+            return
+        self.last = now
+        value = min(99, self.start + self.span * max(0, min(100, percent)) // 100)
+        Video.objects.filter(pk=self.job.video_id).update(progress=value)
+        RenderJob.objects.filter(pk=self.job.pk, worker=self.job.worker).update(
+            heartbeat_at=timezone.now()
+        )
+
+
+def _default_kit(workspace_id: int) -> BrandKit | None:
+    return BrandKit.objects.filter(workspace_id=workspace_id, is_default=True).first()
+
+
+def _resolved_fields(video: Video, scratch: str) -> dict[str, Any]:
+    values = dict(video.fields)
+    for field in video.template.fields:
+        name = field["name"]
+        if field["type"] in FILE_TYPES:
+            key = values.get(name)
+            values[name] = storage.download(key, scratch) if key else None
+    return values
+
+
+def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None]:
+    """Make the new file (and thumbnail) locally; returns their paths and the kit applied."""
+    from pathlib import Path
+
+    from videos import branding
+    from videos.rendering import RenderRequest, output_size, render
+
+    video = job.video
+    output = str(Path(scratch) / "output.mp4")
+    thumbnail = str(Path(scratch) / "thumbnail.jpg")
+    kit = job.brand_kit if job.kind == RenderJobKind.BRANDING else _default_kit(video.workspace_id)
+    if job.kind == RenderJobKind.RENDER:
+        width, height = output_size(video.template.aspect_ratio, video.resolution)
+        rendered = str(Path(scratch) / "rendered.mp4") if kit else output
+        render(
+            RenderRequest(
+                spec=video.template.spec,
+                fields=_resolved_fields(video, scratch),
+                duration=float(video.duration_seconds),
+                width=width,
+                height=height,
+                fps=30,
+                output_path=rendered,
+                thumbnail_path=thumbnail,
+                source_clip=storage.download(video.source_clip.name, scratch)
+                if video.source_clip
+                else None,
+                work_dir=scratch,
+            ),
+            on_progress=_Progress(job, 0, 85 if kit else 100),
+            timeout=RENDER_TIMEOUT_SECONDS,
+        )
+        source = rendered
+    else:
+        source = storage.download(video.file.name, scratch)
+        thumbnail = ""
+    if kit is not None:
+        logo = storage.download(kit.logo.name, scratch)
+        branding.apply_watermark(
+            source,
+            logo,
+            output,
+            position=kit.position,
+            opacity=kit.opacity,
+            scale=kit.scale,
+            margin=kit.margin,
+            on_progress=_Progress(
+                job,
+                85 if job.kind == RenderJobKind.RENDER else 0,
+                15 if job.kind == RenderJobKind.RENDER else 100,
+            ),
+            timeout=RENDER_TIMEOUT_SECONDS,
+        )
+    return output, thumbnail, kit
+
+
+def render_job_run(*, job_id: str) -> None:
+    """The task body: claim the job, produce the file, store it under a new key, finish."""
+    from videos.rendering import RenderError, probe
+
+    worker = _worker_name()
+    job = _claim(job_id, worker)
+    if job is None:
+        return
+    started = time.monotonic()
+    video = job.video
+    with tempfile.TemporaryDirectory(prefix="render-") as scratch:
+        try:
+            output, thumbnail, kit = _produce(job, scratch)
+            info = probe(output)
+            file_key = storage.save_path(output, workspace_id=video.workspace_id, kind="renders")
+            thumb_key = (
+                storage.save_path(thumbnail, workspace_id=video.workspace_id, kind="thumbnails")
+                if thumbnail
+                else video.thumbnail.name
+            )
+        except RenderError as error:
+            logger.warning("render %s failed: %s %s", job_id, error.code, error.detail)
+            _finish_failed(job, worker, error.code, error.detail)
+            return
+        except OSError as error:
+            logger.exception("render %s could not store its output", job_id)
+            _finish_failed(job, worker, "storage", str(error))
+            return
+    _finish_ready(job, worker, info, file_key, thumb_key, kit, time.monotonic() - started)
+
+
+@transaction.atomic
+def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
+    job = RenderJob.objects.select_for_update(of=("self",)).select_related("video").get(pk=job.pk)
+    if job.status != RenderJobStatus.RUNNING or job.worker != worker:
+        # Re-queued while we were slow: the other run owns the result; drop ours.
+        transaction.on_commit(lambda: storage.delete_quietly(file_key))
+        return
+    now = timezone.now()
+    job.status, job.finished_at, job.seconds = RenderJobStatus.DONE, now, seconds
+    job.save(update_fields=["status", "finished_at", "seconds"])
+    video = Video.objects.select_for_update().get(pk=job.video_id)
+    video.file.name = file_key
+    video.thumbnail.name = thumb_key
+    video.status, video.progress, video.rendered_at = VideoStatus.READY, 100, now
+    video.error_code = video.error_detail = ""
+    video.width, video.height, video.fps = info.width, info.height, info.fps
+    video.duration, video.size, video.checksum = info.duration, info.size, info.checksum
+    video.brand_kit = (
+        kit
+        if kit is not None
+        else (video.brand_kit if job.kind == RenderJobKind.BRANDING else None)
+    )
+    video.save()
+    name = "video.rendered" if job.kind == RenderJobKind.RENDER else "video.branded"
+    record(name, workspace=video.workspace, actor=job.requested_by, subject=video,
+           properties={"job": str(job.pk), "seconds": round(seconds, 2), "size": info.size,
+                       "duration": info.duration, "width": info.width, "height": info.height,
+                       "brand_kit": kit.pk if kit else None},
+           idempotency_key=f"{name}:{job.pk}")  # fmt: skip
+
+
+@transaction.atomic
+def _finish_failed(job, worker, code: str, detail: str) -> None:
+    job = RenderJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != RenderJobStatus.RUNNING or job.worker != worker:
+        return
+    job.status, job.finished_at, job.error_code = RenderJobStatus.FAILED, timezone.now(), code
+    job.save(update_fields=["status", "finished_at", "error_code"])
+    video = Video.objects.select_for_update().get(pk=job.video_id)
+    # A failed branding keeps the video's current (good) file; only a render failure fails it.
+    video.status = (
+        VideoStatus.FAILED
+        if job.kind == RenderJobKind.RENDER or not video.file
+        else VideoStatus.READY
+    )
+    video.error_code, video.error_detail, video.progress = code, detail[:2000], 0
+    video.save(update_fields=["status", "error_code", "error_detail", "progress", "updated_at"])
+    record("video.render_failed", workspace=video.workspace, actor=job.requested_by,
+           subject=video, properties={"job": str(job.pk), "code": code, "kind": job.kind},
+           idempotency_key=f"video.render_failed:{job.pk}")  # fmt: skip
+
+
+def requeue_stuck_jobs(*, older_than: timedelta | None = None) -> int:
+    """Jobs whose worker stopped reporting are queued again (or failed after 3 attempts)."""
+    cutoff = timezone.now() - (older_than or timedelta(seconds=RENDER_TIMEOUT_SECONDS))
+    requeued = 0
+    with transaction.atomic():
+        stuck = RenderJob.objects.select_for_update(skip_locked=True).filter(
+            status=RenderJobStatus.RUNNING, heartbeat_at__lt=cutoff
+        )
+        for job in stuck:
+            if job.attempts >= MAX_RENDER_ATTEMPTS:
+                job.status, job.error_code, job.finished_at = (
+                    RenderJobStatus.FAILED, "attempts", timezone.now()
+                )  # fmt: skip
+                job.save(update_fields=["status", "error_code", "finished_at"])
+                Video.objects.filter(pk=job.video_id).update(
+                    status=VideoStatus.FAILED, error_code="attempts", progress=0
+                )
+                continue
+            job.status, job.worker = RenderJobStatus.QUEUED, ""
+            job.save(update_fields=["status", "worker"])
+            Video.objects.filter(pk=job.video_id).update(status=VideoStatus.QUEUED, progress=0)
+            from videos import tasks
+
+            job_id = str(job.pk)
+            transaction.on_commit(lambda job_id=job_id: tasks.run_render_job.delay(job_id))
+            requeued += 1
+    return requeued
