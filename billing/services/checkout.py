@@ -1,0 +1,216 @@
+"""Upgrades: coupons, the checkout session, and what happens when it is paid or declined."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.events import record
+from billing import ledger
+from billing.models import (
+    ChangeKind,
+    CheckoutSession,
+    CheckoutStatus,
+    Coupon,
+    Credit,
+    InvoiceReason,
+    Plan,
+    PlanPrice,
+    Provider,
+    Subscription,
+    SubscriptionStatus,
+    Tier,
+)
+from billing.providers import get_provider
+from teams.models import Team
+from teams.permissions import ensure_can
+
+from .common import _change, _clear_dunning, _lock, _money, subscription_for
+
+
+def coupon_validate(*, code: str, currency: str) -> Coupon | None:
+    code = (code or "").strip()
+    if not code:
+        return None
+    coupon = Coupon.objects.filter(code__iexact=code, is_active=True).first()
+    now = timezone.now()
+    if coupon is None or (coupon.valid_until and coupon.valid_until < now):
+        raise ValidationError(_("The coupon code “%(code)s” is not valid.") % {"code": code})
+    if coupon.max_redemptions is not None and (
+        coupon.redemptions.count() >= coupon.max_redemptions
+    ):
+        raise ValidationError(_("The coupon code “%(code)s” has been used up.") % {"code": code})
+    if coupon.amount_off is not None and coupon.currency != currency:
+        raise ValidationError(
+            _("The coupon code “%(code)s” only works for prices in %(currency)s.")
+            % {"code": code, "currency": coupon.currency}
+        )
+    return coupon
+
+
+def _check_paid_plan(plan: Plan, currency: str) -> None:
+    if plan.tier != Tier.PRO or not plan.is_public:
+        raise ValidationError(_("This plan cannot be bought."))
+    if not PlanPrice.objects.filter(plan=plan, currency=currency).exists():
+        raise ValidationError(_("This plan is not sold in %(currency)s.") % {"currency": currency})
+
+
+def checkout_preview(*, workspace: Team, plan: Plan, currency: str, coupon: Coupon | None):
+    credits = list(Credit.objects.filter(workspace=workspace, currency=currency, remaining__gt=0))
+    return ledger.draft_invoice(
+        plan=plan, currency=currency, period_start=timezone.now(), coupon=coupon, credits=credits
+    )
+
+
+@transaction.atomic
+def checkout_start(
+    *, workspace: Team, plan: Plan, currency: str, actor, coupon_code: str = ""
+) -> CheckoutSession:
+    """Begin an upgrade; the returned session's url is where the owner pays."""
+    ensure_can(actor, workspace, "billing")
+    _check_paid_plan(plan, currency)
+    subscription = _lock(subscription_for(workspace))
+    if subscription.is_paid:
+        raise ValidationError(
+            _("This workspace already has a paid plan. Change or cancel it on the billing page.")
+        )
+    coupon = coupon_validate(code=coupon_code, currency=currency)
+    provider = get_provider()
+    session = CheckoutSession(
+        workspace=workspace,
+        plan=plan,
+        currency=currency,
+        coupon=coupon,
+        created_by=actor,
+        provider=provider.name,
+    )
+    draft = checkout_preview(workspace=workspace, plan=plan, currency=currency, coupon=coupon)
+    provider.start_checkout(session, amount_due=draft.total)
+    session.save()
+    record(
+        "checkout.started",
+        workspace=workspace,
+        actor=actor,
+        subject=session,
+        properties={
+            "plan": plan.key,
+            "currency": currency,
+            "coupon": coupon.code if coupon else None,
+        },
+    )
+    return session
+
+
+@transaction.atomic
+def checkout_complete(
+    *,
+    session: CheckoutSession,
+    provider_payment_id: str,
+    provider_customer_id: str = "",
+    provider_subscription_id: str = "",
+    provider_invoice_id: str = "",
+    now: datetime.datetime | None = None,
+) -> Subscription:
+    """The customer paid: start the paid period, write the invoice and the payment. Once."""
+    now = now or timezone.now()
+    session = CheckoutSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+    subscription = _lock(subscription_for(session.workspace))
+    if session.status == CheckoutStatus.COMPLETED:
+        return subscription
+    previous_plan = subscription.plan
+    credits = ledger.open_credits(workspace=session.workspace, currency=session.currency)
+    if session.coupon:
+        ledger.coupon_redeem(coupon=session.coupon, workspace=session.workspace)
+    draft = ledger.draft_invoice(
+        plan=session.plan,
+        currency=session.currency,
+        period_start=now,
+        coupon=session.coupon,
+        credits=credits,
+    )
+    subscription.plan = session.plan
+    subscription.currency = session.currency
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.current_period_start = now
+    subscription.current_period_end = ledger.period_end(now, session.plan.interval)
+    subscription.cancel_at_period_end = False
+    subscription.canceled_at = None
+    subscription.provider = session.provider
+    subscription.provider_customer_id = provider_customer_id
+    subscription.provider_subscription_id = provider_subscription_id
+    if session.provider == Provider.SANDBOX and not subscription.sandbox_card:
+        subscription.sandbox_card = "ok"
+    _clear_dunning(subscription)
+    subscription.save()
+    invoice = ledger.invoice_create(
+        subscription=subscription,
+        plan=session.plan,
+        draft=draft,
+        reason=InvoiceReason.SUBSCRIBE,
+        provider=session.provider,
+        provider_invoice_id=provider_invoice_id,
+    )
+    ledger.payment_record(
+        workspace=session.workspace,
+        invoice=invoice,
+        amount=invoice.total,
+        currency=invoice.currency,
+        succeeded=True,
+        provider=session.provider,
+        provider_payment_id=provider_payment_id,
+    )
+    ledger.invoice_mark_paid(invoice=invoice, paid_at=now)
+    session.status = CheckoutStatus.COMPLETED
+    session.completed_at = now
+    session.save(update_fields=["status", "completed_at"])
+    _change(
+        subscription,
+        ChangeKind.SUBSCRIBED,
+        actor=session.created_by,
+        from_plan=previous_plan,
+        to_plan=session.plan,
+        invoice=invoice.number,
+    )
+    record(
+        "user.subscribed",
+        workspace=session.workspace,
+        actor=session.created_by,
+        subject=subscription,
+        properties={
+            "plan": session.plan.key,
+            "interval": session.plan.interval,
+            "coupon": session.coupon.code if session.coupon else None,
+            **_money(invoice),
+        },
+    )
+    return subscription
+
+
+@transaction.atomic
+def checkout_fail(*, session: CheckoutSession, provider_payment_id: str, reason: str) -> None:
+    """The payment at checkout failed: record it; the plan does not change."""
+    session = CheckoutSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+    if session.status != CheckoutStatus.OPEN:
+        return
+    draft = checkout_preview(
+        workspace=session.workspace,
+        plan=session.plan,
+        currency=session.currency,
+        coupon=session.coupon,
+    )
+    ledger.payment_record(
+        workspace=session.workspace,
+        invoice=None,
+        amount=draft.total,
+        currency=session.currency,
+        succeeded=False,
+        provider=session.provider,
+        provider_payment_id=provider_payment_id,
+        failure_reason=reason,
+    )
+    session.status = CheckoutStatus.FAILED
+    session.save(update_fields=["status"])

@@ -1,0 +1,243 @@
+"""Renewal, dunning (retries on days 1, 3 and 5), moving to Free, cancel and resume."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.events import record
+from billing import ledger
+from billing.models import (
+    ChangeKind,
+    DunningNotice,
+    Invoice,
+    InvoiceReason,
+    InvoiceStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from billing.providers import ChargeResult, get_provider
+from teams.permissions import ensure_can
+
+from .common import (
+    FREE_PLAN_KEY,
+    RETRY_DAYS,
+    _change,
+    _clear_dunning,
+    _lock,
+    _money,
+    _notify_once,
+    _pay,
+    _start_period,
+    _start_period_from_current,
+    free_plan,
+)
+
+
+@transaction.atomic
+def subscription_renew(*, subscription: Subscription, now: datetime.datetime | None = None) -> None:
+    """At the end of a paid period: end it if cancelled, else invoice and charge the next."""
+    now = now or timezone.now()
+    subscription = _lock(subscription)
+    if (
+        not subscription.is_paid
+        or subscription.status != SubscriptionStatus.ACTIVE
+        or subscription.current_period_end is None
+        or subscription.current_period_end > now
+    ):
+        return
+    if subscription.cancel_at_period_end:
+        subscription_end(subscription=subscription, reason="canceled", now=now)
+        return
+    invoice = Invoice.objects.filter(
+        subscription=subscription,
+        reason=InvoiceReason.RENEWAL,
+        period_start=subscription.current_period_end,
+    ).first()
+    if invoice is None:
+        draft = ledger.draft_invoice(
+            plan=subscription.plan,
+            currency=subscription.currency,
+            period_start=subscription.current_period_end,
+            coupon=ledger.coupon_for_next_invoice(workspace=subscription.workspace),
+            credits=ledger.open_credits(
+                workspace=subscription.workspace, currency=subscription.currency
+            ),
+        )
+        invoice = ledger.invoice_create(
+            subscription=subscription,
+            plan=subscription.plan,
+            draft=draft,
+            reason=InvoiceReason.RENEWAL,
+            provider=subscription.provider,
+        )
+    result = (
+        ChargeResult(True, f"zero:{invoice.number}")
+        if invoice.total == 0
+        else get_provider(subscription.provider).charge(subscription, invoice)
+    )
+    if _pay(subscription, invoice, result, now):
+        _start_period(subscription, invoice)
+        _change(subscription, ChangeKind.RENEWED, to_plan=subscription.plan, invoice=invoice.number)
+    else:
+        invoice_payment_failed(subscription=subscription, invoice=invoice, now=now)
+
+
+@transaction.atomic
+def invoice_payment_failed(
+    *, subscription: Subscription, invoice: Invoice, now: datetime.datetime | None = None
+) -> None:
+    """A renewal could not be collected: past due, the owner is told, retries are planned."""
+    now = now or timezone.now()
+    subscription = _lock(subscription)
+    if subscription.status == SubscriptionStatus.CANCELED:
+        return
+    if subscription.status != SubscriptionStatus.PAST_DUE:
+        subscription.status = SubscriptionStatus.PAST_DUE
+        subscription.payment_failed_at = now
+        subscription.retry_count = 0
+        subscription.next_retry_at = now + datetime.timedelta(days=RETRY_DAYS[0])
+        subscription.save()
+        _change(subscription, ChangeKind.PAST_DUE, invoice=invoice.number)
+        record(
+            "subscription.changed",
+            workspace=subscription.workspace,
+            subject=subscription,
+            properties={"change": "past_due", "plan": subscription.plan.key, **_money(invoice)},
+        )
+    _notify_once(subscription, invoice, DunningNotice.Kind.PAYMENT_FAILED)
+
+
+@transaction.atomic
+def dunning_retry(*, subscription: Subscription, now: datetime.datetime | None = None) -> None:
+    """Retry a past-due invoice on days 1, 3 and 5; after the last failure move to Free."""
+    now = now or timezone.now()
+    subscription = _lock(subscription)
+    if (
+        subscription.status != SubscriptionStatus.PAST_DUE
+        or subscription.next_retry_at is None
+        or subscription.next_retry_at > now
+    ):
+        return
+    invoice = (
+        Invoice.objects.filter(subscription=subscription, status=InvoiceStatus.OPEN)
+        .order_by("-period_start")
+        .first()
+    )
+    if invoice is None:
+        _start_period_from_current(subscription)
+        return
+    result = get_provider(subscription.provider).charge(subscription, invoice)
+    if _pay(subscription, invoice, result, now):
+        _start_period(subscription, invoice)
+        _change(subscription, ChangeKind.RECOVERED, invoice=invoice.number)
+        record(
+            "subscription.changed",
+            workspace=subscription.workspace,
+            subject=subscription,
+            properties={"change": "recovered", "plan": subscription.plan.key, **_money(invoice)},
+        )
+        return
+    subscription.retry_count += 1
+    if subscription.retry_count >= len(RETRY_DAYS):
+        Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.UNCOLLECTIBLE)
+        subscription.save()
+        subscription_end(subscription=subscription, reason="payment_failed", now=now)
+        _notify_once(subscription, invoice, DunningNotice.Kind.MOVED_TO_FREE)
+        return
+    subscription.next_retry_at = subscription.payment_failed_at + datetime.timedelta(
+        days=RETRY_DAYS[subscription.retry_count]
+    )
+    subscription.save()
+
+
+@transaction.atomic
+def subscription_end(
+    *, subscription: Subscription, reason: str, now: datetime.datetime | None = None, actor=None
+) -> None:
+    """Move the workspace to Free. Nothing is deleted; what is over Free's limits is read-only."""
+    now = now or timezone.now()
+    subscription = _lock(subscription)
+    if not subscription.is_paid:
+        return
+    previous = subscription.plan
+    if subscription.provider_subscription_id and reason != "canceled_remotely":
+        get_provider(subscription.provider).cancel_now(subscription)
+    subscription.plan = free_plan()
+    subscription.status = SubscriptionStatus.CANCELED
+    subscription.canceled_at = now
+    subscription.cancel_at_period_end = False
+    subscription.current_period_start = None
+    subscription.current_period_end = None
+    subscription.provider_subscription_id = ""
+    _clear_dunning(subscription)
+    subscription.save()
+    _change(
+        subscription, ChangeKind.ENDED, actor=actor, from_plan=previous, to_plan=subscription.plan,
+        reason=reason,
+    )  # fmt: skip
+    record(
+        "subscription.changed",
+        workspace=subscription.workspace,
+        actor=actor,
+        subject=subscription,
+        properties={
+            "change": "ended",
+            "reason": reason,
+            "from_plan": previous.key,
+            "to_plan": FREE_PLAN_KEY,
+        },
+    )
+
+
+def _set_cancel_at_period_end(subscription: Subscription, *, cancel: bool, actor) -> None:
+    get_provider(subscription.provider).set_cancel_at_period_end(subscription, cancel)
+    subscription.cancel_at_period_end = cancel
+    subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
+    if cancel:
+        _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
+    else:
+        _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
+    properties = {
+        "plan": subscription.plan.key,
+        "amount": subscription.plan.price_in(subscription.currency),
+        "currency": subscription.currency,
+    }
+    if cancel:
+        properties["ends_at"] = subscription.current_period_end.isoformat()
+    else:
+        properties["change"] = "resumed"
+    record(
+        "user.cancelled" if cancel else "subscription.changed",
+        workspace=subscription.workspace,
+        actor=actor,
+        subject=subscription,
+        properties=properties,
+    )
+
+
+@transaction.atomic
+def subscription_cancel(*, subscription: Subscription, actor) -> Subscription:
+    """Cancel at the end of the paid period; the owner keeps Pro until then."""
+    ensure_can(actor, subscription.workspace, "billing")
+    subscription = _lock(subscription)
+    if not subscription.is_paid:
+        raise ValidationError(_("This workspace has no paid plan to cancel."))
+    if not subscription.cancel_at_period_end:
+        _set_cancel_at_period_end(subscription, cancel=True, actor=actor)
+    return subscription
+
+
+@transaction.atomic
+def subscription_resume(*, subscription: Subscription, actor) -> Subscription:
+    """Undo a cancellation before the period ends."""
+    ensure_can(actor, subscription.workspace, "billing")
+    subscription = _lock(subscription)
+    if not subscription.is_paid or not subscription.cancel_at_period_end:
+        raise ValidationError(_("There is no cancellation to undo."))
+    _set_cancel_at_period_end(subscription, cancel=False, actor=actor)
+    return subscription
