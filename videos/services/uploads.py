@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
+from collections.abc import Iterator
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -42,6 +45,18 @@ def validate_image(upload: UploadedFile) -> None:
         raise ValidationError(_("Images must be PNG, JPEG or WebP."))
 
 
+@contextlib.contextmanager
+def _local_copy(upload: UploadedFile, suffix: str) -> Iterator[IO[bytes]]:
+    """The upload written to a temporary file (ffmpeg needs a path); the upload is rewound."""
+    with tempfile.NamedTemporaryFile(suffix=suffix) as scratch:
+        upload.seek(0)
+        for chunk in upload.chunks():
+            scratch.write(chunk)
+        scratch.flush()
+        upload.seek(0)
+        yield scratch
+
+
 AUDIO_TYPES = {".mp3", ".m4a", ".aac", ".wav", ".ogg", ".oga", ".flac"}
 AUDIO_MAX_BYTES = 20 * 1024 * 1024
 
@@ -57,12 +72,7 @@ def validate_audio(upload: UploadedFile) -> None:
         raise ValidationError(_("Upload the music as MP3, M4A, AAC, WAV, OGG or FLAC."))
     if upload.size > AUDIO_MAX_BYTES:
         raise ValidationError(_("Music files can be at most 20 MB."))
-    with tempfile.NamedTemporaryFile(suffix=suffix) as scratch:
-        upload.seek(0)
-        for chunk in upload.chunks():
-            scratch.write(chunk)
-        scratch.flush()
-        upload.seek(0)
+    with _local_copy(upload, suffix) as scratch:
         try:
             infos = ffmpeg_parse_infos(scratch.name, decode_file=False)
         except (OSError, IndexError, KeyError, ValueError):
@@ -82,12 +92,7 @@ def validate_clip(upload: UploadedFile) -> float:
         raise ValidationError(_("Upload an MP4, MOV or WebM video."))
     if upload.size > CLIP_MAX_BYTES:
         raise ValidationError(_("Videos can be at most 200 MB."))
-    with tempfile.NamedTemporaryFile(suffix=suffix) as scratch:
-        upload.seek(0)
-        for chunk in upload.chunks():
-            scratch.write(chunk)
-        scratch.flush()
-        upload.seek(0)
+    with _local_copy(upload, suffix) as scratch:
         try:
             info = probe(scratch.name)
         except RenderError:
