@@ -127,6 +127,9 @@ class Video(models.Model):
         related_name="+",
         help_text=_("The kit applied to the current file, if any."),
     )
+    current_version = models.ForeignKey(
+        "videos.VideoVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -262,3 +265,128 @@ class BrandKit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VersionKind(models.TextChoices):
+    RENDER = "render", _("Render")
+    BRANDING = "branding", _("Branding")
+    RESTORE = "restore", _("Restore")
+    UPLOAD = "upload", _("Upload")
+
+
+class VideoVersion(models.Model):
+    """One output of a video. Rows and files of versions are never changed after creation."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=VersionKind.choices)
+    file = models.FileField(max_length=300)
+    thumbnail = models.FileField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField()
+    duration = models.FloatField()
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    fps = models.FloatField(null=True, blank=True)
+    checksum = models.CharField(max_length=64)
+    # What changed, as data (rendered translated): [{"code": "field_changed", "field": "title"}…]
+    changes = models.JSONField(default=list, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    fields = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=200, blank=True, default="")
+    brand_kit_name = models.CharField(max_length=100, blank=True, default="")
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    WORKSPACE_PATH = "video__workspace"
+
+    class Meta:
+        verbose_name = _("video version")
+        verbose_name_plural = _("video versions")
+        ordering = ["video", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["video", "number"], name="one_number_per_video_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} v{self.number}"
+
+
+class VideoSettings(models.Model):
+    """Per-workspace video settings; a workspace may keep fewer versions than its plan allows."""
+
+    workspace = models.OneToOneField(
+        "teams.Team", on_delete=models.CASCADE, related_name="video_settings"
+    )
+    versions_to_keep = models.PositiveSmallIntegerField(
+        _("versions to keep per video"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: as many as the plan allows."),
+    )
+
+    WORKSPACE_PATH = "workspace"
+
+    class Meta:
+        verbose_name = _("video settings")
+        verbose_name_plural = _("video settings")
+
+    def __str__(self) -> str:
+        return str(self.workspace)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportJob(models.Model):
+    """A ZIP of several videos, built by a task and downloadable for 7 days."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    video_ids = models.JSONField(default=list)
+    # The exact versions exported (protected from retention while the export runs).
+    version_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    file_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    file = models.FileField(max_length=300, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    error_code = models.CharField(max_length=40, blank=True, default="")
+    worker = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    WORKSPACE_PATH = "workspace"
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="export_status_expires")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
