@@ -33,8 +33,18 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=5 * 60,
     ),
     PeriodicTaskSpec(
+        name="Delete video versions beyond the plan's allowance",
+        task="videos.apply_version_retention",
+        crontab="20 3 * * *",
+    ),
+    PeriodicTaskSpec(
         name="Retry past-due payments",
         task="billing.retry_past_due_payments",
+        every_seconds=60 * 60,
+    ),
+    PeriodicTaskSpec(
+        name="Delete expired exports",
+        task="videos.expire_exports",
         every_seconds=60 * 60,
     ),
 ]

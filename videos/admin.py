@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .models import BrandKit, RenderJob, Template, Video
+from .models import BrandKit, RenderJob, Template, Video, VideoSettings, VideoVersion
 
 
 @admin.register(Template)
@@ -79,3 +79,35 @@ class BrandKitAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # a kit needs a validated logo: made through the pages or the API
+
+
+@admin.register(VideoVersion)
+class VideoVersionAdmin(admin.ModelAdmin):
+    """Versions are never changed: read here, removed only by the retention task."""
+
+    list_display = ["video", "number", "kind", "size", "duration", "author", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["video__title", "title", "note", "author__email"]
+    list_select_related = ["video", "author"]
+    raw_id_fields = ["video", "author", "restored_from"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # files would be left behind; retention deletes rows and files together
+
+
+@admin.register(VideoSettings)
+class VideoSettingsAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "versions_to_keep"]
+    search_fields = ["workspace__name"]
+    list_select_related = ["workspace"]
+    raw_id_fields = ["workspace"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["workspace"] if obj is not None else []

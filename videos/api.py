@@ -35,6 +35,7 @@ from .models import (
     TemplateTier,
     Video,
     VideoStatus,
+    VideoVersion,
 )
 
 # -- serializers --------------------------------------------------------------------------------
@@ -440,6 +441,164 @@ class VideoApplyBranding(APIView):
         return Response(RenderJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+# -- versions -----------------------------------------------------------------------------------
+
+
+class VideoVersionSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField(help_text="What changed, translated.")
+    author = serializers.SerializerMethodField(help_text="Who made it: {id, name}, or null.")
+    restored_from = serializers.SerializerMethodField(
+        help_text="The number of the version this one restored, or null."
+    )
+    size_mb = serializers.SerializerMethodField()
+    is_current = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField(
+        help_text="A time-limited link to this version's MP4 (to play it)."
+    )
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VideoVersion
+        fields = [
+            "number",
+            "kind",
+            "is_current",
+            "description",
+            "changes",
+            "note",
+            "title",
+            "fields",
+            "brand_kit_name",
+            "restored_from",
+            "size",
+            "size_mb",
+            "duration",
+            "width",
+            "height",
+            "fps",
+            "checksum",
+            "author",
+            "file_url",
+            "thumbnail_url",
+            "created_at",
+        ]
+
+    def get_description(self, version: VideoVersion) -> str:
+        return services.version_description(version, labels=self.context.get("labels"))
+
+    def get_author(self, version: VideoVersion) -> dict | None:
+        author = version.author
+        return {"id": author.pk, "name": author.display_name} if author else None
+
+    def get_restored_from(self, version: VideoVersion) -> int | None:
+        for change in version.changes or []:
+            if change.get("code") == "restored":
+                return change.get("from")
+        return None
+
+    def get_size_mb(self, version: VideoVersion) -> float:
+        return round(version.size / (1024 * 1024), 2)
+
+    def get_is_current(self, version: VideoVersion) -> bool:
+        return version.pk == self.context.get("current_version_id")
+
+    def get_file_url(self, version: VideoVersion) -> str | None:
+        return _absolute(self.context, selectors.file_url(version.file.name)) or None
+
+    def get_thumbnail_url(self, version: VideoVersion) -> str | None:
+        return _absolute(self.context, selectors.file_url(version.thumbnail.name)) or None
+
+
+class RestoreRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+def _version_context(request: Request, video: Video) -> dict:
+    return {
+        "request": request,
+        "labels": services.field_labels(video),
+        "current_version_id": video.current_version_id,
+    }
+
+
+def _versioned_video(request: Request, video_id: int, action: str) -> Video:
+    return get_for_user(
+        request.user, Video.objects.select_related("template", "workspace"), video_id, action
+    )
+
+
+class VideoVersionList(generics.ListAPIView):
+    """Every version of a video, newest first (members who may view the video)."""
+
+    serializer_class = VideoVersionSerializer
+
+    def get_serializer_context(self):
+        video = getattr(self, "video", None)
+        if video is None:  # e.g. while the OpenAPI schema is generated
+            return {"request": self.request}
+        return _version_context(self.request, video)
+
+    def get_queryset(self):
+        self.video = _versioned_video(self.request, self.kwargs["video_id"], "view")
+        return (
+            VideoVersion.objects.filter(video=self.video)
+            .select_related("author")
+            .order_by("-number")
+        )
+
+
+class VideoVersionRestore(APIView):
+    """Make a new version from version `number` (editors). Every earlier version stays."""
+
+    @extend_schema(request=RestoreRequestSerializer, responses={201: VideoVersionSerializer})
+    def post(self, request: Request, video_id: int, number: int) -> Response:
+        video = _versioned_video(request, video_id, "edit")
+        data = RestoreRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.version_restore(
+            video=video, number=number, actor=request.user, note=data.validated_data["note"]
+        )
+        video.current_version_id = version.pk
+        return Response(
+            VideoVersionSerializer(version, context=_version_context(request, video)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class VersionCompareSerializer(serializers.Serializer):
+    a = VideoVersionSerializer()
+    b = VideoVersionSerializer()
+    size_mb = serializers.DictField(child=serializers.FloatField())
+    duration_seconds = serializers.DictField(child=serializers.FloatField())
+    seconds_between = serializers.FloatField()
+    authors = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    title_changed = serializers.BooleanField()
+    fields_changed = serializers.ListField(child=serializers.CharField())
+    resolution = serializers.DictField(child=serializers.CharField())
+    brand_kit = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    same_file = serializers.BooleanField()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("a", int, required=True, description="A version number."),
+        OpenApiParameter("b", int, required=True, description="Another version number."),
+    ],
+    responses=VersionCompareSerializer,
+)
+class VideoVersionCompare(APIView):
+    """Two versions side by side: size, duration, time between them, authors, changed fields."""
+
+    def get(self, request: Request, video_id: int) -> Response:
+        video = _versioned_video(request, video_id, "view")
+        result = services.versions_compare(
+            video=video, a=request.query_params.get("a"), b=request.query_params.get("b")
+        )
+        return Response(
+            VersionCompareSerializer(result, context=_version_context(request, video)).data
+        )
+
+
 # -- brand kits ---------------------------------------------------------------------------------
 
 
@@ -480,5 +639,123 @@ urlpatterns = [
         VideoApplyBranding.as_view(),
         name="video-apply-branding",
     ),
+    path("videos/<int:video_id>/versions/", VideoVersionList.as_view(), name="video-versions"),
+    path(
+        "videos/<int:video_id>/versions/compare/",
+        VideoVersionCompare.as_view(),
+        name="video-versions-compare",
+    ),
+    path(
+        "videos/<int:video_id>/versions/<int:number>/restore/",
+        VideoVersionRestore.as_view(),
+        name="video-version-restore",
+    ),
     path("brand-kits/", BrandKitListCreate.as_view(), name="brand-kit-list"),
+]
+
+
+# -- batch export -------------------------------------------------------------------------------
+
+from .models import ExportJob  # noqa: E402
+from .services import exports as export_services  # noqa: E402
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    video_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
+    )
+    workspace = serializers.IntegerField(
+        required=False, help_text="Default: the workspace of the videos."
+    )
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+    expires_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "workspace",
+            "status",
+            "progress",
+            "file_count",
+            "size",
+            "video_ids",
+            "cancel_requested",
+            "error_code",
+            "created_at",
+            "finished_at",
+            "download_url",
+            "expires_at",
+        ]
+
+    def get_download_url(self, export: ExportJob) -> str | None:
+        return export_services.download_url(export) or None
+
+    def get_expires_at(self, export: ExportJob) -> str | None:
+        if export.status != "ready" or export.expires_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(export.expires_at)
+
+
+def _export_workspace(request: Request, values: dict) -> Team:
+    """The named workspace, else the one the (visible) videos belong to."""
+    if values.get("workspace"):
+        return _workspace(request.user, values["workspace"], "view")
+    teams = set(
+        scope_for_user(request.user, Video.objects.filter(pk__in=values["video_ids"]))
+        .values_list("workspace_id", flat=True)
+        .distinct()
+    )
+    if len(teams) > 1:
+        raise exceptions.ValidationError(
+            {"video_ids": [_("Export videos of one workspace at a time.")]}
+        )
+    if not teams:
+        ids = ", ".join(f"#{pk}" for pk in dict.fromkeys(values["video_ids"]))
+        raise exceptions.ValidationError(
+            {"video_ids": [_("These videos do not exist: %(videos)s.") % {"videos": ids}]}
+        )
+    return Team.objects.get(pk=teams.pop())
+
+
+class ExportCreate(APIView):
+    """Queue a ZIP of up to your plan's batch size of videos; poll it for progress."""
+
+    @extend_schema(request=ExportRequestSerializer, responses={202: ExportSerializer})
+    def post(self, request: Request) -> Response:
+        data = ExportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = _export_workspace(request, data.validated_data)
+        export = export_services.export_create(
+            workspace=workspace, video_ids=data.validated_data["video_ids"], actor=request.user
+        )
+        return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ExportDetail(APIView):
+    """Status and progress; when ready, `download_url` (valid until `expires_at`)."""
+
+    @extend_schema(responses=ExportSerializer)
+    def get(self, request: Request, export_id) -> Response:
+        export = get_for_user(request.user, ExportJob, export_id, "export")
+        return Response(ExportSerializer(export).data)
+
+
+class ExportCancel(APIView):
+    """Cancel a queued or running export; the task stops at the next file."""
+
+    @extend_schema(request=None, responses={202: ExportSerializer})
+    def post(self, request: Request, export_id) -> Response:
+        export = get_for_user(request.user, ExportJob, export_id, "export")
+        export = export_services.export_cancel(export=export, actor=request.user)
+        return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+
+
+urlpatterns += [
+    path("exports/", ExportCreate.as_view(), name="export-list"),
+    path("exports/<uuid:export_id>/", ExportDetail.as_view(), name="export-detail"),
+    path("exports/<uuid:export_id>/cancel/", ExportCancel.as_view(), name="export-cancel"),
 ]

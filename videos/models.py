@@ -370,8 +370,10 @@ class ExportJob(models.Model):
     cancel_requested = models.BooleanField(default=False)
     error_code = models.CharField(max_length=40, blank=True, default="")
     worker = models.CharField(max_length=200, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -382,7 +384,10 @@ class ExportJob(models.Model):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "expires_at"], name="export_status_expires")]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="export_status_expires"),
+            models.Index(fields=["status", "heartbeat_at"], name="export_status_heartbeat"),
+        ]
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.status})"

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from teams.models import Team
 
 from . import storage
-from .models import BrandKit, Category, Template, TemplateTier, Video, VideoStatus
+from .models import BrandKit, Category, Template, TemplateTier, Video, VideoStatus, VideoVersion
 
 TEMPLATE_ORDERINGS = {
     "popular": ("-usage_count", "key"),
@@ -88,6 +88,21 @@ def recent_videos(*, workspace: Team, limit: int = 6) -> list[Video]:
 
 def brand_kits_for_workspace(*, workspace: Team) -> QuerySet[BrandKit]:
     return BrandKit.objects.filter(workspace=workspace).order_by("-is_default", "name", "id")
+
+
+def video_versions(*, video: Video) -> list[VideoVersion]:
+    """Every version of a video, newest first, with its author: one query however many."""
+    return list(
+        VideoVersion.objects.filter(video_id=video.pk).select_related("author").order_by("-number")
+    )
+
+
+def video_version(*, video: Video, number: int) -> VideoVersion | None:
+    return (
+        VideoVersion.objects.filter(video_id=video.pk, number=number)
+        .select_related("author")
+        .first()
+    )
 
 
 # -- links to stored files ----------------------------------------------------------------------

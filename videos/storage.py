@@ -33,9 +33,35 @@ def save_upload(upload: UploadedFile, *, workspace_id: int, kind: str) -> str:
 
 def save_path(path: str | os.PathLike, *, workspace_id: int, kind: str) -> str:
     with open(path, "rb") as handle:
-        return default_storage.save(
+        key = default_storage.save(
             new_key(workspace_id, kind, Path(path).suffix.lower()), File(handle)
         )
+    if kind in VERSION_FILE_KINDS:
+        tag_for_lifecycle(key, LIFECYCLE_VERSION)
+    return key
+
+
+# -- lifecycle (manage.py apply_storage_lifecycle) ------------------------------------------------
+# S3 lifecycle filters match a key prefix or object tags. Version files live under
+# workspaces/<id>/renders/…, so they carry a tag; export ZIPs and temporary uploads have
+# top-level prefixes of their own.
+LIFECYCLE_TAG = "vc-lifecycle"
+LIFECYCLE_VERSION = "version"
+VERSION_FILE_KINDS = frozenset({"renders"})
+EXPORTS_PREFIX = "exports/"
+TMP_UPLOADS_PREFIX = "tmp-uploads/"
+
+
+def tag_for_lifecycle(key: str, value: str) -> None:
+    """Tag an S3 object for the lifecycle rules (nothing to do on local disk)."""
+    if is_local() or not key:
+        return
+    client = default_storage.connection.meta.client
+    client.put_object_tagging(
+        Bucket=default_storage.bucket_name,
+        Key=default_storage._normalize_name(key),
+        Tagging={"TagSet": [{"Key": LIFECYCLE_TAG, "Value": value}]},
+    )
 
 
 def download(key: str, directory: str | os.PathLike) -> str:

@@ -13,4 +13,29 @@ def run_render_job(job_id: str) -> None:
 
 @shared_task(name="videos.requeue_stuck_renders", ignore_result=True)
 def requeue_stuck_renders() -> int:
-    return services.requeue_stuck_jobs()
+    """Renders and exports whose worker died are queued again (the schedule runs it often)."""
+    from .services.exports import exports_requeue_stuck
+
+    return services.requeue_stuck_jobs() + exports_requeue_stuck()
+
+
+@shared_task(name="videos.run_export", ignore_result=True, acks_late=True)
+def run_export(export_id: str) -> None:
+    # A second delivery finds the export already claimed (or finished) and does nothing.
+    services.export_run(export_id=export_id)
+
+
+@shared_task(name="videos.send_export_ready_email", ignore_result=True)
+def send_export_ready_email(export_id: str) -> None:
+    services.export_send_ready_email(export_id=export_id)
+
+
+@shared_task(name="videos.expire_exports", ignore_result=True)
+def expire_exports() -> int:
+    return services.exports_expire()
+
+
+@shared_task(name="videos.apply_version_retention", ignore_result=True)
+def apply_version_retention() -> int:
+    # Deleting what is already gone deletes nothing: safe to run twice.
+    return services.retention_apply()

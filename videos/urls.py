@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import versions as version_views
 
 app_name = "videos"
 
@@ -13,6 +14,18 @@ urlpatterns = [
     path("videos/<int:video_id>/branding/", views.video_apply_branding, name="apply_branding"),
     path("videos/<int:video_id>/delete/", views.video_delete, name="delete"),
     path("videos/<int:video_id>/download/", views.video_download, name="download"),
+    path("videos/<int:video_id>/history/", version_views.video_history, name="history"),
+    path(
+        "videos/<int:video_id>/versions/<int:number>/",
+        version_views.video_version,
+        name="version",
+    ),
+    path(
+        "videos/<int:video_id>/versions/<int:number>/restore/",
+        version_views.video_version_restore,
+        name="version_restore",
+    ),
+    path("videos/<int:video_id>/compare/", version_views.video_compare, name="compare"),
     path("files/<str:token>/", views.stored_file, name="file"),
     path("templates/", views.template_list, name="templates"),
     path("templates/<slug:key>/", views.template_detail, name="template"),
@@ -22,4 +35,16 @@ urlpatterns = [
     path("brand-kits/<int:kit_id>/delete/", views.brand_kit_delete, name="brand_kit_delete"),
     path("brand-kits/<int:kit_id>/preview.png", views.brand_kit_preview, name="brand_kit_preview"),
     path("schedule/", views.schedule, name="schedule"),
+]
+
+# -- batch export --
+from .views import exports as export_views  # noqa: E402
+
+urlpatterns += [
+    path("videos/export/", export_views.export_create, name="export_create"),
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<uuid:export_id>/", export_views.export_detail, name="export_detail"),
+    path("exports/<uuid:export_id>/status/", export_views.export_status, name="export_status"),
+    path("exports/<uuid:export_id>/cancel/", export_views.export_cancel, name="export_cancel"),
+    path("exports/download/<str:token>/", export_views.export_download, name="export_download"),
 ]

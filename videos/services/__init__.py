@@ -26,6 +26,16 @@ from .uploads import (
     validate_clip,
     validate_image,
 )
+from .versions import (
+    change_texts,
+    field_labels,
+    retention_apply,
+    version_create,
+    version_description,
+    version_restore,
+    versions_compare,
+    versions_to_keep,
+)
 
 __all__ = [
     "AUDIO_MAX_BYTES",
@@ -38,17 +48,42 @@ __all__ = [
     "brand_kit_delete",
     "brand_kit_set_default",
     "brand_kit_update",
+    "change_texts",
+    "field_labels",
     "has_video_slot",
     "render_error_message",
     "render_job_run",
     "render_minutes_used",
     "requeue_stuck_jobs",
+    "retention_apply",
     "validate_audio",
     "validate_clip",
     "validate_image",
+    "version_create",
+    "version_description",
+    "version_restore",
+    "versions_compare",
+    "versions_to_keep",
     "video_apply_branding",
     "video_create",
     "video_delete",
     "video_render",
     "video_update",
+]
+
+# -- batch export (appended) --
+from .exports import (
+    export_cancel,
+    export_create,
+    export_run,
+    export_send_ready_email,
+    exports_expire,
+)
+
+__all__ += [
+    "export_cancel",
+    "export_create",
+    "export_run",
+    "export_send_ready_email",
+    "exports_expire",
 ]

@@ -21,6 +21,7 @@ from videos.models import (
     Resolution,
     Template,
     Video,
+    VideoVersion,
 )
 
 from .uploads import _check_uploads, _store_clip, _store_files
@@ -168,6 +169,11 @@ def video_delete(*, video: Video, actor) -> None:
     ensure_can(actor, video.workspace, "delete")
     video = Video.objects.select_for_update().get(pk=video.pk)
     keys = [video.file.name, video.thumbnail.name, video.source_clip.name]
+    for file_key, thumb_key in VideoVersion.objects.filter(video=video).values_list(
+        "file", "thumbnail"
+    ):
+        keys += [file_key, thumb_key]
+    keys = list(dict.fromkeys(keys))
     keys += [
         v for name, v in video.fields.items() if isinstance(v, str) and v.startswith("workspaces/")
     ]

@@ -28,11 +28,13 @@ from videos.models import (
     RenderJob,
     RenderJobKind,
     RenderJobStatus,
+    VersionKind,
     Video,
     VideoStatus,
 )
 
 from .editing import _check_resolution, _check_template_allowed
+from .versions import version_create
 
 logger = logging.getLogger(__name__)
 
@@ -265,24 +267,31 @@ def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
     now = timezone.now()
     job.status, job.finished_at, job.seconds = RenderJobStatus.DONE, now, seconds
     job.save(update_fields=["status", "finished_at", "seconds"])
-    video = Video.objects.select_for_update().get(pk=job.video_id)
-    video.file.name = file_key
-    video.thumbnail.name = thumb_key
-    video.status, video.progress, video.rendered_at = VideoStatus.READY, 100, now
-    video.error_code = video.error_detail = ""
-    video.width, video.height, video.fps = info.width, info.height, info.fps
-    video.duration, video.size, video.checksum = info.duration, info.size, info.checksum
-    video.brand_kit = (
+    video = Video.objects.select_for_update(of=("self",)).get(pk=job.video_id)
+    brand_kit = (
         kit
         if kit is not None
         else (video.brand_kit if job.kind == RenderJobKind.BRANDING else None)
     )
-    video.save()
+    # Every output is a new version; version_create points the video at it and copies the
+    # file's metadata (file, thumbnail, size, duration…) onto the video.
+    version = version_create(
+        video=video,
+        kind=VersionKind.BRANDING if job.kind == RenderJobKind.BRANDING else VersionKind.RENDER,
+        file_key=file_key,
+        thumbnail_key=thumb_key,
+        info=info,
+        author=job.requested_by,
+        brand_kit=brand_kit,
+    )
+    video = version.video
+    video.rendered_at = now
+    video.save(update_fields=["rendered_at", "updated_at"])
     name = "video.rendered" if job.kind == RenderJobKind.RENDER else "video.branded"
     record(name, workspace=video.workspace, actor=job.requested_by, subject=video,
            properties={"job": str(job.pk), "seconds": round(seconds, 2), "size": info.size,
                        "duration": info.duration, "width": info.width, "height": info.height,
-                       "brand_kit": kit.pk if kit else None},
+                       "brand_kit": kit.pk if kit else None, "version": version.number},
            idempotency_key=f"{name}:{job.pk}")  # fmt: skip
 
 

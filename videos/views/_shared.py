@@ -17,7 +17,7 @@ from teams.selectors import current_membership
 from .. import services
 from ..models import Video
 
-CAN_ACTIONS = ("download", "create", "edit", "render", "brand", "delete")
+CAN_ACTIONS = ("download", "create", "edit", "render", "brand", "delete", "export")
 
 
 def error_messages(request: HttpRequest, error: ValidationError) -> None:
