@@ -100,6 +100,11 @@ def limit_for(workspace, key: str) -> int:
     return limit.pro if tier_for(workspace) == Tier.PRO else limit.free
 
 
+def team_seat_limit(workspace) -> int:
+    """Seats a workspace may fill; teams reads it through the TEAM_SEAT_LIMIT setting."""
+    return limit_for(workspace, "team_seats")
+
+
 def require_feature(workspace, key: str) -> None:
     if not has_feature(workspace, key):
         raise EntitlementError(

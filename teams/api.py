@@ -1,10 +1,15 @@
+from django.http import Http404
+from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .selectors import memberships_for_user
+from . import services
+from .models import Membership, Role, Team
+from .permissions import get_for_user
+from .selectors import memberships_for_user, workspace_members
 
 
 class WorkspaceMembershipSerializer(serializers.Serializer):
@@ -37,3 +42,111 @@ class MeView(APIView):
             "workspaces": list(memberships_for_user(user=user)),
         }
         return Response(MeSerializer(data).data)
+
+
+class WorkspaceCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class MemberSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(source="user.display_name")
+    role = serializers.CharField()
+    joined_at = serializers.DateTimeField()
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+def _workspace(request: Request, workspace_id: int, action: str) -> Team:
+    return get_for_user(request.user, Team, workspace_id, action)
+
+
+def _membership(workspace: Team, user_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user", "team")
+        .filter(team=workspace, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+class WorkspaceList(generics.GenericAPIView):
+    serializer_class = WorkspaceMembershipSerializer
+
+    def get_queryset(self):
+        return memberships_for_user(user=self.request.user)
+
+    @extend_schema(summary="The workspaces you belong to, with your role in each")
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=WorkspaceCreateSerializer,
+        responses={201: WorkspaceMembershipSerializer},
+        summary="Create a team workspace; you become its owner",
+    )
+    def post(self, request: Request) -> Response:
+        payload = WorkspaceCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        team = services.workspace_create(owner=request.user, name=payload.validated_data["name"])
+        membership = Membership.objects.select_related("team").get(team=team, user=request.user)
+        return Response(
+            WorkspaceMembershipSerializer(membership).data, status=status.HTTP_201_CREATED
+        )
+
+
+class WorkspaceMemberList(generics.GenericAPIView):
+    serializer_class = MemberSerializer
+
+    @extend_schema(summary="Members of a workspace, owners first")
+    def get(self, request: Request, workspace_id: int) -> Response:
+        workspace = _workspace(request, workspace_id, "view")
+        page = self.paginate_queryset(workspace_members(workspace=workspace))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class WorkspaceMemberDetail(APIView):
+    @extend_schema(
+        request=MemberRoleSerializer,
+        responses=MemberSerializer,
+        summary="Change a member's role (owners and admins)",
+    )
+    def patch(self, request: Request, workspace_id: int, user_id: int) -> Response:
+        workspace = _workspace(request, workspace_id, "manage_members")
+        membership = _membership(workspace, user_id)
+        payload = MemberRoleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            membership=membership, role=payload.validated_data["role"], actor=request.user
+        )
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(
+        responses={204: None}, summary="Remove a member, or leave the workspace yourself"
+    )
+    def delete(self, request: Request, workspace_id: int, user_id: int) -> Response:
+        leaving = user_id == request.user.pk
+        workspace = _workspace(request, workspace_id, "view" if leaving else "manage_members")
+        services.membership_remove(membership=_membership(workspace, user_id), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns = [
+    path("workspaces/", WorkspaceList.as_view(), name="workspaces"),
+    path(
+        "workspaces/<int:workspace_id>/members/",
+        WorkspaceMemberList.as_view(),
+        name="workspace-members",
+    ),
+    path(
+        "workspaces/<int:workspace_id>/members/<int:user_id>/",
+        WorkspaceMemberDetail.as_view(),
+        name="workspace-member",
+    ),
+]

@@ -29,7 +29,12 @@ EDITOR_ACTIONS = VIEWER_ACTIONS | {
     "view_billing",
 }
 ADMIN_ACTIONS = EDITOR_ACTIONS | {"manage_members", "invite"}
-OWNER_ACTIONS = ADMIN_ACTIONS | {"billing", "delete_workspace", "transfer_ownership"}
+OWNER_ACTIONS = ADMIN_ACTIONS | {
+    "billing",
+    "rename_workspace",
+    "delete_workspace",
+    "transfer_ownership",
+}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: VIEWER_ACTIONS,

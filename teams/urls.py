@@ -7,4 +7,14 @@ app_name = "teams"
 urlpatterns = [
     path("", views.team_page, name="team"),
     path("switch/", views.workspace_switch, name="switch"),
+    path("new/", views.workspace_new, name="new"),
+    path("<int:workspace_id>/rename/", views.workspace_rename, name="rename"),
+    path("<int:workspace_id>/delete/", views.workspace_delete, name="delete"),
+    path("<int:workspace_id>/transfer/", views.ownership_transfer, name="transfer"),
+    path("<int:workspace_id>/members/<int:user_id>/role/", views.member_role, name="member_role"),
+    path(
+        "<int:workspace_id>/members/<int:user_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,9 +9,26 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import safe_next_url
 
-from .models import Team
-from .permissions import get_for_user
-from .selectors import CURRENT_WORKSPACE_SESSION_KEY, current_workspace, workspace_members
+from . import services
+from .models import Membership, Role, Team
+from .permissions import get_for_user, role_allows
+from .selectors import CURRENT_WORKSPACE_SESSION_KEY, current_membership, workspace_members
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _member(workspace: Team, user_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user", "team")
+        .filter(team=workspace, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
 
 
 @login_required
@@ -22,8 +40,151 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next_url(request, reverse("dashboard")))
 
 
+def _member_rows(members, *, me, my_role: str | None) -> list[dict]:
+    can_manage = role_allows(my_role, "manage_members")
+    is_owner = my_role == Role.OWNER
+    choices = [(value, label) for value, label in Role.choices if is_owner or value != Role.OWNER]
+    rows = []
+    for member in members:
+        manageable = (
+            can_manage and member.user_id != me.pk and (is_owner or member.role != Role.OWNER)
+        )
+        rows.append(
+            {
+                "membership": member,
+                "can_change": manageable,
+                "can_remove": manageable,
+                "choices": choices,
+            }
+        )
+    return rows
+
+
 @login_required
 def team_page(request: HttpRequest) -> HttpResponse:
-    workspace = current_workspace(request=request)
-    members = workspace_members(workspace=workspace) if workspace else []
-    return render(request, "teams/team.html", {"workspace": workspace, "members": members})
+    membership = current_membership(request=request)
+    workspace = membership.team if membership else None
+    my_role = membership.role if membership else None
+    members = list(workspace_members(workspace=workspace)) if workspace else []
+    is_own_personal = bool(
+        workspace and workspace.is_personal and workspace.created_by_id == request.user.pk
+    )
+    context = {
+        "workspace": workspace,
+        "members": members,
+        "my_role": my_role,
+        "rows": _member_rows(members, me=request.user, my_role=my_role),
+        "can_rename": role_allows(my_role, "rename_workspace") if my_role else False,
+        "can_transfer": bool(my_role and role_allows(my_role, "transfer_ownership"))
+        and not (workspace and workspace.is_personal),
+        "can_delete": bool(my_role and role_allows(my_role, "delete_workspace"))
+        and not (workspace and workspace.is_personal),
+        "can_leave": bool(workspace) and not is_own_personal,
+        "transfer_candidates": [m for m in members if m.user_id != request.user.pk],
+    }
+    return render(request, "teams/team.html", context)
+
+
+@login_required
+def workspace_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            team = services.workspace_create(owner=request.user, name=request.POST.get("name", ""))
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
+            messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
+            return redirect("teams:team")
+    return render(request, "teams/new.html", {"name": request.POST.get("name", "")})
+
+
+@login_required
+@require_POST
+def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "rename_workspace")
+    try:
+        services.workspace_rename(
+            workspace=workspace, name=request.POST.get("name", ""), actor=request.user
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Workspace renamed."))
+    return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "delete_workspace")
+    if request.POST.get("confirm_name", "").strip() != workspace.name:
+        messages.error(request, _("Type the workspace's name exactly to confirm deleting it."))
+        return redirect("teams:team")
+    name = workspace.name
+    try:
+        services.workspace_delete(workspace=workspace, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("teams:team")
+    request.session.pop(CURRENT_WORKSPACE_SESSION_KEY, None)
+    messages.success(request, _("Workspace %(name)s deleted.") % {"name": name})
+    return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "transfer_ownership")
+    try:
+        target = _member(workspace, int(request.POST.get("user", "")))
+    except (ValueError, Http404):
+        messages.error(request, _("The new owner must already be a member of this workspace."))
+        return redirect("teams:team")
+    try:
+        services.ownership_transfer(workspace=workspace, to_user=target.user, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s now owns this workspace.") % {"name": target.user.display_name},
+        )
+    return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, workspace_id: int, user_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "manage_members")
+    membership = _member(workspace, user_id)
+    try:
+        services.membership_change_role(
+            membership=membership, role=request.POST.get("role", ""), actor=request.user
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Role changed."))
+    return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> HttpResponse:
+    leaving = user_id == request.user.pk
+    workspace = get_for_user(
+        request.user, Team, workspace_id, "view" if leaving else "manage_members"
+    )
+    membership = _member(workspace, user_id)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("teams:team")
+    if leaving:
+        request.session.pop(CURRENT_WORKSPACE_SESSION_KEY, None)
+        messages.success(request, _("You left %(name)s.") % {"name": workspace.name})
+        return redirect("dashboard")
+    messages.success(request, _("Member removed."))
+    return redirect("teams:team")

@@ -270,6 +270,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker is considered alive when its heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
 
+# --- Teams ------------------------------------------------------------------
+
+# How many members a workspace may have: a dotted path to `f(workspace) -> int`.
+# Teams may not import billing, so the plan's entitlement is plugged in here.
+TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
+
 # --- Rendering --------------------------------------------------------------
 
 # A render whose worker has not reported for this long is queued again.

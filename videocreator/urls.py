@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from billing import api as billing_api
+from teams import api as teams_api
 from teams.api import MeView
 from videos import api as videos_api
 
@@ -12,6 +13,7 @@ from .api import router
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
     path("", include(router.urls)),
