@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Team
+from .models import Invitation, Membership, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,3 +26,14 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "team__name"]
     list_select_related = ["user", "team"]
     autocomplete_fields = ["user", "team"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "workspace", "role", "invited_by", "created_at", "expires_at",
+                    "accepted_at", "declined_at", "revoked_at"]  # fmt: skip
+    list_filter = ["role", "created_at"]
+    search_fields = ["email", "workspace__name", "invited_by__email"]
+    list_select_related = ["workspace", "invited_by", "accepted_by"]
+    raw_id_fields = ["workspace", "invited_by", "accepted_by"]
+    readonly_fields = ["token_hash", "created_at", "emailed_at", "accepted_at", "declined_at"]

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import services
+from .invitations import pending_invitations
 from .models import Membership, Role, Team
 from .permissions import get_for_user
 from .selectors import memberships_for_user, workspace_members
@@ -137,12 +138,63 @@ class WorkspaceMemberDetail(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    invited_by = serializers.EmailField(source="invited_by.email", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    emails = serializers.ListField(child=serializers.CharField(), allow_empty=False, max_length=50)
+    role = serializers.ChoiceField(
+        choices=[(v, label) for v, label in Role.choices if v != Role.OWNER]
+    )
+
+
+class WorkspaceInvitationList(generics.GenericAPIView):
+    serializer_class = InvitationSerializer
+
+    @extend_schema(summary="Pending invitations of a workspace (owners and admins)")
+    def get(self, request: Request, workspace_id: int) -> Response:
+        workspace = _workspace(request, workspace_id, "invite")
+        queryset = pending_invitations(workspace).select_related("invited_by")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer(many=True)},
+        summary="Invite people by e-mail, all or none (owners and admins)",
+    )
+    def post(self, request: Request, workspace_id: int) -> Response:
+        workspace = _workspace(request, workspace_id, "invite")
+        payload = InvitationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created = services.invitations_create(
+            workspace=workspace,
+            emails=payload.validated_data["emails"],
+            role=payload.validated_data["role"],
+            actor=request.user,
+        )
+        return Response(
+            InvitationSerializer(created, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
 urlpatterns = [
     path("workspaces/", WorkspaceList.as_view(), name="workspaces"),
     path(
         "workspaces/<int:workspace_id>/members/",
         WorkspaceMemberList.as_view(),
         name="workspace-members",
+    ),
+    path(
+        "workspaces/<int:workspace_id>/invitations/",
+        WorkspaceInvitationList.as_view(),
+        name="workspace-invitations",
     ),
     path(
         "workspaces/<int:workspace_id>/members/<int:user_id>/",

@@ -236,3 +236,31 @@ def membership_add(*, workspace: Team, user, role: str, actor) -> Membership:
         properties={"user_id": user.pk, "role": role},
     )
     return membership
+
+
+from .invitations import (  # noqa: E402 - the invitation services, one import path for callers
+    invitation_accept,
+    invitation_decline,
+    invitation_resend,
+    invitation_revoke,
+    invitations_create,
+)
+
+__all__ = [
+    "SeatLimitError",
+    "ensure_seat_available",
+    "invitation_accept",
+    "invitation_decline",
+    "invitation_resend",
+    "invitation_revoke",
+    "invitations_create",
+    "membership_add",
+    "membership_change_role",
+    "membership_remove",
+    "ownership_transfer",
+    "seat_limit",
+    "workspace_create",
+    "workspace_create_personal",
+    "workspace_delete",
+    "workspace_rename",
+]

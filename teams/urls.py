@@ -12,6 +12,18 @@ urlpatterns = [
     path("<int:workspace_id>/delete/", views.workspace_delete, name="delete"),
     path("<int:workspace_id>/transfer/", views.ownership_transfer, name="transfer"),
     path("<int:workspace_id>/members/<int:user_id>/role/", views.member_role, name="member_role"),
+    path("<int:workspace_id>/invitations/", views.invite, name="invite"),
+    path(
+        "<int:workspace_id>/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<int:workspace_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_page, name="invitation"),
     path(
         "<int:workspace_id>/members/<int:user_id>/remove/",
         views.member_remove,

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from accounts.http import safe_next_url
 
 from . import services
-from .models import Membership, Role, Team
+from .invitations import invitation_for_token, invitations_summary, pending_invitations
+from .models import Invitation, Membership, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import CURRENT_WORKSPACE_SESSION_KEY, current_membership, workspace_members
 
@@ -81,6 +82,13 @@ def team_page(request: HttpRequest) -> HttpResponse:
         and not (workspace and workspace.is_personal),
         "can_leave": bool(workspace) and not is_own_personal,
         "transfer_candidates": [m for m in members if m.user_id != request.user.pk],
+        "can_invite": bool(my_role and role_allows(my_role, "invite")),
+        "invite_roles": [(v, label) for v, label in Role.choices if v != Role.OWNER],
+        "invitations": (
+            list(pending_invitations(workspace).select_related("invited_by"))
+            if my_role and role_allows(my_role, "invite")
+            else []
+        ),
     }
     return render(request, "teams/team.html", context)
 
@@ -188,3 +196,96 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
         return redirect("dashboard")
     messages.success(request, _("Member removed."))
     return redirect("teams:team")
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+def _invitation(workspace: Team, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("workspace").filter(workspace=workspace, pk=invitation_id)
+    ).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "invite")
+    try:
+        created = services.invitations_create(
+            workspace=workspace,
+            emails=request.POST.get("emails", ""),
+            role=request.POST.get("role", Role.VIEWER),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, invitations_summary(len(created)))
+    return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, workspace_id: int, invitation_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "invite")
+    invitation = _invitation(workspace, invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: int) -> HttpResponse:
+    workspace = get_for_user(request.user, Team, workspace_id, "invite")
+    invitation = _invitation(workspace, invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request, _("Invitation to %(email)s revoked.") % {"email": invitation.email}
+        )
+    return redirect("teams:team")
+
+
+def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail. The token is the authorisation; accepting needs a sign-in."""
+    invitation = invitation_for_token(token)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                services.invitation_decline(token=token)
+                messages.success(request, _("Invitation declined."))
+                return redirect("home")
+            if not request.user.is_authenticated:
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            membership = services.invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            request.session[CURRENT_WORKSPACE_SESSION_KEY] = membership.team_id
+            messages.success(request, _("Welcome to %(name)s.") % {"name": membership.team.name})
+            return redirect("teams:team")
+    context = {
+        "invitation": invitation if invitation and invitation.is_pending else None,
+        "token": token,
+        "email_matches": bool(
+            invitation
+            and request.user.is_authenticated
+            and request.user.email.lower() == invitation.email.lower()
+        ),
+    }
+    return render(request, "teams/invitation.html", context)

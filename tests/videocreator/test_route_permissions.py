@@ -27,6 +27,7 @@ from accounts import services as account_services
 from billing import entitlements
 from billing import services as billing_services
 from billing.models import Plan
+from teams import services as team_services
 from teams.models import Role
 from teams.permissions import role_allows
 from tests.conftest import client_for
@@ -89,6 +90,8 @@ ALLOWLIST: dict[str, str] = {
     "api:billing-plans": "public plan list with prices",
     "api-schema": "public OpenAPI schema",
     "api-docs": "public API documentation",
+    "teams:invitation": "e-mailed /team/invitations/<token>/ link: the token is the authorisation "
+    "(accepting also needs a sign-in with the invited address)",
 }
 # Whole families, by URL name or route prefix.
 ALLOWLIST_PREFIXES: dict[str, str] = {
@@ -139,7 +142,11 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "teams:transfer": "transfer_ownership",
     "teams:member_role": "manage_members",
     "teams:member_remove": "manage_members",  # of someone else; leaving oneself needs "view"
+    "teams:invite": "invite",
+    "teams:invitation_resend": "invite",
+    "teams:invitation_revoke": "invite",
     "api:workspace-members": "view",
+    "api:workspace-invitations": {"GET": "invite", "POST": "invite"},
     "api:workspace-member": {"PATCH": "manage_members", "DELETE": "manage_members"},
     "accounts:api_token_revoke": PERSONAL,
     "billing:checkout_return": "billing",
@@ -308,6 +315,15 @@ class World:
         return account_services.api_token_create(user=self.owner, name="CI")[0]
 
     @cached_property
+    def invitation(self):
+        return team_services.invitations_create(
+            workspace=self.workspace,
+            emails=["invitee@example.com"],
+            role="editor",
+            actor=self.owner,
+        )[0]
+
+    @cached_property
     def member(self):
         """A member the member routes act on (not one of the cast, who could "leave")."""
         user = UserFactory(email="member@example.com", name="Mo Member")
@@ -331,6 +347,7 @@ def _kwargs(route: Route, o) -> dict:
         "token_id": lambda: o.token.pk,
         "workspace_id": lambda: o.workspace.pk,
         "user_id": lambda: o.member.pk,
+        "invitation_id": lambda: o.invitation.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"

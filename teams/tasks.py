@@ -1,0 +1,38 @@
+"""Thin tasks: take ids, load, call a service. Each can run twice without doing its work twice."""
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from . import emails
+from .invitations import hash_token
+from .models import Invitation
+
+
+@shared_task(name="teams.send_invitation", ignore_result=True)
+def send_invitation(invitation_id: int, token: str) -> None:
+    """Send the invitation e-mail once per token.
+
+    The raw token is a task argument because only its hash is stored (see
+    `invitations._send_on_commit`). A token replaced by a resend no longer matches the row, so a
+    late message for the old token sends nothing; `emailed_at` stops a second delivery.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("workspace", "invited_by__profile")
+            .filter(
+                pk=invitation_id,
+                token_hash=hash_token(token),
+                emailed_at__isnull=True,
+                accepted_at__isnull=True,
+                declined_at__isnull=True,
+                revoked_at__isnull=True,
+            )
+            .first()
+        )
+        if invitation is None:
+            return  # already sent, superseded, answered, or another worker is sending it
+        emails.send_invitation(invitation=invitation, token=token)
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
