@@ -1,4 +1,3 @@
-from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -10,7 +9,7 @@ from . import services
 from .invitations import pending_invitations
 from .models import Membership, Role, Team
 from .permissions import get_for_user
-from .selectors import memberships_for_user, workspace_members
+from .selectors import member_or_404, memberships_for_user, workspace_members
 
 
 class WorkspaceMembershipSerializer(serializers.Serializer):
@@ -66,14 +65,7 @@ def _workspace(request: Request, workspace_id: int, action: str) -> Team:
 
 
 def _membership(workspace: Team, user_id: int) -> Membership:
-    membership = (
-        Membership.objects.select_related("user", "team")
-        .filter(team=workspace, user_id=user_id)
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
+    return member_or_404(workspace=workspace, user_id=user_id)
 
 
 class WorkspaceList(generics.GenericAPIView):

@@ -48,3 +48,17 @@ def workspace_members(*, workspace: Team) -> QuerySet[Membership]:
         .annotate(role_rank=ROLE_ORDER)
         .order_by("role_rank", "user__email")
     )
+
+
+def member_or_404(*, workspace: Team, user_id: object) -> Membership:
+    """The membership of `user_id` in `workspace` (the caller already checked access), or 404."""
+    from django.http import Http404
+
+    membership = (
+        Membership.objects.select_related("user", "team")
+        .filter(team=workspace, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership

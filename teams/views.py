@@ -13,7 +13,12 @@ from . import services
 from .invitations import invitation_for_token, invitations_summary, pending_invitations
 from .models import Invitation, Membership, Role, Team
 from .permissions import get_for_user, role_allows
-from .selectors import CURRENT_WORKSPACE_SESSION_KEY, current_membership, workspace_members
+from .selectors import (
+    CURRENT_WORKSPACE_SESSION_KEY,
+    current_membership,
+    member_or_404,
+    workspace_members,
+)
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -22,14 +27,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 def _member(workspace: Team, user_id: int) -> Membership:
-    membership = (
-        Membership.objects.select_related("user", "team")
-        .filter(team=workspace, user_id=user_id)
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
+    return member_or_404(workspace=workspace, user_id=user_id)
 
 
 @login_required
