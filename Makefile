@@ -35,6 +35,7 @@ catalogs: install
 run: export DEBUG ?= 1
 run: install catalogs fonts
 	$(MANAGE) migrate --noinput
+	@mkdir -p var/static  # WhiteNoise's root; production fills it with collectstatic
 	$(MANAGE) setup_periodic_tasks
 	$(MANAGE) seed_demo
 	$(MANAGE) render_template_previews

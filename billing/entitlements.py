@@ -67,21 +67,30 @@ class EntitlementError(ValidationError):
         self.upgrade_url = reverse("billing:pricing")
 
 
-def tier_for(workspace) -> str:
+def _tier_of(subscription: Subscription | None) -> str:
     """Pro while a paid plan is active or in its dunning grace period; Free otherwise."""
-    cached = getattr(workspace, "_billing_tier", None)
-    if cached is not None:
-        return cached
-    subscription = Subscription.objects.select_related("plan").filter(workspace=workspace).first()
-    tier = Tier.FREE
     if (
         subscription is not None
         and subscription.plan.tier == Tier.PRO
         and subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
     ):
-        tier = Tier.PRO
-    workspace._billing_tier = tier  # cached on this instance for the rest of the request
-    return tier
+        return Tier.PRO
+    return Tier.FREE
+
+
+def tier_for(workspace) -> str:
+    """The workspace's tier (see `_tier_of`), cached on the instance for the rest of the request."""
+    cached = getattr(workspace, "_billing_tier", None)
+    if cached is not None:
+        return cached
+    subscription = Subscription.objects.select_related("plan").filter(workspace=workspace).first()
+    return remember_tier(workspace, subscription)
+
+
+def remember_tier(workspace, subscription: Subscription | None) -> str:
+    """Cache the tier from a subscription the caller already loaded (saves `tier_for` a query)."""
+    workspace._billing_tier = _tier_of(subscription)
+    return workspace._billing_tier
 
 
 def forget_tier(workspace) -> None:

@@ -17,14 +17,10 @@ class CheckoutForm(forms.Form):
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Currency"))
     coupon = forms.CharField(label=_("Coupon code"), required=False, max_length=40, strip=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = _paid_plans()
-
 
 class SwitchForm(forms.Form):
     plan = forms.ModelChoiceField(
-        queryset=Plan.objects.filter(tier=Tier.PRO, is_public=True).exclude(interval=Interval.NONE),
+        queryset=_paid_plans().exclude(interval=Interval.NONE),
         to_field_name="key",
     )
 

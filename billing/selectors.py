@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Sum
 from django.utils import formats, timezone
 
 from teams.models import Membership, Team
-from teams.permissions import role_allows, role_of
+from teams.permissions import role_allows
 
 from . import entitlements
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     Tier,
 )
 from .money import format_money
+from .services import subscription_for
 
 
 def local_date(moment: datetime.datetime | None) -> str:
@@ -91,11 +92,10 @@ def credit_balance(*, workspace: Team, currency: str) -> int:
     )
 
 
-def billing_page_context(*, workspace: Team, user) -> dict:
-    from .services import subscription_for
-
+def billing_page_context(*, workspace: Team, role: str) -> dict:
+    """Everything the billing page shows, for a member with `role` (checked by the caller)."""
     subscription = subscription_for(workspace)
-    role = role_of(user, workspace)
+    entitlements.remember_tier(workspace, subscription)  # the usage rows need no second fetch
     can_manage = role_allows(role, "billing")
     switch_to = None
     if subscription.is_paid:

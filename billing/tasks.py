@@ -8,41 +8,46 @@ from . import emails, services
 from .models import DunningNotice, Provider, Subscription, SubscriptionStatus
 
 
+def _queue_each(task, **due) -> int:
+    """Queue `task` once per subscription matching `due`; the task re-checks under a lock."""
+    pks = list(Subscription.objects.filter(**due).values_list("pk", flat=True))
+    for pk in pks:
+        task.delay(pk)
+    return len(pks)
+
+
+def _run_for(service, subscription_id: int) -> None:
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is not None:
+        service(subscription=subscription)
+
+
 @shared_task(name="billing.renew_due_subscriptions", ignore_result=True)
 def renew_due_subscriptions() -> int:
     """Sandbox renewals (Stripe renews on its side and tells us through webhooks)."""
-    due = Subscription.objects.filter(
+    return _queue_each(
+        renew_subscription,
         provider=Provider.SANDBOX,
         status=SubscriptionStatus.ACTIVE,
         current_period_end__lte=timezone.now(),
-    ).values_list("pk", flat=True)
-    for pk in due:
-        renew_subscription.delay(pk)
-    return len(due)
+    )
 
 
 @shared_task(name="billing.renew_subscription", ignore_result=True)
 def renew_subscription(subscription_id: int) -> None:
-    subscription = Subscription.objects.filter(pk=subscription_id).first()
-    if subscription is not None:
-        services.subscription_renew(subscription=subscription)
+    _run_for(services.subscription_renew, subscription_id)
 
 
 @shared_task(name="billing.retry_past_due_payments", ignore_result=True)
 def retry_past_due_payments() -> int:
-    due = Subscription.objects.filter(
-        status=SubscriptionStatus.PAST_DUE, next_retry_at__lte=timezone.now()
-    ).values_list("pk", flat=True)
-    for pk in due:
-        retry_payment.delay(pk)
-    return len(due)
+    return _queue_each(
+        retry_payment, status=SubscriptionStatus.PAST_DUE, next_retry_at__lte=timezone.now()
+    )
 
 
 @shared_task(name="billing.retry_payment", ignore_result=True)
 def retry_payment(subscription_id: int) -> None:
-    subscription = Subscription.objects.filter(pk=subscription_id).first()
-    if subscription is not None:
-        services.dunning_retry(subscription=subscription)
+    _run_for(services.dunning_retry, subscription_id)
 
 
 @shared_task(name="billing.send_dunning_notice", ignore_result=True)

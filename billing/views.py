@@ -3,16 +3,16 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams.models import Team
-from teams.permissions import ensure_can, get_for_user, role_of
-from teams.selectors import current_workspace
+from teams.models import Membership, Team
+from teams.permissions import get_for_user, role_allows
+from teams.selectors import current_membership
 
 from . import selectors, services
 from .forms import CheckoutForm, SandboxCardForm, SwitchForm
@@ -26,12 +26,18 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _workspace(request: HttpRequest, action: str) -> Team:
-    workspace = current_workspace(request=request)
-    if workspace is None:
+def _membership(request: HttpRequest, action: str) -> Membership:
+    """The current workspace's membership (its role is already loaded): 404 none, 403 no role."""
+    membership = current_membership(request=request)
+    if membership is None:
         raise Http404
-    ensure_can(request.user, workspace, action)
-    return workspace
+    if not role_allows(membership.role, action):
+        raise PermissionDenied
+    return membership
+
+
+def _workspace(request: HttpRequest, action: str) -> Team:
+    return _membership(request, action).team
 
 
 def pricing(request: HttpRequest) -> HttpResponse:
@@ -39,12 +45,13 @@ def pricing(request: HttpRequest) -> HttpResponse:
     if currency not in CURRENCIES:
         currency = default_currency()
     period = "year" if request.GET.get("period") == "year" else "month"
-    workspace = current_workspace(request=request) if request.user.is_authenticated else None
+    membership = current_membership(request=request)
+    workspace = membership.team if membership else None
     context = {
         **selectors.pricing_context(currency=currency, period=period),
         "currencies": currency_choices(),
         "workspace": workspace,
-        "can_buy": workspace is not None and role_of(request.user, workspace) == "owner",
+        "can_buy": membership is not None and membership.role == "owner",
         "subscription": services.subscription_for(workspace) if workspace else None,
         "form": CheckoutForm(initial={"currency": currency}),
     }
@@ -53,8 +60,8 @@ def pricing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def billing_page(request: HttpRequest) -> HttpResponse:
-    workspace = _workspace(request, "view_billing")
-    context = selectors.billing_page_context(workspace=workspace, user=request.user)
+    membership = _membership(request, "view_billing")
+    context = selectors.billing_page_context(workspace=membership.team, role=membership.role)
     return render(request, "billing/page.html", context)
 
 

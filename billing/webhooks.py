@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from analytics.events import record
 
-from . import entitlements, ledger, services, tasks
+from . import ledger, services, tasks
 from .models import (
     ChangeKind,
     CheckoutSession,
@@ -35,10 +35,10 @@ from .models import (
     Provider,
     StripeEvent,
     Subscription,
-    SubscriptionChange,
     SubscriptionStatus,
     WebhookEventStatus,
 )
+from .services.common import _announce, _change, _money, _start_period
 
 logger = logging.getLogger(__name__)
 
@@ -250,34 +250,11 @@ def _renewal_paid_remotely(subscription: Subscription, obj: dict[str, Any]) -> N
         provider_payment_id=f"{obj['id']}:paid",
     )
     ledger.invoice_mark_paid(invoice=invoice, paid_at=now)
-    subscription.current_period_start = invoice.period_start
-    subscription.current_period_end = invoice.period_end
-    subscription.status = SubscriptionStatus.ACTIVE
-    subscription.payment_failed_at = None
-    subscription.retry_count = 0
-    subscription.next_retry_at = None
-    subscription.save()
+    _start_period(subscription, invoice)
     kind = ChangeKind.RECOVERED if was_past_due else ChangeKind.RENEWED
-    SubscriptionChange.objects.create(
-        subscription=subscription,
-        kind=kind,
-        to_plan=subscription.plan,
-        details={"invoice": invoice.number, "source": "stripe"},
-    )
-    entitlements.forget_tier(subscription.workspace)
+    _change(subscription, kind, to_plan=subscription.plan, invoice=invoice.number, source="stripe")
     if was_past_due:
-        record(
-            "subscription.changed",
-            workspace=subscription.workspace,
-            subject=subscription,
-            properties={
-                "change": "recovered",
-                "plan": subscription.plan.key,
-                "amount": invoice.total,
-                "currency": invoice.currency,
-                "invoice": invoice.number,
-            },
-        )
+        _announce(subscription, "recovered", plan=subscription.plan.key, **_money(invoice))
 
 
 def _handle_invoice_paid(obj: dict[str, Any]) -> None:
@@ -316,35 +293,24 @@ def _handle_subscription_updated(obj: dict[str, Any]) -> None:
     subscription.cancel_at_period_end = cancel
     subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
     plan = subscription.plan
-    SubscriptionChange.objects.create(
-        subscription=subscription,
-        kind=ChangeKind.CANCEL_SCHEDULED if cancel else ChangeKind.RESUMED,
-        from_plan=plan if cancel else None,
-        to_plan=None if cancel else plan,
-        details={"source": "stripe"},
-    )
-    entitlements.forget_tier(subscription.workspace)
     money = {"amount": plan.price_in(subscription.currency), "currency": subscription.currency}
-    if cancel:
-        ends_at = subscription.current_period_end
-        record(
-            "user.cancelled",
-            workspace=subscription.workspace,
-            subject=subscription,
-            properties={
-                "plan": plan.key,
-                "ends_at": ends_at.isoformat() if ends_at else None,
-                "source": "stripe",
-                **money,
-            },
-        )
-    else:
-        record(
-            "subscription.changed",
-            workspace=subscription.workspace,
-            subject=subscription,
-            properties={"change": "resumed", "plan": plan.key, "source": "stripe", **money},
-        )
+    if not cancel:
+        _change(subscription, ChangeKind.RESUMED, to_plan=plan, source="stripe")
+        _announce(subscription, "resumed", plan=plan.key, source="stripe", **money)
+        return
+    _change(subscription, ChangeKind.CANCEL_SCHEDULED, from_plan=plan, source="stripe")
+    ends_at = subscription.current_period_end
+    record(
+        "user.cancelled",
+        workspace=subscription.workspace,
+        subject=subscription,
+        properties={
+            "plan": plan.key,
+            "ends_at": ends_at.isoformat() if ends_at else None,
+            "source": "stripe",
+            **money,
+        },
+    )
 
 
 def _handle_subscription_deleted(obj: dict[str, Any]) -> None:

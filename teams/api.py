@@ -64,10 +64,6 @@ def _workspace(request: Request, workspace_id: int, action: str) -> Team:
     return get_for_user(request.user, Team, workspace_id, action)
 
 
-def _membership(workspace: Team, user_id: int) -> Membership:
-    return member_or_404(workspace=workspace, user_id=user_id)
-
-
 class WorkspaceList(generics.GenericAPIView):
     serializer_class = WorkspaceMembershipSerializer
 
@@ -112,7 +108,7 @@ class WorkspaceMemberDetail(APIView):
     )
     def patch(self, request: Request, workspace_id: int, user_id: int) -> Response:
         workspace = _workspace(request, workspace_id, "manage_members")
-        membership = _membership(workspace, user_id)
+        membership = member_or_404(workspace=workspace, user_id=user_id)
         payload = MemberRoleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         membership = services.membership_change_role(
@@ -126,7 +122,9 @@ class WorkspaceMemberDetail(APIView):
     def delete(self, request: Request, workspace_id: int, user_id: int) -> Response:
         leaving = user_id == request.user.pk
         workspace = _workspace(request, workspace_id, "view" if leaving else "manage_members")
-        services.membership_remove(membership=_membership(workspace, user_id), actor=request.user)
+        services.membership_remove(
+            membership=member_or_404(workspace=workspace, user_id=user_id), actor=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

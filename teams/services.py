@@ -20,20 +20,21 @@ class SeatLimitError(ValidationError):
         self.upgrade_url = reverse("billing:pricing")
 
 
+def _workspace_with_owner(*, owner, name: str, is_personal: bool = False) -> Team:
+    team = Team.objects.create(name=name, is_personal=is_personal, created_by=owner)
+    Membership.objects.create(team=team, user=owner, role=Role.OWNER)
+    record("team.workspace_created", workspace=team, actor=owner, subject=team)
+    return team
+
+
 @transaction.atomic
 def workspace_create_personal(*, user) -> Team:
     """Give `user` their personal workspace, once."""
     existing = Team.objects.filter(created_by=user, is_personal=True).first()
     if existing is not None:
         return existing
-    team = Team.objects.create(
-        name=_("%(name)s's workspace") % {"name": user.display_name},
-        is_personal=True,
-        created_by=user,
-    )
-    Membership.objects.create(team=team, user=user, role=Role.OWNER)
-    record("team.workspace_created", workspace=team, actor=user, subject=team)
-    return team
+    name = _("%(name)s's workspace") % {"name": user.display_name}
+    return _workspace_with_owner(owner=user, name=name, is_personal=True)
 
 
 def _clean_name(name: str) -> str:
@@ -45,11 +46,7 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def workspace_create(*, owner, name: str) -> Team:
-    name = _clean_name(name)
-    team = Team.objects.create(name=name, created_by=owner)
-    Membership.objects.create(team=team, user=owner, role=Role.OWNER)
-    record("team.workspace_created", workspace=team, actor=owner, subject=team)
-    return team
+    return _workspace_with_owner(owner=owner, name=_clean_name(name))
 
 
 @transaction.atomic

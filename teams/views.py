@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from accounts.http import safe_next_url
 
 from . import services
 from .invitations import invitation_for_token, invitations_summary, pending_invitations
-from .models import Invitation, Membership, Role, Team
+from .models import Invitation, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import (
     CURRENT_WORKSPACE_SESSION_KEY,
@@ -26,10 +26,6 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _member(workspace: Team, user_id: int) -> Membership:
-    return member_or_404(workspace=workspace, user_id=user_id)
-
-
 @login_required
 @require_POST
 def workspace_switch(request: HttpRequest) -> HttpResponse:
@@ -40,23 +36,18 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
 
 
 def _member_rows(members, *, me, my_role: str | None) -> list[dict]:
+    """Each member with whether `me` may change their role or remove them."""
     can_manage = role_allows(my_role, "manage_members")
     is_owner = my_role == Role.OWNER
-    choices = [(value, label) for value, label in Role.choices if is_owner or value != Role.OWNER]
-    rows = []
-    for member in members:
-        manageable = (
-            can_manage and member.user_id != me.pk and (is_owner or member.role != Role.OWNER)
-        )
-        rows.append(
-            {
-                "membership": member,
-                "can_change": manageable,
-                "can_remove": manageable,
-                "choices": choices,
-            }
-        )
-    return rows
+    return [
+        {
+            "membership": member,
+            "manageable": can_manage
+            and member.user_id != me.pk
+            and (is_owner or member.role != Role.OWNER),
+        }
+        for member in members
+    ]
 
 
 @login_required
@@ -65,28 +56,25 @@ def team_page(request: HttpRequest) -> HttpResponse:
     workspace = membership.team if membership else None
     my_role = membership.role if membership else None
     members = list(workspace_members(workspace=workspace)) if workspace else []
-    is_own_personal = bool(
-        workspace and workspace.is_personal and workspace.created_by_id == request.user.pk
-    )
+    is_personal = bool(workspace and workspace.is_personal)
+    can_invite = role_allows(my_role, "invite")
     context = {
         "workspace": workspace,
-        "members": members,
-        "my_role": my_role,
         "rows": _member_rows(members, me=request.user, my_role=my_role),
-        "can_rename": role_allows(my_role, "rename_workspace") if my_role else False,
-        "can_transfer": bool(my_role and role_allows(my_role, "transfer_ownership"))
-        and not (workspace and workspace.is_personal),
-        "can_delete": bool(my_role and role_allows(my_role, "delete_workspace"))
-        and not (workspace and workspace.is_personal),
-        "can_leave": bool(workspace) and not is_own_personal,
+        "role_choices": [
+            (value, label)
+            for value, label in Role.choices
+            if my_role == Role.OWNER or value != Role.OWNER
+        ],
+        "can_rename": role_allows(my_role, "rename_workspace"),
+        "can_transfer": role_allows(my_role, "transfer_ownership") and not is_personal,
+        "can_delete": role_allows(my_role, "delete_workspace") and not is_personal,
+        "can_leave": bool(workspace)
+        and not (is_personal and workspace.created_by_id == request.user.pk),
         "transfer_candidates": [m for m in members if m.user_id != request.user.pk],
-        "can_invite": bool(my_role and role_allows(my_role, "invite")),
+        "can_invite": can_invite,
         "invite_roles": [(v, label) for v, label in Role.choices if v != Role.OWNER],
-        "invitations": (
-            list(pending_invitations(workspace).select_related("invited_by"))
-            if my_role and role_allows(my_role, "invite")
-            else []
-        ),
+        "invitations": (list(pending_invitations(workspace)) if can_invite else []),
     }
     return render(request, "teams/team.html", context)
 
@@ -143,7 +131,7 @@ def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
 def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "transfer_ownership")
     try:
-        target = _member(workspace, int(request.POST.get("user", "")))
+        target = member_or_404(workspace=workspace, user_id=int(request.POST.get("user", "")))
     except (ValueError, Http404):
         messages.error(request, _("The new owner must already be a member of this workspace."))
         return redirect("teams:team")
@@ -163,7 +151,7 @@ def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
 @require_POST
 def member_role(request: HttpRequest, workspace_id: int, user_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "manage_members")
-    membership = _member(workspace, user_id)
+    membership = member_or_404(workspace=workspace, user_id=user_id)
     try:
         services.membership_change_role(
             membership=membership, role=request.POST.get("role", ""), actor=request.user
@@ -182,7 +170,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
     workspace = get_for_user(
         request.user, Team, workspace_id, "view" if leaving else "manage_members"
     )
-    membership = _member(workspace, user_id)
+    membership = member_or_404(workspace=workspace, user_id=user_id)
     try:
         services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
@@ -197,15 +185,6 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
 
 
 # --- Invitations ------------------------------------------------------------------------------
-
-
-def _invitation(workspace: Team, invitation_id: int) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("workspace").filter(workspace=workspace, pk=invitation_id)
-    ).first()
-    if invitation is None:
-        raise Http404
-    return invitation
 
 
 @login_required
@@ -226,36 +205,45 @@ def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
     return redirect("teams:team")
 
 
-@login_required
-@require_POST
-def invitation_resend(request: HttpRequest, workspace_id: int, invitation_id: int) -> HttpResponse:
+def _invitation_action(
+    request: HttpRequest, workspace_id: int, invitation_id: int, service, success: str
+) -> HttpResponse:
+    """Resend or revoke one pending invitation of the workspace (owners and admins)."""
     workspace = get_for_user(request.user, Team, workspace_id, "invite")
-    invitation = _invitation(workspace, invitation_id)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("workspace"), workspace=workspace, pk=invitation_id
+    )
     try:
-        services.invitation_resend(invitation=invitation, actor=request.user)
+        service(invitation=invitation, actor=request.user)
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(
-            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
-        )
+        messages.success(request, success % {"email": invitation.email})
     return redirect("teams:team")
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, workspace_id: int, invitation_id: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        workspace_id,
+        invitation_id,
+        services.invitation_resend,
+        _("Invitation sent again to %(email)s."),
+    )
 
 
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: int) -> HttpResponse:
-    workspace = get_for_user(request.user, Team, workspace_id, "invite")
-    invitation = _invitation(workspace, invitation_id)
-    try:
-        services.invitation_revoke(invitation=invitation, actor=request.user)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(
-            request, _("Invitation to %(email)s revoked.") % {"email": invitation.email}
-        )
-    return redirect("teams:team")
+    return _invitation_action(
+        request,
+        workspace_id,
+        invitation_id,
+        services.invitation_revoke,
+        _("Invitation to %(email)s revoked."),
+    )
 
 
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:

@@ -13,7 +13,16 @@ from django.utils.http import content_disposition_header
 from teams.models import Team
 
 from . import storage
-from .models import BrandKit, Category, Template, TemplateTier, Video, VideoStatus, VideoVersion
+from .models import (
+    BrandKit,
+    Category,
+    ExportJob,
+    Template,
+    TemplateTier,
+    Video,
+    VideoStatus,
+    VideoVersion,
+)
 
 TEMPLATE_ORDERINGS = {
     "popular": ("-usage_count", "key"),
@@ -88,6 +97,11 @@ def recent_videos(*, workspace: Team, limit: int = 6) -> list[Video]:
 
 def brand_kits_for_workspace(*, workspace: Team) -> QuerySet[BrandKit]:
     return BrandKit.objects.filter(workspace=workspace).order_by("-is_default", "name", "id")
+
+
+def exports_for_workspace(*, workspace: Team, limit: int) -> QuerySet[ExportJob]:
+    """The workspace's latest exports, newest first (the model's ordering)."""
+    return ExportJob.objects.filter(workspace=workspace)[:limit]
 
 
 def video_versions(*, video: Video) -> list[VideoVersion]:

@@ -34,6 +34,11 @@ def _color(name: str, label: str, default: str) -> dict:
     return {"name": name, "type": "color", "label": label, "required": True, "default": default}
 
 
+def _file(name: str, kind: str, label: str) -> dict:
+    """An optional image, logo or audio field (files have no default)."""
+    return {"name": name, "type": kind, "label": label, "required": False, "default": None}
+
+
 # -- 1. Instagram Reel: product showcase (9:16, 30 s) ------------------------------------------
 
 _SHOWCASE_END = 72  # % of the duration where the product scene hands over to the call to action
@@ -238,13 +243,7 @@ INSTAGRAM_PRODUCT_SHOWCASE_FIELDS = [
     _text("feature_3", "Feature 3", "Fast USB-C charging", max_length=40),
     _text("cta", "Call to action", "Shop now — link in bio", max_length=40, required=True),
     _text("handle", "Account handle", "@yourbrand", max_length=30),
-    {
-        "name": "product_image",
-        "type": "image",
-        "label": "Product photo",
-        "required": False,
-        "default": None,
-    },
+    _file("product_image", "image", "Product photo"),
     _color("accent_color", "Accent colour", "#ff3d7f"),
     _color("background_color", "Background colour", "#3b1d8f"),
 ]
@@ -1259,14 +1258,8 @@ PRODUCT_DEMO_60_FIELDS = [
     _text("feature_3", "Feature 3", "Smart reminders before deadlines", max_length=50),
     _text("cta", "Call to action", "Start your free trial", max_length=40, required=True),
     _text("website", "Website", "flowboard.app", max_length=60),
-    {
-        "name": "screenshot",
-        "type": "image",
-        "label": "Screenshot (shown when there is no clip)",
-        "required": False,
-        "default": None,
-    },
-    {"name": "logo", "type": "logo", "label": "Logo", "required": False, "default": None},
+    _file("screenshot", "image", "Screenshot (shown when there is no clip)"),
+    _file("logo", "logo", "Logo"),
     _color("accent_color", "Accent colour", "#5b5bd6"),
     _color("text_color", "Text colour", "#161a2b"),
     _color("background_color", "Background colour", "#e9edf7"),
@@ -1503,15 +1496,9 @@ BRAND_STORY_FIELDS = [
         multiline=True,
     ),
     _text("closing", "Closing line", "Made to last. Made for you.", max_length=80, required=True),
-    {"name": "logo", "type": "logo", "label": "Logo", "required": False, "default": None},
-    {
-        "name": "background_image",
-        "type": "image",
-        "label": "Background photo",
-        "required": False,
-        "default": None,
-    },
-    {"name": "music", "type": "audio", "label": "Music", "required": False, "default": None},
+    _file("logo", "logo", "Logo"),
+    _file("background_image", "image", "Background photo"),
+    _file("music", "audio", "Music"),
     _color("color_1", "First gradient colour", "#0f2027"),
     _color("color_2", "Second gradient colour", "#3a6073"),
     _color("text_color", "Text colour", "#f5efe4"),

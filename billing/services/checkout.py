@@ -25,11 +25,11 @@ from billing.models import (
     SubscriptionStatus,
     Tier,
 )
-from billing.providers import get_provider
+from billing.providers import ChargeResult, get_provider
 from teams.models import Team
 from teams.permissions import ensure_can
 
-from .common import _change, _clear_dunning, _lock, _money, subscription_for
+from .common import _change, _clear_dunning, _lock, _money, _pay, subscription_for
 
 
 def coupon_validate(*, code: str, currency: str) -> Coupon | None:
@@ -154,16 +154,7 @@ def checkout_complete(
         provider=session.provider,
         provider_invoice_id=provider_invoice_id,
     )
-    ledger.payment_record(
-        workspace=session.workspace,
-        invoice=invoice,
-        amount=invoice.total,
-        currency=invoice.currency,
-        succeeded=True,
-        provider=session.provider,
-        provider_payment_id=provider_payment_id,
-    )
-    ledger.invoice_mark_paid(invoice=invoice, paid_at=now)
+    _pay(subscription, invoice, ChargeResult(True, provider_payment_id), now)
     session.status = CheckoutStatus.COMPLETED
     session.completed_at = now
     session.save(update_fields=["status", "completed_at"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from analytics.events import record
 from billing import entitlements, ledger
 from billing.models import (
     DunningNotice,
@@ -27,8 +28,9 @@ def free_plan() -> Plan:
 
 def subscription_for(workspace: Team) -> Subscription:
     """The workspace's subscription; every workspace starts on Free."""
+    # `free_plan` is passed uncalled: the Free plan is only looked up when the row is created.
     subscription, _created = Subscription.objects.select_related("plan").get_or_create(
-        workspace=workspace, defaults={"plan": free_plan()}
+        workspace=workspace, defaults={"plan": free_plan}
     )
     return subscription
 
@@ -51,6 +53,17 @@ def _change(subscription, kind, *, actor=None, from_plan=None, to_plan=None, **d
         details=details,
     )
     entitlements.forget_tier(subscription.workspace)
+
+
+def _announce(subscription: Subscription, change: str, *, actor=None, **properties) -> None:
+    """Record the `subscription.changed` event that webhooks, funnels and growth read."""
+    record(
+        "subscription.changed",
+        workspace=subscription.workspace,
+        actor=actor,
+        subject=subscription,
+        properties={"change": change, **properties},
+    )
 
 
 def _money(invoice: Invoice) -> dict:

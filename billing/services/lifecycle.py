@@ -26,6 +26,7 @@ from teams.permissions import ensure_can
 from .common import (
     FREE_PLAN_KEY,
     RETRY_DAYS,
+    _announce,
     _change,
     _clear_dunning,
     _lock,
@@ -103,12 +104,7 @@ def invoice_payment_failed(
         subscription.next_retry_at = now + datetime.timedelta(days=RETRY_DAYS[0])
         subscription.save()
         _change(subscription, ChangeKind.PAST_DUE, invoice=invoice.number)
-        record(
-            "subscription.changed",
-            workspace=subscription.workspace,
-            subject=subscription,
-            properties={"change": "past_due", "plan": subscription.plan.key, **_money(invoice)},
-        )
+        _announce(subscription, "past_due", plan=subscription.plan.key, **_money(invoice))
     _notify_once(subscription, invoice, DunningNotice.Kind.PAYMENT_FAILED)
 
 
@@ -135,12 +131,7 @@ def dunning_retry(*, subscription: Subscription, now: datetime.datetime | None =
     if _pay(subscription, invoice, result, now):
         _start_period(subscription, invoice)
         _change(subscription, ChangeKind.RECOVERED, invoice=invoice.number)
-        record(
-            "subscription.changed",
-            workspace=subscription.workspace,
-            subject=subscription,
-            properties={"change": "recovered", "plan": subscription.plan.key, **_money(invoice)},
-        )
+        _announce(subscription, "recovered", plan=subscription.plan.key, **_money(invoice))
         return
     subscription.retry_count += 1
     if subscription.retry_count >= len(RETRY_DAYS):
@@ -180,43 +171,32 @@ def subscription_end(
         subscription, ChangeKind.ENDED, actor=actor, from_plan=previous, to_plan=subscription.plan,
         reason=reason,
     )  # fmt: skip
-    record(
-        "subscription.changed",
-        workspace=subscription.workspace,
-        actor=actor,
-        subject=subscription,
-        properties={
-            "change": "ended",
-            "reason": reason,
-            "from_plan": previous.key,
-            "to_plan": FREE_PLAN_KEY,
-        },
-    )
+    _announce(
+        subscription, "ended", actor=actor, reason=reason, from_plan=previous.key,
+        to_plan=FREE_PLAN_KEY,
+    )  # fmt: skip
 
 
 def _set_cancel_at_period_end(subscription: Subscription, *, cancel: bool, actor) -> None:
     get_provider(subscription.provider).set_cancel_at_period_end(subscription, cancel)
     subscription.cancel_at_period_end = cancel
     subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
-    if cancel:
-        _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
-    else:
-        _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
     properties = {
         "plan": subscription.plan.key,
         "amount": subscription.plan.price_in(subscription.currency),
         "currency": subscription.currency,
     }
-    if cancel:
-        properties["ends_at"] = subscription.current_period_end.isoformat()
-    else:
-        properties["change"] = "resumed"
+    if not cancel:
+        _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
+        _announce(subscription, "resumed", actor=actor, **properties)
+        return
+    _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
     record(
-        "user.cancelled" if cancel else "subscription.changed",
+        "user.cancelled",
         workspace=subscription.workspace,
         actor=actor,
         subject=subscription,
-        properties=properties,
+        properties={**properties, "ends_at": subscription.current_period_end.isoformat()},
     )
 
 

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
 from billing import ledger
 from billing.models import (
     ChangeKind,
@@ -27,7 +26,7 @@ from billing.providers import ChargeResult, get_provider
 from teams.permissions import ensure_can
 
 from .checkout import _check_paid_plan
-from .common import _change, _lock, _money, _pay, _start_period
+from .common import _announce, _change, _lock, _money, _pay, _start_period
 
 
 def _switch_draft(*, subscription, plan, now, credits) -> ledger.InvoiceDraft:
@@ -109,17 +108,13 @@ def subscription_switch(
         subscription, ChangeKind.SWITCHED, actor=actor, from_plan=previous, to_plan=plan,
         invoice=invoice.number,
     )  # fmt: skip
-    record(
-        "subscription.changed",
-        workspace=subscription.workspace,
+    _announce(
+        subscription,
+        "switched",
         actor=actor,
-        subject=subscription,
-        properties={
-            "change": "switched",
-            "from_plan": previous.key,
-            "to_plan": plan.key,
-            "leftover_credit": draft.leftover_credit,
-            **_money(invoice),
-        },
+        from_plan=previous.key,
+        to_plan=plan.key,
+        leftover_credit=draft.leftover_credit,
+        **_money(invoice),
     )
     return invoice

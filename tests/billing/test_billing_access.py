@@ -128,3 +128,38 @@ def test_checkout_cannot_be_started_twice_for_a_paid_workspace(owner, workspace,
             actor=owner,
         )
     assert CheckoutSession.objects.count() == 1
+
+
+def _more_invoices(owner, workspace) -> None:
+    """Switch to annual and back: three invoices, two with several lines, and credits."""
+    for key in ["pro-annual", "pro-monthly"]:
+        services.subscription_switch(
+            subscription=services.subscription_for(workspace),
+            plan=Plan.objects.get(key=key),
+            actor=owner,
+        )
+
+
+@pytest.mark.django_db
+def test_billing_page_query_count_is_bounded(owner, workspace, paid, django_assert_max_num_queries):
+    _more_invoices(owner, workspace)
+    client = _in(owner, workspace)
+    client.get(reverse("billing:page"))
+    # session, user, profile, memberships, subscription, switch plan and its prices, the
+    # current plan's prices, seats, credit balance, invoices, history: however many rows.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("billing:page"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert all(invoice.number in page for invoice in workspace.invoices.all())
+
+
+@pytest.mark.django_db
+def test_api_invoice_list_query_count_is_bounded(owner, workspace, paid,
+                                                 django_assert_max_num_queries):  # fmt: skip
+    _more_invoices(owner, workspace)
+    api = APIClient()
+    api.force_authenticate(owner)
+    with django_assert_max_num_queries(5):  # workspace, role, count, one page, its lines
+        data = api.get("/api/v1/billing/invoices/", {"workspace": workspace.pk}).json()
+    assert data["count"] == 3

@@ -17,16 +17,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from videos import branding
+from videos.rendering import RenderError, ffmpeg_exe
 
 SECONDS, WIDTH, HEIGHT, FPS = 20, 1280, 720, 30
 
 
 def _ffmpeg() -> str:
     try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception:
+        return ffmpeg_exe()
+    except RenderError:
         pytest.skip("ffmpeg is not installed (imageio-ffmpeg has no binary)")
 
 

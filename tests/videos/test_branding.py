@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from videos import branding
+from videos.rendering import RenderError, ffmpeg_exe, probe, run_ffmpeg
 
 BACKGROUND = (32, 64, 96)
 WHITE = (255, 255, 255)
@@ -33,10 +34,8 @@ MSG_UNREADABLE = "The file is not a readable image."
 
 def _ffmpeg() -> str | None:
     try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception:
+        return ffmpeg_exe()
+    except RenderError:
         return None
 
 
@@ -478,8 +477,6 @@ def test_opacity_0_leaves_the_video_unmarked(media, tmp_path):
 
 @needs_ffmpeg
 def test_audio_is_copied_and_duration_kept(media, tmp_path):
-    from videos.rendering import probe
-
     output = str(tmp_path / "out.mp4")
     info = branding.apply_watermark(
         media["video"], media["white"], output,
@@ -508,13 +505,12 @@ def test_a_video_without_audio(media, tmp_path):
         silent, media["white"], output, position="top-left", opacity=100, scale=0.1, margin=8
     )
     assert not info.has_audio and abs(info.duration - 2.0) <= 0.1
+    assert len(info.checksum) == 64  # the output is hashed (its version keeps the checksum)
 
 
 @needs_ffmpeg
 def test_the_preview_matches_the_video(media, tmp_path):
     """Same box, same size, same opacity: the kit page shows what the video gets."""
-    from videos.rendering import run_ffmpeg
-
     red = _logo(tmp_path / "red.png", RED)
     kit = {"position": "bottom-right", "opacity": 70, "scale": 0.25, "margin": 20}
     output = str(tmp_path / "out.mp4")
@@ -535,8 +531,6 @@ def test_the_preview_matches_the_video(media, tmp_path):
 
 @needs_ffmpeg
 def test_bad_inputs_raise_render_errors_and_leave_no_file(media, tmp_path):
-    from videos.rendering import RenderError
-
     output = tmp_path / "out.mp4"
     not_video = tmp_path / "not.mp4"
     not_video.write_bytes(b"nothing here")
@@ -561,8 +555,6 @@ def test_bad_inputs_raise_render_errors_and_leave_no_file(media, tmp_path):
 
 @needs_ffmpeg
 def test_a_failed_run_leaves_no_output(media, tmp_path):
-    from videos.rendering import RenderError
-
     output = tmp_path / "out.mp4"
 
     def stop(percent: int) -> None:

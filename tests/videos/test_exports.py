@@ -201,7 +201,7 @@ def test_the_zip_holds_byte_identical_files_under_readable_unique_names(
 def test_the_email_is_in_the_requesters_language(owner, workspace, ready_video, mailoutbox,
                                                  django_capture_on_commit_callbacks,
                                                  monkeypatch):  # fmt: skip
-    from accounts import emails
+    from videos import emails
 
     owner.profile.language = "fr"
     owner.profile.save()
@@ -212,6 +212,20 @@ def test_the_email_is_in_the_requesters_language(owner, workspace, ready_video, 
     with django_capture_on_commit_callbacks(execute=True):
         services.export_create(workspace=workspace, video_ids=[ready_video().pk], actor=owner)
     assert seen == ["fr"] and len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 25])
+def test_exports_list_query_count_does_not_grow(owner, workspace, count,
+                                                django_assert_max_num_queries):  # fmt: skip
+    ExportJob.objects.bulk_create(
+        ExportJob(workspace=workspace, requested_by=owner, video_ids=list(range(1, n + 2)))
+        for n in range(count)
+    )
+    client = client_in(owner, workspace)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("videos:exports"))
+    assert response.status_code == 200 and len(response.context["exports"]) == min(count, 20)
 
 
 # -- cancel -------------------------------------------------------------------------------------

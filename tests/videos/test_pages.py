@@ -599,3 +599,39 @@ def test_every_starter_template_page_shows_its_form(owner, pro_workspace):
         assert "field_" + template.fields[0]["name"] in page.context["form"].fields
     demo = client.get(reverse("videos:template", args=["product-demo-60"]))
     assert "source_clip" in demo.context["form"].fields  # its video layer takes your clip
+
+
+# -- query counts of the other list pages ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 25])
+def test_template_library_query_count_does_not_grow(owner_client, make_template,
+                                                    only_test_templates, count,
+                                                    django_assert_max_num_queries):  # fmt: skip
+    for n in range(count):
+        make_template(name=f"Template {n}")
+    with django_assert_max_num_queries(7):
+        response = owner_client.get(reverse("videos:templates"))
+    assert len(response.context["templates"]) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 12])
+def test_brand_kit_list_query_count_does_not_grow(owner, workspace, count,
+                                                  django_assert_max_num_queries):  # fmt: skip
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from videos.models import BrandKit
+
+    key = default_storage.save(
+        f"workspaces/{workspace.pk}/brand/logo.png", ContentFile(png_bytes())
+    )
+    BrandKit.objects.bulk_create(
+        BrandKit(workspace=workspace, name=f"Kit {n}", logo=key) for n in range(count)
+    )
+    client = client_in(owner, workspace)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("videos:brand_kits"))
+    assert len(response.context["kits"]) == count

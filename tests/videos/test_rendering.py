@@ -353,21 +353,25 @@ QUICK = {
 }
 
 
-@needs_ffmpeg
-@needs_fonts
-def test_progress_reaches_100_monotonically(tmp_path):
-    seen: list[int] = []
-    request = RenderRequest(
+def quick_request(tmp_path: Path, title: str, *, duration: float) -> RenderRequest:
+    """QUICK at 320 × 180, 10 fps, with no work_dir (render() makes its own)."""
+    return RenderRequest(
         spec=QUICK,
-        fields={"title": "Progress"},
-        duration=6,
+        fields={"title": title},
+        duration=duration,
         width=320,
         height=180,
         fps=10,
         output_path=str(tmp_path / "out.mp4"),
         thumbnail_path=str(tmp_path / "thumb.jpg"),
     )
-    render(request, on_progress=seen.append)
+
+
+@needs_ffmpeg
+@needs_fonts
+def test_progress_reaches_100_monotonically(tmp_path):
+    seen: list[int] = []
+    render(quick_request(tmp_path, "Progress", duration=6), on_progress=seen.append)
     assert seen[0] == 0 and seen[-1] == 100
     assert all(isinstance(v, int) for v in seen)
     assert seen == sorted(set(seen))  # strictly increasing
@@ -544,18 +548,7 @@ def test_unreadable_picture_is_bad_input(tmp_path):
 @needs_fonts
 def test_text_no_font_can_draw_is_font_missing(tmp_path):
     with pytest.raises(RenderError) as error:
-        render(
-            RenderRequest(
-                spec=QUICK,
-                fields={"title": "Private \ue000 use"},
-                duration=2,
-                width=320,
-                height=180,
-                fps=10,
-                output_path=str(tmp_path / "out.mp4"),
-                thumbnail_path=str(tmp_path / "thumb.jpg"),
-            )
-        )
+        render(quick_request(tmp_path, "Private \ue000 use", duration=2))
     assert error.value.code == "font_missing"
     assert "\ue000" in error.value.detail
 

@@ -6,14 +6,11 @@ import contextlib
 import io
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image
-
-if TYPE_CHECKING:
-    pass
 
 MAX_LOGO_BYTES = 5 * 1024 * 1024
 MAX_LOGO_SIDE = 4096
@@ -133,6 +130,3 @@ def _exif_orientation(image: Image.Image) -> int:
         return int(image.getexif().get(0x0112) or 1)
     except Exception:
         return 1
-
-
-# -- geometry --------------------------------------------------------------------------------

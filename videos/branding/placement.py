@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PIL import Image, ImageOps
-
-if TYPE_CHECKING:
-    pass
 
 from .logo import LOGO_FORMATS, MAX_LOGO_SIDE
 
 # The values of videos.models.LogoPosition (kept here so this module needs no models).
 POSITIONS = frozenset({"top-left", "top-right", "bottom-left", "bottom-right", "center"})
 SCALE_MIN, SCALE_MAX = 0.05, 0.30
-MAX_PREVIEW_FRAME_SIDE = 4096
 
 # How the logo is resized, in the preview and for ffmpeg alike.
 _RESAMPLE = Image.Resampling.LANCZOS
@@ -119,6 +113,3 @@ def _open_logo(logo_path: str) -> Image.Image:
 def _scaled_logo(logo: Image.Image, w: int, h: int) -> Image.Image:
     # Pillow resizes RGBA with premultiplied alpha, so transparent edges do not darken.
     return logo if logo.size == (w, h) else logo.resize((w, h), _RESAMPLE)
-
-
-# -- the video -------------------------------------------------------------------------------

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import functools
 import io
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
-
-if TYPE_CHECKING:
-    pass
 
 from .placement import _check_settings, _opacity_lut, _open_logo, _scaled_logo, logo_box
 

@@ -55,7 +55,7 @@ def apply_watermark(
     _check_settings(position, scale, margin, opacity)
     if os.path.abspath(input_path) == os.path.abspath(output_path):
         raise ValueError("the output must not overwrite the input")
-    info = probe(input_path)
+    info = probe(input_path, checksum=False)  # only its size and duration are needed
     try:
         logo = _open_logo(logo_path)
     except Exception as exc:
@@ -95,6 +95,3 @@ def apply_watermark(
                 os.unlink(output_path)
             raise
     return probe(output_path)
-
-
-# -- the preview -----------------------------------------------------------------------------

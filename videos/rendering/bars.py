@@ -10,6 +10,7 @@ from . import draw
 from .compose import CountUp, Element, Motion, Planner, format_number
 from .errors import RenderError
 from .fonts import font_for_text
+from .graph import _ease_out
 from .text import TextStyle, render_text
 
 
@@ -112,7 +113,7 @@ def bar_chart(planner: Planner, layer: dict, motion: Motion) -> list[Element]:
                     name=f"bars/{i}",
                 )
             )
-        ease = f"(1-pow(1-clip((t-{bar_start:.4f})/{grow_d:.4f},0,1),3))"
+        ease = _ease_out(bar_start, grow_d)
         alpha = f"clip((t-{bar_start:.4f})/{fade_in},0,1)"
         if "fade" in motion.fx_out and motion.out_d > 0:
             alpha += f"*clip(({motion.end:.4f}-t)/{motion.out_d:.4f},0,1)"

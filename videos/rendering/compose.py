@@ -547,30 +547,6 @@ def _combine(a: Element, b: Element) -> Element:
     return Element("image", x0, y0, x1 - x0, y1 - y0, a.motion, image=canvas, name=name)
 
 
-def build_plan(
-    spec: dict,
-    fields: dict[str, object],
-    *,
-    width: int,
-    height: int,
-    fps: int,
-    duration: float,
-    source_clip: str | None = None,
-    clip_has_audio: bool = False,
-) -> Plan:
-    planner = Planner(
-        spec,
-        fields,
-        width=width,
-        height=height,
-        fps=fps,
-        duration=duration,
-        source_clip=source_clip,
-        clip_has_audio=clip_has_audio,
-    )
-    return planner.build()
-
-
 def uses_video_slot(spec: dict) -> bool:
     return spec["background"]["type"] == "video" or any(
         layer["type"] == "video" for layer in spec["layers"]

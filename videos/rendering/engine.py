@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .compose import build_plan, uses_video_slot
+from .compose import Planner, uses_video_slot
 from .errors import RenderError
 from .graph import build_command
-from .media import MediaInfo, _parse_infos, probe, run_ffmpeg
+from .media import MediaInfo, _parse_infos, probe, probe_audio, run_ffmpeg
 
 MAX_DURATION = 600.0
 
@@ -102,7 +102,7 @@ def render(
                 bool(info.get("audio_found")),
             )
         try:
-            plan = build_plan(
+            plan = Planner(
                 request.spec,
                 request.fields,
                 width=request.width,
@@ -111,12 +111,10 @@ def render(
                 duration=float(request.duration),
                 source_clip=clip,
                 clip_has_audio=clip_has_audio,
-            )
+            ).build()
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RenderError("bad_input", f"template spec: {exc!r}") from exc
         if plan.music:
-            from .media import probe_audio
-
             plan.music["path"] = os.path.abspath(plan.music["path"])
             probe_audio(plan.music["path"])
         progress(4)

@@ -140,7 +140,9 @@ def _pair(names: tuple[str, str], bold: bool) -> FontChoice | None:
     return None
 
 
+@lru_cache(maxsize=4)
 def _primary(bold: bool, serif: bool) -> dict[str, FontChoice | None]:
+    """The preferred font per script for a weight and style (read-only: it is cached)."""
     return {
         "latin": _pair(_LATIN[serif], bold) or (_pair(_LATIN[False], bold) if serif else None),
         "devanagari": _pair(_DEVANAGARI[serif], bold)
@@ -156,7 +158,7 @@ def _primary(bold: bool, serif: bool) -> dict[str, FontChoice | None]:
 def _extended(bold: bool, serif: bool) -> tuple[FontChoice, ...]:
     """Every other installed Noto font of the weight, sans (or serif) first: the last resort."""
     suffix = "-Bold.ttf" if bold else "-Regular.ttf"
-    names = sorted(n for n in _font_files() if n.startswith("Noto") and n.endswith(suffix))
+    names = (n for n in _font_files() if n.startswith("Noto") and n.endswith(suffix))
     first = "NotoSerif" if serif else "NotoSans"
     ordered = sorted(names, key=lambda n: (not n.startswith(first), "Mono" in n, n))
     return tuple((_font_files()[n], 0) for n in ordered)

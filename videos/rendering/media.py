@@ -88,10 +88,11 @@ def mp4_top_level_atoms(path: str) -> list[str]:
     return atoms
 
 
-def probe(path: str) -> MediaInfo:
+def probe(path: str, *, checksum: bool = True) -> MediaInfo:
     """Duration, size, fps, audio and codec of a video file, read by ffmpeg (through MoviePy).
 
-    Raises RenderError("bad_input") for anything that is not a readable video.
+    ``checksum=False`` skips hashing the file (``checksum`` is then ""): for inputs, whose
+    hash nobody keeps. Raises RenderError("bad_input") for anything that is not a readable video.
     """
     info = _parse_infos(path)
     if not info.get("video_found") or not info.get("video_size"):
@@ -108,7 +109,7 @@ def probe(path: str) -> MediaInfo:
         has_audio=bool(info.get("audio_found")),
         video_codec=str(info.get("video_codec_name") or ""),
         size=os.path.getsize(path),
-        checksum=file_sha256(path),
+        checksum=file_sha256(path) if checksum else "",
     )
 
 

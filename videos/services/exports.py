@@ -446,7 +446,7 @@ def read_download_token(token: str) -> ExportJob | None:
 
 def export_send_ready_email(*, export_id: str) -> bool:
     """E-mail the requester the link, exactly once (emailed_at under a row lock)."""
-    from accounts.emails import language_for, send_templated_email
+    from videos.emails import send_export_ready
 
     with transaction.atomic():
         export = (
@@ -457,19 +457,7 @@ def export_send_ready_email(*, export_id: str) -> bool:
         )
         if export is None or export.requested_by is None or not export.requested_by.email:
             return False
-        user = export.requested_by
-        send_templated_email(
-            template="export_ready",
-            to=[user.email],
-            language=language_for(user),
-            context={
-                "user": user,
-                "export": export,
-                "workspace": export.workspace,
-                "download_url": download_url(export),
-                "export_url": settings.SITE_URL + reverse("videos:export_detail", args=[export.pk]),
-            },
-        )
+        send_export_ready(export=export, download_url=download_url(export))
         export.emailed_at = timezone.now()
         export.save(update_fields=["emailed_at"])
         return True

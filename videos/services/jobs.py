@@ -8,7 +8,7 @@ import socket
 import tempfile
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +35,9 @@ from videos.models import (
 
 from .editing import _check_resolution, _check_template_allowed
 from .versions import version_create
+
+if TYPE_CHECKING:
+    from videos.rendering import MediaInfo
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +173,9 @@ def _resolved_fields(video: Video, scratch: str) -> dict[str, Any]:
     return values
 
 
-def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None]:
-    """Make the new file (and thumbnail) locally; returns their paths and the kit applied."""
+def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None, MediaInfo]:
+    """Make the new file (and thumbnail) locally; returns their paths, the kit applied and what
+    the producer (render or watermark) says about the written file."""
     from pathlib import Path
 
     from videos import branding
@@ -184,7 +188,7 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None]:
     if job.kind == RenderJobKind.RENDER:
         width, height = output_size(video.template.aspect_ratio, video.resolution)
         rendered = str(Path(scratch) / "rendered.mp4") if kit else output
-        render(
+        info = render(
             RenderRequest(
                 spec=video.template.spec,
                 fields=_resolved_fields(video, scratch),
@@ -208,7 +212,7 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None]:
         thumbnail = ""
     if kit is not None:
         logo = storage.download(kit.logo.name, scratch)
-        branding.apply_watermark(
+        info = branding.apply_watermark(
             source,
             logo,
             output,
@@ -223,12 +227,12 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None]:
             ),
             timeout=RENDER_TIMEOUT_SECONDS,
         )
-    return output, thumbnail, kit
+    return output, thumbnail, kit, info
 
 
 def render_job_run(*, job_id: str) -> None:
     """The task body: claim the job, produce the file, store it under a new key, finish."""
-    from videos.rendering import RenderError, probe
+    from videos.rendering import RenderError
 
     worker = _worker_name()
     job = _claim(job_id, worker)
@@ -238,8 +242,7 @@ def render_job_run(*, job_id: str) -> None:
     video = job.video
     with tempfile.TemporaryDirectory(prefix="render-") as scratch:
         try:
-            output, thumbnail, kit = _produce(job, scratch)
-            info = probe(output)
+            output, thumbnail, kit, info = _produce(job, scratch)
             file_key = storage.save_path(output, workspace_id=video.workspace_id, kind="renders")
             thumb_key = (
                 storage.save_path(thumbnail, workspace_id=video.workspace_id, kind="thumbnails")
@@ -262,7 +265,9 @@ def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
     job = RenderJob.objects.select_for_update(of=("self",)).select_related("video").get(pk=job.pk)
     if job.status != RenderJobStatus.RUNNING or job.worker != worker:
         # Re-queued while we were slow: the other run owns the result; drop ours.
-        transaction.on_commit(lambda: storage.delete_quietly(file_key))
+        # A render stored a thumbnail of its own too; a branding reused the video's.
+        ours = (file_key, thumb_key) if job.kind == RenderJobKind.RENDER else (file_key,)
+        transaction.on_commit(lambda: storage.delete_quietly(*ours))
         return
     now = timezone.now()
     job.status, job.finished_at, job.seconds = RenderJobStatus.DONE, now, seconds

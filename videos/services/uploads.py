@@ -94,7 +94,7 @@ def validate_clip(upload: UploadedFile) -> float:
         raise ValidationError(_("Videos can be at most 200 MB."))
     with _local_copy(upload, suffix) as scratch:
         try:
-            info = probe(scratch.name)
+            info = probe(scratch.name, checksum=False)  # only the duration is needed
         except RenderError:
             raise ValidationError(_("This file is not a video we can read.")) from None
     if info.duration <= 0:

@@ -58,14 +58,20 @@ def after_refusal(url: str, error: ValidationError) -> str:
     return f"{url}?upgrade=1" if isinstance(error, entitlements.EntitlementError) else url
 
 
+def start_render(request: HttpRequest, video: Video) -> HttpResponse:
+    """Start a render and go to the video's page (with the upgrade prompt after a refusal)."""
+    url = reverse("videos:detail", args=[video.pk])
+    try:
+        services.video_render(video=video, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+        return redirect(after_refusal(url, error))
+    messages.info(request, _("Rendering started. You can follow its progress here."))
+    return redirect(url)
+
+
 def render_if_asked(request: HttpRequest, video: Video) -> HttpResponse:
     """The "… and render" buttons: start the render right after the video was saved."""
-    url = reverse("videos:detail", args=[video.pk])
     if request.POST.get("render"):
-        try:
-            services.video_render(video=video, actor=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-            return redirect(after_refusal(url, error))
-        messages.info(request, _("Rendering started. You can follow its progress here."))
-    return redirect(url)
+        return start_render(request, video)
+    return redirect("videos:detail", video_id=video.pk)

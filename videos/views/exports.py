@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams.permissions import get_for_user
 
+from .. import selectors
 from ..models import ExportJob
 from ..services import exports as export_services
 from ._shared import after_refusal, current, error_messages
@@ -50,11 +51,9 @@ def export_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
     membership = current(request, "export")
-    exports = ExportJob.objects.filter(workspace=membership.team).select_related("requested_by")
+    exports = selectors.exports_for_workspace(workspace=membership.team, limit=EXPORTS_ON_PAGE)
     return render(
-        request,
-        "videos/exports_list.html",
-        {"exports": exports[:EXPORTS_ON_PAGE], "workspace": membership.team},
+        request, "videos/exports_list.html", {"exports": exports, "workspace": membership.team}
     )
 
 

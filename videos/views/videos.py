@@ -10,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -21,7 +20,7 @@ from teams.permissions import get_for_user, role_allows, role_of
 from .. import selectors, services, storage
 from ..forms import BrandingForm, VideoFilterForm, VideoForm
 from ..models import Video
-from ._shared import after_refusal, can, current, error_messages, render_if_asked
+from ._shared import can, current, error_messages, render_if_asked, start_render
 
 VIDEOS_PER_PAGE = 24
 
@@ -126,15 +125,7 @@ def video_edit(request: HttpRequest, video_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def video_render(request: HttpRequest, video_id: int) -> HttpResponse:
-    video = _video(request, video_id, "render")
-    url = reverse("videos:detail", args=[video.pk])
-    try:
-        services.video_render(video=video, actor=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-        return redirect(after_refusal(url, error))
-    messages.info(request, _("Rendering started. You can follow its progress here."))
-    return redirect(url)
+    return start_render(request, _video(request, video_id, "render"))
 
 
 @login_required

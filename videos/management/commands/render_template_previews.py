@@ -6,27 +6,17 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from videos.fields import FILE_TYPES
 from videos.models import Template
 
 # Previews play the template's shortest timeline (its scenes are timed in percentages),
 # small and at a low frame rate, so setup stays quick.
 PREVIEW_FPS = 12
-PREVIEW_HEIGHT = 360
+PREVIEW_HEIGHT = 360  # the short side, px
 
 
 def spec_hash(template: Template) -> str:
     payload = json.dumps([template.spec, template.fields], sort_keys=True).encode()
     return hashlib.sha256(payload).hexdigest()
-
-
-def preview_size(aspect_ratio: str) -> tuple[int, int]:
-    """A small even-sized frame of the template's shape, PREVIEW_HEIGHT on its short side."""
-    from videos.rendering import output_size
-
-    width, height = output_size(aspect_ratio, 720)
-    factor = PREVIEW_HEIGHT / min(width, height)
-    return int(width * factor) // 2 * 2, int(height * factor) // 2 * 2
 
 
 class Command(BaseCommand):
@@ -41,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("keys", nargs="*", help="Only these template keys.")
 
     def handle(self, *args, force: bool, dry_run: bool, keys: list[str], **options) -> None:
-        from videos.rendering import RenderError, RenderRequest, render
+        from videos.rendering import RenderError, RenderRequest, output_size, render, resolve_fields
 
         templates = Template.objects.filter(is_active=True)
         if keys:
@@ -59,11 +49,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"would render {template.key}")
                 rendered += 1
                 continue
-            width, height = preview_size(template.aspect_ratio)
-            fields = {
-                f["name"]: (None if f["type"] in FILE_TYPES else f.get("default"))
-                for f in template.fields
-            }
+            width, height = output_size(template.aspect_ratio, PREVIEW_HEIGHT)
             with tempfile.TemporaryDirectory(prefix="preview-") as scratch:
                 clip = Path(scratch) / "preview.mp4"
                 thumb = Path(scratch) / "thumbnail.jpg"
@@ -71,7 +57,7 @@ class Command(BaseCommand):
                     render(
                         RenderRequest(
                             spec=template.spec,
-                            fields=fields,
+                            fields=resolve_fields(template.fields, {}),
                             duration=float(template.min_duration),
                             width=width,
                             height=height,
