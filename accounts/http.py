@@ -12,3 +12,11 @@ def safe_next_url(request: HttpRequest, fallback: str = "/", *, use_referer: boo
     ):
         return target
     return fallback
+
+
+def absolute_url(name: str, *args: object) -> str:
+    """The public URL of a named route, for e-mails and payment-provider callbacks."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse(name, args=args)

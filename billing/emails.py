@@ -1,9 +1,7 @@
 """One function per e-mail; each goes to the workspace owners in their own language."""
 
-from django.conf import settings
-from django.urls import reverse
-
 from accounts.emails import language_for, send_templated_email
+from accounts.http import absolute_url
 from teams.models import Membership, Role
 
 from .models import DunningNotice
@@ -33,6 +31,6 @@ def send_dunning_notice(*, notice: DunningNotice) -> None:
                 "user": owner,
                 "workspace": workspace,
                 "invoice": notice.invoice,
-                "billing_url": settings.SITE_URL + reverse("billing:page"),
+                "billing_url": absolute_url("billing:page"),
             },
         )

@@ -1,6 +1,5 @@
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import absolute_url
 from teams.models import Membership, Team
 from teams.permissions import get_for_user, role_allows
 from teams.selectors import current_membership
@@ -170,7 +170,7 @@ def manage_payment_method(request: HttpRequest) -> HttpResponse:
         return redirect("billing:page")
     try:
         url = get_provider(subscription.provider).manage_payment_url(
-            subscription, return_url=settings.SITE_URL + reverse("billing:page")
+            subscription, return_url=absolute_url("billing:page")
         )
     except ValidationError as error:
         _error(request, error)

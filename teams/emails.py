@@ -1,9 +1,7 @@
 """One function per e-mail."""
 
-from django.conf import settings
-from django.urls import reverse
-
 from accounts.emails import language_for, send_templated_email
+from accounts.http import absolute_url
 
 from .models import Invitation
 
@@ -20,7 +18,7 @@ def send_invitation(*, invitation: Invitation, token: str) -> None:
             "inviter_name": inviter.display_name if inviter else "",
             "workspace": invitation.workspace,
             "role": invitation.get_role_display(),
-            "accept_url": settings.SITE_URL + reverse("teams:invitation", args=[token]),
+            "accept_url": absolute_url("teams:invitation", token),
             "valid_days": Invitation.VALID_FOR_DAYS,
         },
     )

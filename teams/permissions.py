@@ -95,7 +95,11 @@ def scope_for_user(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
 def get_for_user(
     user, model_or_queryset: type[M] | models.QuerySet[M], pk: object, action: str
 ) -> M:
-    """Fetch one object the user may act on, or raise Http404 / PermissionDenied."""
+    """Fetch one object the user may act on, or raise Http404 / PermissionDenied.
+
+    The user's role in the object's workspace is left on it as `user_role`, so a page that
+    shows or hides actions needs no second lookup.
+    """
     queryset = (
         model_or_queryset
         if isinstance(model_or_queryset, models.QuerySet)
@@ -108,7 +112,7 @@ def get_for_user(
     if getattr(queryset.model, "OWNER_PATH", None):
         return obj  # a personal object: its owner may do anything with it
     workspace = obj if isinstance(obj, Team) else _resolve_workspace(obj)
-    ensure_can(user, workspace, action)
+    obj.user_role = ensure_can(user, workspace, action)
     return obj
 
 

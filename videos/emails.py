@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
-
 from accounts.emails import language_for, send_templated_email
+from accounts.http import absolute_url
 
 from .models import ExportJob
 
@@ -22,6 +20,6 @@ def send_export_ready(*, export: ExportJob, download_url: str) -> None:
             "export": export,
             "workspace": export.workspace,
             "download_url": download_url,
-            "export_url": settings.SITE_URL + reverse("videos:export_detail", args=[export.pk]),
+            "export_url": absolute_url("videos:export_detail", export.pk),
         },
     )

@@ -13,9 +13,12 @@ def run_render_job(job_id: str) -> None:
 
 @shared_task(name="videos.requeue_stuck_renders", ignore_result=True)
 def requeue_stuck_renders() -> int:
-    """Renders and exports whose worker died are queued again (the schedule runs it often)."""
-    from .services.exports import exports_requeue_stuck
+    """Renders and exports whose worker died are queued again (the schedule runs it often),
+    and a finished export's e-mail that never went out is sent (once: see emailed_at)."""
+    from .services.exports import exports_pending_emails, exports_requeue_stuck
 
+    for export_id in exports_pending_emails():
+        send_export_ready_email.delay(export_id)
     return services.requeue_stuck_jobs() + exports_requeue_stuck()
 
 

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import stripe
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from accounts.http import absolute_url
 
 from . import ChargeResult, PaymentProvider
 
@@ -183,9 +184,8 @@ class StripeProvider(PaymentProvider):
                     },
                 }
             ],
-            "success_url": settings.SITE_URL
-            + reverse("billing:checkout_return", args=[session.id]),
-            "cancel_url": settings.SITE_URL + reverse("billing:page"),
+            "success_url": absolute_url("billing:checkout_return", session.id),
+            "cancel_url": absolute_url("billing:page"),
         }
         customer = _stripe_customer(session.workspace_id)
         if customer:

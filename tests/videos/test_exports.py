@@ -401,3 +401,22 @@ def test_an_export_whose_worker_died_is_queued_again_then_finished(
     export.refresh_from_db()
     assert (export.status, export.attempts) == (ExportStatus.READY, 2)
     assert export.file_count == 1
+
+
+def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
+    owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks
+):
+    from videos import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        export = services.export_create(workspace=workspace, video_ids=[ready_video().pk],
+                                        actor=owner)  # fmt: skip
+    claimed = exports._claim(str(export.pk), "worker")
+    exports._finish_ready(claimed, "worker", "exports/x.zip", 1, 10)  # then the worker died
+    ExportJob.objects.filter(pk=export.pk).update(
+        finished_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert mailoutbox == []
+    tasks.requeue_stuck_renders()
+    tasks.requeue_stuck_renders()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [owner.email]

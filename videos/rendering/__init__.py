@@ -9,7 +9,15 @@ from .engine import RenderRequest, render
 from .errors import RenderError
 from .fields import resolve_fields, validate_fields
 from .fonts import covers, font_for_text, missing_characters
-from .media import MediaInfo, ffmpeg_exe, mp4_top_level_atoms, output_size, probe, run_ffmpeg
+from .media import (
+    MediaInfo,
+    ffmpeg_exe,
+    mp4_top_level_atoms,
+    output_size,
+    probe,
+    probe_audio,
+    run_ffmpeg,
+)
 from .spec import validate_spec
 
 __all__ = [
@@ -23,6 +31,7 @@ __all__ = [
     "mp4_top_level_atoms",
     "output_size",
     "probe",
+    "probe_audio",
     "render",
     "resolve_fields",
     "run_ffmpeg",

@@ -26,12 +26,12 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.http import absolute_url
 from analytics.events import record
 from billing import entitlements
 from teams.models import Team
@@ -425,7 +425,7 @@ def download_url(export: ExportJob) -> str:
     token = signing.dumps(
         {"x": str(export.pk), "e": int(export.expires_at.timestamp())}, salt=SIGNING_SALT
     )
-    return settings.SITE_URL + reverse("videos:export_download", args=[token])
+    return absolute_url("videos:export_download", token)
 
 
 def read_download_token(token: str) -> ExportJob | None:
@@ -493,6 +493,19 @@ def exports_requeue_stuck(*, now=None) -> int:
             transaction.on_commit(lambda export_id=export_id: tasks.run_export.delay(export_id))
             requeued += 1
     return requeued
+
+
+def exports_pending_emails(*, now=None) -> list[str]:
+    """Ready exports whose e-mail never went out (the worker died right after finishing)."""
+    now = now or timezone.now()
+    return [
+        str(pk)
+        for pk in ExportJob.objects.filter(
+            status=ExportStatus.READY,
+            emailed_at__isnull=True,
+            finished_at__lt=now - timedelta(minutes=2),
+        ).values_list("pk", flat=True)
+    ]
 
 
 def exports_expire(*, now=None) -> int:

@@ -65,7 +65,7 @@ def validate_audio(upload: UploadedFile) -> None:
     """A music track: a known audio type, at most 20 MB, with an audio stream ffmpeg can read."""
     from pathlib import Path
 
-    from moviepy.video.io.ffmpeg_reader import ffmpeg_parse_infos
+    from videos.rendering import RenderError, probe_audio
 
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in AUDIO_TYPES:
@@ -74,11 +74,9 @@ def validate_audio(upload: UploadedFile) -> None:
         raise ValidationError(_("Music files can be at most 20 MB."))
     with _local_copy(upload, suffix) as scratch:
         try:
-            infos = ffmpeg_parse_infos(scratch.name, decode_file=False)
-        except (OSError, IndexError, KeyError, ValueError):
-            infos = {}
-    if not infos.get("audio_found"):
-        raise ValidationError(_("This file is not an audio file we can read."))
+            probe_audio(scratch.name)
+        except RenderError:
+            raise ValidationError(_("This file is not an audio file we can read.")) from None
 
 
 def validate_clip(upload: UploadedFile) -> float:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from teams.permissions import get_for_user, role_of
+from teams.permissions import get_for_user
 
 from .. import selectors, services
 from ..models import Video
@@ -43,7 +43,7 @@ def video_history(request: HttpRequest, video_id: int) -> HttpResponse:
     context = {
         "video": video,
         "rows": _rows(video, versions),
-        "can": can(role_of(request.user, video.workspace)),
+        "can": can(video.user_role),
     }
     return render(request, "videos/version_history.html", context)
 
@@ -58,7 +58,7 @@ def video_version(request: HttpRequest, video_id: int, number: int) -> HttpRespo
     context = {
         "video": video,
         "row": _rows(video, [version])[0],
-        "can": can(role_of(request.user, video.workspace)),
+        "can": can(video.user_role),
     }
     return render(request, "videos/version_detail.html", context)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from billing import entitlements
-from teams.permissions import get_for_user, role_allows, role_of
+from teams.permissions import get_for_user, role_allows
 
 from .. import selectors, services, storage
 from ..forms import BrandingForm, VideoFilterForm, VideoForm
@@ -57,7 +57,7 @@ def _video(request: HttpRequest, video_id: int, action: str) -> Video:
 @login_required
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     video = _video(request, video_id, "view")
-    allowed = can(role_of(request.user, video.workspace))
+    allowed = can(video.user_role)
     branding_form = None
     if allowed["brand"]:
         branding_form = BrandingForm(
@@ -116,7 +116,7 @@ def video_edit(request: HttpRequest, video_id: int) -> HttpResponse:
         "video": video,
         "template": video.template,
         "form": form,
-        "can_render": role_allows(role_of(request.user, video.workspace), "render"),
+        "can_render": role_allows(video.user_role, "render"),
         "pro_1080p": entitlements.has_feature(video.workspace, "output_1080p"),
     }
     return render(request, "videos/video_edit.html", context)
