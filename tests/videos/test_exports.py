@@ -413,9 +413,7 @@ def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
                                         actor=owner)  # fmt: skip
     claimed = exports._claim(str(export.pk), "worker")
     exports._finish_ready(claimed, "worker", "exports/x.zip", 1, 10)  # then the worker died
-    ExportJob.objects.filter(pk=export.pk).update(
-        finished_at=timezone.now() - timedelta(minutes=5)
-    )
+    ExportJob.objects.filter(pk=export.pk).update(finished_at=timezone.now() - timedelta(minutes=5))
     assert mailoutbox == []
     tasks.requeue_stuck_renders()
     tasks.requeue_stuck_renders()
