@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Invitation, Membership, Team
+from .models import (
+    Comment,
+    CommentMention,
+    Invitation,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Team,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,3 +45,45 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["workspace", "invited_by", "accepted_by"]
     raw_id_fields = ["workspace", "invited_by", "accepted_by"]
     readonly_fields = ["token_hash", "created_at", "emailed_at", "accepted_at", "declined_at"]
+
+
+class CommentMentionInline(admin.TabularInline):
+    model = CommentMention
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["id", "workspace", "version", "author", "time_ms", "created_at",
+                    "resolved_at", "deleted_at"]  # fmt: skip
+    list_filter = ["created_at", "resolved_at"]
+    search_fields = ["text", "author__email", "workspace__name"]
+    list_select_related = ["workspace", "version", "author"]
+    raw_id_fields = ["workspace", "version", "parent", "thread", "author", "resolved_by"]
+    inlines = [CommentMentionInline]
+
+
+@admin.register(CommentMention)
+class CommentMentionAdmin(admin.ModelAdmin):
+    list_display = ["comment", "user"]
+    search_fields = ["user__email"]
+    list_select_related = ["comment", "user"]
+    raw_id_fields = ["comment", "user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "workspace", "actor", "created_at", "read_at",
+                    "email_wanted", "emailed_at"]  # fmt: skip
+    list_filter = ["kind", "in_app", "email_wanted", "created_at"]
+    search_fields = ["recipient__email", "key"]
+    list_select_related = ["recipient", "workspace", "actor"]
+    raw_id_fields = ["recipient", "workspace", "actor", "comment"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from . import services
 from .invitations import pending_invitations
-from .models import Membership, Role, Team
+from .models import Membership, Notification, Role, Team
+from .notifications import notification_message, notifications_for, unread_count
 from .permissions import get_for_user
 from .selectors import member_or_404, memberships_for_user, workspace_members
 
@@ -174,7 +175,88 @@ class WorkspaceInvitationList(generics.GenericAPIView):
         )
 
 
+def person(user) -> dict | None:
+    """How the API names a user: {id, name}, or None."""
+    return {"id": user.pk, "name": user.display_name} if user is not None else None
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    message = serializers.SerializerMethodField(help_text="The sentence, in your language.")
+    actor = serializers.SerializerMethodField(help_text="{id, name}, or null.")
+    read = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="Where the notification leads.")
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "message",
+            "actor",
+            "workspace",
+            "comment",
+            "params",
+            "url",
+            "read",
+            "read_at",
+            "created_at",
+        ]
+
+    def get_message(self, notification: Notification) -> str:
+        return notification_message(notification)
+
+    def get_actor(self, notification: Notification) -> dict | None:
+        return person(notification.actor)
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+    def get_url(self, notification: Notification) -> str:
+        return self.context["request"].build_absolute_uri(notification.url or "/")
+
+
+class NotificationList(generics.GenericAPIView):
+    serializer_class = NotificationSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")],
+        summary="Your notifications, newest first",
+    )
+    def get(self, request: Request) -> Response:
+        unread_only = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
+        queryset = notifications_for(user=request.user, unread_only=unread_only)
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["unread"] = unread_count(user=request.user)
+        return response
+
+
+class NotificationRead(APIView):
+    @extend_schema(request=None, responses=NotificationSerializer, summary="Mark one as read")
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = get_for_user(request.user, Notification, notification_id, "view")
+        notification = services.notification_mark_read(notification=notification, user=request.user)
+        return Response(NotificationSerializer(notification, context={"request": request}).data)
+
+
+class NotificationsReadAll(APIView):
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}),
+        summary="Mark all your notifications as read",
+    )
+    def post(self, request: Request) -> Response:
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+
+
 urlpatterns = [
+    path("notifications/", NotificationList.as_view(), name="notifications"),
+    path("notifications/read-all/", NotificationsReadAll.as_view(), name="notifications-read-all"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        NotificationRead.as_view(),
+        name="notification-read",
+    ),
     path("workspaces/", WorkspaceList.as_view(), name="workspaces"),
     path(
         "workspaces/<int:workspace_id>/members/",

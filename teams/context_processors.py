@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from .notifications import unread_count
 from .selectors import current_membership
 
 
@@ -9,4 +12,5 @@ def workspaces(request) -> dict:
         "current_membership": membership,
         "current_workspace": membership.team if membership else None,
         "user_memberships": getattr(request, "_memberships", []),
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
     }

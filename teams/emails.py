@@ -3,7 +3,7 @@
 from accounts.emails import language_for, send_templated_email
 from accounts.http import absolute_url
 
-from .models import Invitation
+from .models import Invitation, Notification
 
 
 def send_invitation(*, invitation: Invitation, token: str) -> None:
@@ -21,4 +21,28 @@ def send_invitation(*, invitation: Invitation, token: str) -> None:
             "accept_url": absolute_url("teams:invitation", token),
             "valid_days": Invitation.VALID_FOR_DAYS,
         },
+    )
+
+
+def send_notification(*, notification: Notification) -> None:
+    """Mentions, replies and review decisions, in the recipient's language."""
+    from django.utils import translation
+
+    from .notifications import notification_message
+
+    recipient = notification.recipient
+    language = language_for(recipient)
+    with translation.override(language):
+        message = notification_message(notification)
+    send_templated_email(
+        template="notification",
+        to=[recipient.email],
+        language=language,
+        context={
+            "message": message,
+            "excerpt": notification.params.get("excerpt", ""),
+            "url": absolute_url("teams:notification_open", notification.pk),
+            "preferences_url": absolute_url("teams:notification_preferences"),
+        },
+        headers={"X-Entity-Ref-ID": f"notification-{notification.pk}"},
     )

@@ -22,7 +22,8 @@ from django.utils.translation import ngettext
 
 from analytics.events import record
 
-from .models import Invitation, Membership, Role, Team
+from .models import Invitation, Membership, Notification, NotificationKind, Role, Team
+from .notifications import notify, wants_email
 from .permissions import ensure_can
 
 MAX_ADDRESSES_PER_REQUEST = 50
@@ -170,6 +171,7 @@ def invitations_create(
     _ensure_seats(workspace, len(cleaned))
     now = timezone.now()
     created = []
+    invitees = _existing_users(cleaned)
     for address in cleaned:
         token, token_hash = _new_token()
         invitation = Invitation.objects.create(
@@ -188,10 +190,41 @@ def invitations_create(
             subject=invitation,
             properties={"invitation_id": invitation.pk, "role": role},
         )
-        _send_on_commit(invitation, token)
+        invitee = invitees.get(address.lower())
+        if invitee is not None:
+            _notify_invitee(invitation, invitee, actor)
+        if invitee is None or wants_email(invitee, NotificationKind.INVITATION):
+            _send_on_commit(invitation, token)
         invitation.token = token
         created.append(invitation)
     return created
+
+
+def _existing_users(addresses: list[str]) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
+
+    users = (
+        get_user_model()
+        .objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[a.lower() for a in addresses])
+        .select_related("notification_preference")
+    )
+    return {user.email_lower: user for user in users}
+
+
+def _notify_invitee(invitation: Invitation, invitee, actor) -> None:
+    """Someone who already has an account also sees the invitation in the app."""
+    notify(
+        recipient=invitee,
+        kind=NotificationKind.INVITATION,
+        key=f"invitation:{invitation.pk}",
+        workspace=invitation.workspace,
+        actor=actor,
+        params={"workspace": invitation.workspace.name, "role": invitation.role},
+        url=reverse("teams:invitation_received", args=[invitation.pk]),
+        email=False,  # the invitation e-mail itself is the e-mail
+    )
 
 
 def _locked(invitation: Invitation) -> Invitation:
@@ -222,7 +255,9 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     invitation.save(
         update_fields=["token_hash", "created_at", "expires_at", "invited_by", "emailed_at"]
     )
-    _send_on_commit(invitation, token)
+    invitee = _existing_users([invitation.email]).get(invitation.email.lower())
+    if invitee is None or wants_email(invitee, NotificationKind.INVITATION):
+        _send_on_commit(invitation, token)
     invitation.token = token
     return invitation
 
@@ -247,13 +282,16 @@ def invitation_for_token(token: str) -> Invitation | None:
     )
 
 
-def _pending_by_token(token: str) -> Invitation:
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("workspace", "invited_by__profile")
-        .filter(token_hash=hash_token(token or ""))
-        .first()
+def _pending(*, token: str | None, invitation_id: int | None) -> Invitation:
+    """The pending invitation named by its e-mailed token, or (for a signed-in invitee
+    following an in-app notification) by its id."""
+    queryset = Invitation.objects.select_for_update(of=("self",)).select_related(
+        "workspace", "invited_by__profile"
     )
+    if invitation_id is not None:
+        invitation = queryset.filter(pk=invitation_id).first()
+    else:
+        invitation = queryset.filter(token_hash=hash_token(token or "")).first()
     if invitation is None or invitation.revoked_at is not None:
         raise ValidationError(_("This invitation is not valid any more."), code="invalid")
     if invitation.accepted_at is not None or invitation.declined_at is not None:
@@ -263,17 +301,29 @@ def _pending_by_token(token: str) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, token: str, user) -> Membership:
-    from .services import membership_add
-
-    invitation = _pending_by_token(token)
-    if (user.email or "").lower() != invitation.email.lower():
+def _ensure_addressee(invitation: Invitation, user) -> None:
+    if (getattr(user, "email", "") or "").lower() != invitation.email.lower():
         raise ValidationError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email},
             code="wrong_user",
         )
+
+
+def _mark_notification_read(invitation: Invitation) -> None:
+    Notification.objects.filter(key=f"invitation:{invitation.pk}", read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, user, token: str | None = None, invitation_id: int | None = None):
+    """Join through the e-mailed link (`token`) or the in-app notification (`invitation_id`);
+    either way only the addressee can accept."""
+    from .services import membership_add
+
+    invitation = _pending(token=token, invitation_id=invitation_id)
+    _ensure_addressee(invitation, user)
     try:
         membership = membership_add(
             workspace=invitation.workspace,
@@ -292,14 +342,21 @@ def invitation_accept(*, token: str, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _mark_notification_read(invitation)
     return membership
 
 
 @transaction.atomic
-def invitation_decline(*, token: str) -> Invitation:
-    invitation = _pending_by_token(token)
+def invitation_decline(
+    *, token: str | None = None, invitation_id: int | None = None, user=None
+) -> Invitation:
+    """Anyone holding the e-mailed link may decline; by id, only the addressee."""
+    invitation = _pending(token=token, invitation_id=invitation_id)
+    if invitation_id is not None:
+        _ensure_addressee(invitation, user)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at"])
+    _mark_notification_read(invitation)
     return invitation
 
 

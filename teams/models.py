@@ -131,3 +131,185 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class Comment(models.Model):
+    """A review comment on one video version, at a position (and optionally a range).
+
+    Replies point at their parent (any depth) and at their thread's first comment, so a
+    whole version's threads load in one query and resolving applies to a thread.
+    """
+
+    MAX_LENGTH = 5000
+
+    workspace = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="comments")
+    # Comments stay with the version they were made on, never moving to a newer one.
+    version = models.ForeignKey(
+        "videos.VideoVersion", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=MAX_LENGTH)
+    time_ms = models.PositiveIntegerField(_("at (ms)"))
+    end_ms = models.PositiveIntegerField(_("until (ms)"), null=True, blank=True)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CommentMention", related_name="+", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    WORKSPACE_PATH = "workspace"
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["time_ms", "created_at", "id"]
+        indexes = [models.Index(fields=["version", "created_at"], name="comment_version_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_ms__isnull=True) | models.Q(end_ms__gt=models.F("time_ms")),
+                name="comment_range_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True, thread__isnull=True)
+                | models.Q(parent__isnull=False, thread__isnull=False),
+                name="comment_reply_has_thread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on version {self.version_id}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        # The URL name is the contract with the videos app, which owns the page.
+        version = self.version
+        return (
+            reverse("videos:version", args=[version.video_id, version.number])
+            + f"#comment-{self.pk}"
+        )
+
+    @property
+    def thread_id_or_self(self) -> int:
+        return self.thread_id or self.pk
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class CommentMention(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mention_rows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_mention_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in comment {self.comment_id}"
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Mentions")
+    REPLY = "reply", _("Replies to my comments")
+    INVITATION = "invitation", _("Invitations")
+    REVIEW = "review", _("Review decisions")
+
+
+class Notification(models.Model):
+    """Something a user should know about. The text is rendered from `params` when shown,
+    so it is always in the reader's current language."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=NotificationKind.choices)
+    # One notification per recipient and cause: a retried service never notifies twice.
+    key = models.CharField(max_length=80)
+    workspace = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    in_app = models.BooleanField(default=True)
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    OWNER_PATH = "recipient"
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_cause")
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True, in_app=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+                name="notification_email_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """Which notifications a user wants, in the app and by e-mail. Missing row = all on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    in_app = models.JSONField(default=dict, blank=True)
+    email = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"notification preferences of {self.user_id}"
+
+    def wants(self, kind: str, channel: str) -> bool:
+        return bool(getattr(self, channel).get(kind, True))

@@ -242,9 +242,26 @@ from .invitations import (  # noqa: E402 - the invitation services, one import p
     invitation_revoke,
     invitations_create,
 )
+from .notifications import (  # noqa: E402
+    notification_mark_read,
+    notification_preferences_update,
+    notifications_mark_all_read,
+)
+from .review import (  # noqa: E402
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_resolve,
+    comment_unresolve,
+)
 
 __all__ = [
     "SeatLimitError",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_resolve",
+    "comment_unresolve",
     "ensure_seat_available",
     "invitation_accept",
     "invitation_decline",
@@ -254,6 +271,9 @@ __all__ = [
     "membership_add",
     "membership_change_role",
     "membership_remove",
+    "notification_mark_read",
+    "notification_preferences_update",
+    "notifications_mark_all_read",
     "ownership_transfer",
     "seat_limit",
     "workspace_create",

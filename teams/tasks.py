@@ -1,12 +1,15 @@
 """Thin tasks: take ids, load, call a service. Each can run twice without doing its work twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
 from . import emails
 from .invitations import hash_token
-from .models import Invitation
+from .models import Invitation, Notification
+from .notifications import emails_pending
 
 
 @shared_task(name="teams.send_invitation", ignore_result=True)
@@ -36,3 +39,31 @@ def send_invitation(invitation_id: int, token: str) -> None:
         emails.send_invitation(invitation=invitation, token=token)
         invitation.emailed_at = timezone.now()
         invitation.save(update_fields=["emailed_at"])
+
+
+@shared_task(name="teams.send_notification_email", ignore_result=True)
+def send_notification_email(notification_id: int) -> None:
+    """E-mail one notification, once: the row is locked and `emailed_at` set with the send."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient__profile", "actor")
+            .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return  # already sent, or another worker is sending it
+        emails.send_notification(notification=notification)
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+
+
+@shared_task(name="teams.send_pending_notification_emails", ignore_result=True)
+def send_pending_notification_emails() -> int:
+    """Queue e-mails whose first message was lost (a broker or worker outage)."""
+    pending = list(
+        emails_pending(older_than=timedelta(minutes=5)).values_list("pk", flat=True)[:500]
+    )
+    for pk in pending:
+        send_notification_email.delay(pk)
+    return len(pending)

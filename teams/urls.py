@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "teams"
 
@@ -23,7 +23,33 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "invitations/received/<int:invitation_id>/",
+        views.invitation_received,
+        name="invitation_received",
+    ),
     path("invitations/<str:token>/", views.invitation_page, name="invitation"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path(
         "<int:workspace_id>/members/<int:user_id>/remove/",
         views.member_remove,

@@ -248,17 +248,43 @@ def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: in
 
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the e-mail. The token is the authorisation; accepting needs a sign-in."""
-    invitation = invitation_for_token(token)
+    return _invitation_answer(request, invitation_for_token(token), token=token)
+
+
+@login_required
+def invitation_received(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """The same invitation reached from the in-app notification, by its addressee only."""
+    invitation = (
+        Invitation.objects.select_related("workspace", "invited_by")
+        .filter(pk=invitation_id, email__iexact=request.user.email)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return _invitation_answer(request, invitation, invitation_id=invitation.pk)
+
+
+def _invitation_answer(
+    request: HttpRequest,
+    invitation: Invitation | None,
+    *,
+    token: str | None = None,
+    invitation_id: int | None = None,
+) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "decline":
-                services.invitation_decline(token=token)
+                services.invitation_decline(
+                    token=token, invitation_id=invitation_id, user=request.user
+                )
                 messages.success(request, _("Invitation declined."))
                 return redirect("home")
             if not request.user.is_authenticated:
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            membership = services.invitation_accept(token=token, user=request.user)
+            membership = services.invitation_accept(
+                token=token, invitation_id=invitation_id, user=request.user
+            )
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -267,7 +293,6 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("teams:team")
     context = {
         "invitation": invitation if invitation and invitation.is_pending else None,
-        "token": token,
         "email_matches": bool(
             invitation
             and request.user.is_authenticated

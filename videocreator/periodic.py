@@ -43,6 +43,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=60 * 60,
     ),
     PeriodicTaskSpec(
+        name="Send notification e-mails that were not sent",
+        task="teams.send_pending_notification_emails",
+        every_seconds=10 * 60,
+    ),
+    PeriodicTaskSpec(
         name="Delete expired exports",
         task="videos.expire_exports",
         every_seconds=60 * 60,

@@ -7,6 +7,7 @@ from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
 from videos import api as videos_api
+from videos import review_api
 
 from . import health, views
 from .api import router
@@ -16,6 +17,7 @@ api_v1 = [
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
+    *review_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

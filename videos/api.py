@@ -481,6 +481,9 @@ class VideoVersionSerializer(serializers.ModelSerializer):
             "file_url",
             "thumbnail_url",
             "created_at",
+            "review_state",
+            "reviewed_at",
+            "review_note",
         ]
 
     def get_description(self, version: VideoVersion) -> str:

@@ -274,8 +274,15 @@ class VersionKind(models.TextChoices):
     UPLOAD = "upload", _("Upload")
 
 
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+
 class VideoVersion(models.Model):
-    """One output of a video. Rows and files of versions are never changed after creation."""
+    """One output of a video. Its file and content never change after creation; only the
+    review decision (who approved it or asked for changes, and when) is updated."""
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -301,6 +308,14 @@ class VideoVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    review_state = models.CharField(
+        _("review"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=1000, blank=True, default="")
 
     WORKSPACE_PATH = "video__workspace"
 

@@ -82,7 +82,7 @@ def videos_for_workspace(
     *, workspace: Team, search: str | None = None, status: str | None = None
 ) -> QuerySet[Video]:
     """The workspace's videos, newest first, with their template in the same query."""
-    videos = Video.objects.filter(workspace=workspace).select_related("template")
+    videos = Video.objects.filter(workspace=workspace).select_related("template", "current_version")
     search = (search or "").strip()
     if search:
         videos = videos.filter(title__icontains=search)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import review as review_views
 from .views import versions as version_views
 
 app_name = "videos"
@@ -26,6 +27,31 @@ urlpatterns = [
         name="version_restore",
     ),
     path("videos/<int:video_id>/compare/", version_views.video_compare, name="compare"),
+    path(
+        "videos/<int:video_id>/versions/<int:number>/comments/",
+        review_views.comment_post,
+        name="comment_post",
+    ),
+    path(
+        "videos/<int:video_id>/versions/<int:number>/review/",
+        review_views.version_decide,
+        name="version_decide",
+    ),
+    path(
+        "videos/<int:video_id>/comments/<int:comment_id>/edit/",
+        review_views.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "videos/<int:video_id>/comments/<int:comment_id>/delete/",
+        review_views.comment_delete,
+        name="comment_delete",
+    ),
+    path(
+        "videos/<int:video_id>/comments/<int:comment_id>/resolve/",
+        review_views.comment_resolve,
+        name="comment_resolve",
+    ),
     path("files/<str:token>/", views.stored_file, name="file"),
     path("templates/", views.template_list, name="templates"),
     path("templates/<slug:key>/", views.template_detail, name="template"),

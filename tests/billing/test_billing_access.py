@@ -146,8 +146,9 @@ def test_billing_page_query_count_is_bounded(owner, workspace, paid, django_asse
     client = _in(owner, workspace)
     client.get(reverse("billing:page"))
     # session, user, profile, memberships, subscription, switch plan and its prices, the
-    # current plan's prices, seats, credit balance, invoices, history: however many rows.
-    with django_assert_max_num_queries(12):
+    # current plan's prices, seats, credit balance, invoices, history, the bell's unread
+    # count: however many rows.
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("billing:page"))
     assert response.status_code == 200
     page = response.content.decode()

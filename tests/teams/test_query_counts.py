@@ -40,8 +40,8 @@ def _client_in(user, workspace):
 def test_team_page_query_count_is_fixed(workspace, owner, size, django_assert_max_num_queries):
     _fill(workspace, owner, size)
     client = _client_in(owner, workspace)
-    # session, user, profile, memberships, members, pending invitations
-    with django_assert_max_num_queries(6):
+    # session, user, profile, memberships, members, pending invitations, unread notifications
+    with django_assert_max_num_queries(7):
         page = client.get(reverse("teams:team"))
     assert page.status_code == 200
     assert page.content.decode().count("invitee") >= size

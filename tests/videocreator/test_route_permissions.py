@@ -29,6 +29,7 @@ from billing import services as billing_services
 from billing.models import Plan
 from teams import services as team_services
 from teams.models import Role
+from teams.notifications import notify
 from teams.permissions import role_allows
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
@@ -129,10 +130,17 @@ USER_LEVEL: dict[str, str | None] = {
     "api:template-list": None,
     "teams:new": None,  # anyone may start a workspace of their own
     "api:workspaces": None,  # the user's own workspaces; POST makes a new one
+    "teams:notifications": None,  # one's own notifications
+    "teams:notifications_read_all": None,
+    "teams:notification_preferences": None,
+    "api:notifications": None,
+    "api:notifications-read-all": None,
 }
 
 # Personal objects (OWNER_PATH): their user may act, everyone else gets 404.
 PERSONAL = "personal"
+# One's own comment: its author (the owner here) may act; other members 403, outsiders 404.
+AUTHOR = "author"
 
 # Object routes: the action needed, per HTTP method where the methods differ.
 MAPPING: dict[str, str | dict[str, str]] = {
@@ -149,6 +157,20 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:workspace-invitations": {"GET": "invite", "POST": "invite"},
     "api:workspace-member": {"PATCH": "manage_members", "DELETE": "manage_members"},
     "accounts:api_token_revoke": PERSONAL,
+    "teams:invitation_received": PERSONAL,  # only its addressee (here: the owner) sees it
+    "teams:notification_open": PERSONAL,
+    "teams:notification_read": PERSONAL,
+    "api:notification-read": PERSONAL,
+    "videos:comment_post": "comment",
+    "videos:comment_edit": AUTHOR,
+    "videos:comment_delete": AUTHOR,
+    "videos:comment_resolve": "approve",  # the owner's thread: others need an editor's role
+    "videos:version_decide": "approve",
+    "api:video-comments": {"GET": "view", "POST": "comment"},
+    "api:video-review": "approve",
+    "api:comment-detail": {"GET": "view", "PATCH": AUTHOR, "DELETE": AUTHOR},
+    "api:comment-resolve": "approve",
+    "api:comment-unresolve": "approve",
     "billing:checkout_return": "billing",
     "billing:invoice": "billing",
     "billing:sandbox_checkout": "billing",
@@ -324,6 +346,34 @@ class World:
         )[0]
 
     @cached_property
+    def received_invitation(self):
+        """An invitation to the owner from someone else's workspace."""
+        other = team_services.workspace_create(owner=self.stranger, name="Elsewhere")
+        return team_services.invitations_create(
+            workspace=other, emails=[self.owner.email], role="viewer", actor=self.stranger
+        )[0]
+
+    @cached_property
+    def stranger(self):
+        return UserFactory(email="stranger@example.com")
+
+    @cached_property
+    def comment(self):
+        """The owner's comment on version 1 of the video."""
+        return team_services.comment_create(
+            version=self.video.versions.get(number=1),
+            author=self.owner,
+            text="Brighter here",
+            time_ms=500,
+        )
+
+    @cached_property
+    def notification(self):
+        return notify(
+            recipient=self.owner, kind="mention", key="routes", workspace=self.workspace, url="/"
+        )
+
+    @cached_property
     def member(self):
         """A member the member routes act on (not one of the cast, who could "leave")."""
         user = UserFactory(email="member@example.com", name="Mo Member")
@@ -347,7 +397,13 @@ def _kwargs(route: Route, o) -> dict:
         "token_id": lambda: o.token.pk,
         "workspace_id": lambda: o.workspace.pk,
         "user_id": lambda: o.member.pk,
-        "invitation_id": lambda: o.invitation.pk,
+        "invitation_id": lambda: (
+            o.received_invitation.pk
+            if route.name == "teams:invitation_received"
+            else o.invitation.pk
+        ),
+        "comment_id": lambda: o.comment.pk,
+        "notification_id": lambda: o.notification.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -409,8 +465,8 @@ def _clients(cast, workspace, *, api: bool) -> dict:
 
 
 def _expected_ok(role: str, action: str) -> bool:
-    if action == PERSONAL:
-        return role == "owner"  # the fixture's token belongs to the owner
+    if action in (PERSONAL, AUTHOR):
+        return role == "owner"  # the fixture's token, notification and comment are the owner's
     return role != "outsider" and role_allows(role, action)
 
 
@@ -460,6 +516,9 @@ def test_object_route_permissions(route, cast, world):
             elif _expected_ok(role, action):
                 expected = f"one of {sorted(OK)}"
                 good = status in OK
+            elif action == AUTHOR:
+                expected = "403"
+                good = status == 403
             else:
                 expected = "404" if action == PERSONAL else "403"
                 good = status == int(expected)

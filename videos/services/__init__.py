@@ -16,6 +16,7 @@ from .jobs import (
     video_apply_branding,
     video_render,
 )
+from .review import version_review
 from .uploads import (
     AUDIO_MAX_BYTES,
     CLIP_MAX_BYTES,
@@ -62,6 +63,7 @@ __all__ = [
     "version_create",
     "version_description",
     "version_restore",
+    "version_review",
     "versions_compare",
     "versions_to_keep",
     "video_apply_branding",

@@ -17,7 +17,17 @@ from teams.selectors import current_membership
 from .. import services
 from ..models import Video
 
-CAN_ACTIONS = ("download", "create", "edit", "render", "brand", "delete", "export")
+CAN_ACTIONS = (
+    "download",
+    "create",
+    "edit",
+    "render",
+    "brand",
+    "delete",
+    "export",
+    "comment",
+    "approve",
+)
 
 
 def error_messages(request: HttpRequest, error: ValidationError) -> None:

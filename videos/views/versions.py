@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.permissions import get_for_user
+from teams.review import mention_handles
+from teams.selectors import version_comments, workspace_members
 
 from .. import selectors, services
 from ..models import Video
@@ -52,15 +54,51 @@ def video_history(request: HttpRequest, video_id: int) -> HttpResponse:
 @require_GET
 def video_version(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
     video = _video(request, video_id, "view")
+    return version_page(request, video, number)
+
+
+def version_page(
+    request: HttpRequest,
+    video: Video,
+    number: int,
+    *,
+    form: dict | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The version with its player, review decision and comment threads.
+
+    `form` and `errors` carry a refused comment back into the page, text intact.
+    """
     version = selectors.video_version(video=video, number=number)
     if version is None:
         raise Http404
+    hide_resolved = request.GET.get("resolved") == "hide"
+    review = version_comments(version=version, hide_resolved=hide_resolved)
+    members = workspace_members(workspace=video.workspace)
+    duration_ms = max(round(version.duration * 1000), 1)
+    for thread in review["threads"]:  # timeline markers, as CSS percentages
+        thread.start_pct = f"{min(thread.time_ms / duration_ms, 1) * 100:.2f}"
+        length = (thread.end_ms - thread.time_ms) / duration_ms if thread.end_ms else 0
+        thread.length_pct = f"{length * 100:.2f}"
     context = {
         "video": video,
         "row": _rows(video, [version])[0],
         "can": can(video.user_role),
+        "review": review,
+        "hide_resolved": hide_resolved,
+        "reply_to": _int(request.GET.get("reply")),
+        "editing": _int(request.GET.get("edit")),
+        "mention_handles": mention_handles(members),
+        "form": form or {},
+        "form_errors": errors or [],
+        "duration_ms": duration_ms,
     }
-    return render(request, "videos/version_detail.html", context)
+    return render(request, "videos/version_detail.html", context, status=status)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @login_required

@@ -48,7 +48,7 @@ def video_list(request: HttpRequest) -> HttpResponse:
 def _video(request: HttpRequest, video_id: int, action: str) -> Video:
     return get_for_user(
         request.user,
-        Video.objects.select_related("template", "workspace", "brand_kit"),
+        Video.objects.select_related("template", "workspace", "brand_kit", "current_version"),
         video_id,
         action,
     )

@@ -1,0 +1,371 @@
+"""Review comments: write, edit, delete, resolve, and the @mentions they carry.
+
+Re-exported by `teams.services`. A comment belongs to one video version; the caller (the
+videos app) hands the version in, and this module reads only its `video`, `number` and
+`duration`, so teams never imports videos.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.events import record
+
+from .models import Comment, CommentMention, Membership, NotificationKind
+from .notifications import notify
+from .permissions import ensure_can, role_allows
+
+_TIMECODE = re.compile(r"^\s*(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:[.,]\d{1,3})?)\s*$")
+
+
+def parse_timecode(value: str | int | None) -> int | None:
+    """'1:02.5', '0:05', '75' or '1:00:00' → milliseconds; '' → None.
+
+    Raises ValidationError for anything else.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int):
+        return value
+    match = _TIMECODE.match(str(value))
+    if not match:
+        raise ValidationError(
+            _("Write a time as seconds or minutes:seconds, for example 0:05 or 75."),
+            code="invalid_time",
+        )
+    hours, minutes, seconds = match.groups()
+    if (hours or minutes) and float(seconds.replace(",", ".")) >= 60:
+        raise ValidationError(
+            _("Write a time as seconds or minutes:seconds, for example 0:05 or 75."),
+            code="invalid_time",
+        )
+    total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds.replace(",", "."))
+    return round(total * 1000)
+
+
+def format_timecode(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    seconds, millis = divmod(int(ms), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    return f"{text}.{millis // 100}" if millis >= 100 else text
+
+
+# -- mentions ------------------------------------------------------------------------------------
+
+
+def mention_handles(members: Iterable[Membership]) -> list[dict]:
+    """What the autocomplete offers: '@Name' where the name is unique, else '@e-mail'."""
+    members = list(members)
+    names = [m.user.display_name.casefold() for m in members]
+    return [
+        {
+            "id": m.user_id,
+            "name": m.user.display_name,
+            "email": m.user.email,
+            "handle": m.user.display_name
+            if names.count(m.user.display_name.casefold()) == 1 and " @" not in m.user.display_name
+            else m.user.email,
+        }
+        for m in members
+    ]
+
+
+def find_mentions(text: str, members: Iterable[Membership]) -> list:
+    """The members named after an '@' in `text`: by e-mail address or by display name,
+    the longest match winning ('@Ann Lee' beats '@Ann'), case-insensitive."""
+    candidates: list[tuple[str, object]] = []
+    for membership in members:
+        user = membership.user
+        candidates.append((user.email.casefold(), user))
+        candidates.append((user.display_name.casefold(), user))
+    candidates.sort(key=lambda pair: len(pair[0]), reverse=True)
+    folded = text.casefold()
+    found: dict[int, object] = {}
+    for at in (m.start() for m in re.finditer("@", text)):
+        if at > 0 and (text[at - 1].isalnum() or text[at - 1] in "._-+"):
+            continue  # the @ inside someone@example.com
+        rest = folded[at + 1 :]
+        for handle, user in candidates:
+            if handle and rest.startswith(handle):
+                after = rest[len(handle) : len(handle) + 1]
+                if not after or not (after.isalnum() or after in "_-"):
+                    found.setdefault(user.pk, user)
+                    break
+    return list(found.values())
+
+
+def _members(workspace) -> list[Membership]:
+    return list(Membership.objects.filter(team=workspace).select_related("user"))
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment first.")}, code="required")
+    if len(text) > Comment.MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("A comment can be at most %(limit)s characters long.")
+                % {"limit": Comment.MAX_LENGTH}
+            },
+            code="too_long",
+        )
+    return text
+
+
+def _clean_range(version, time_ms: int | None, end_ms: int | None) -> tuple[int, int | None]:
+    length_ms = round(float(version.duration) * 1000)
+    if time_ms is None:
+        raise ValidationError({"time_ms": _("Say where in the video the comment belongs.")})
+    if not 0 <= time_ms <= length_ms:
+        raise ValidationError(
+            {
+                "time_ms": _("The time must be between 0:00 and %(end)s.")
+                % {"end": format_timecode(length_ms)}
+            },
+            code="out_of_range",
+        )
+    if end_ms is not None and not time_ms < end_ms <= length_ms:
+        raise ValidationError(
+            {
+                "end_ms": _("The range must end after it starts and by %(end)s.")
+                % {"end": format_timecode(length_ms)}
+            },
+            code="bad_range",
+        )
+    return time_ms, end_ms
+
+
+def _comment_url(comment: Comment) -> str:
+    return comment.get_absolute_url()
+
+
+def _notification_params(comment: Comment) -> dict:
+    version = comment.version
+    return {
+        "video": version.video.title,
+        "number": version.number,
+        "excerpt": comment.text[:200],
+        "at": format_timecode(comment.time_ms),
+    }
+
+
+def _set_mentions(comment: Comment, members: list[Membership]) -> list:
+    mentioned = find_mentions(comment.text, members)
+    existing = set(comment.mention_rows.values_list("user_id", flat=True))
+    CommentMention.objects.bulk_create(
+        [CommentMention(comment=comment, user=u) for u in mentioned if u.pk not in existing]
+    )
+    CommentMention.objects.filter(comment=comment).exclude(
+        user_id__in=[u.pk for u in mentioned]
+    ).delete()
+    return [u for u in mentioned if u.pk not in existing]
+
+
+def _notify_mentions(comment: Comment, users: list, actor) -> set[int]:
+    params = _notification_params(comment)
+    notified = set()
+    for user in users:
+        if user.pk == actor.pk:
+            continue
+        notify(
+            recipient=user,
+            kind=NotificationKind.MENTION,
+            key=f"mention:{comment.pk}",
+            workspace=comment.workspace,
+            actor=actor,
+            comment=comment,
+            params=params,
+            url=_comment_url(comment),
+        )
+        notified.add(user.pk)
+    return notified
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    version,
+    author,
+    text: str,
+    time_ms: int | None = None,
+    end_ms: int | None = None,
+    parent: Comment | int | None = None,
+) -> Comment:
+    """Comment on a version, or reply to one of its comments (any depth).
+
+    A reply sits at its thread's position unless given its own.
+    """
+    workspace = version.video.workspace
+    ensure_can(author, workspace, "comment")
+    text = _clean_text(text)
+    parent_comment = None
+    if parent not in (None, ""):
+        parent_id = parent.pk if isinstance(parent, Comment) else parent
+        parent_comment = (
+            Comment.objects.filter(pk=parent_id, version=version).select_related("thread").first()
+            if str(parent_id).isdigit()
+            else None
+        )
+        if parent_comment is None:
+            raise ValidationError(
+                {"parent": _("Reply to a comment on this version.")}, code="bad_parent"
+            )
+        if parent_comment.is_deleted:
+            raise ValidationError(
+                {"parent": _("That comment was deleted; it can't get replies.")},
+                code="parent_deleted",
+            )
+        if time_ms is None:
+            time_ms, end_ms = parent_comment.time_ms, parent_comment.end_ms
+    time_ms, end_ms = _clean_range(version, time_ms, end_ms)
+    comment = Comment.objects.create(
+        workspace=workspace,
+        version=version,
+        parent=parent_comment,
+        thread=(parent_comment.thread or parent_comment) if parent_comment else None,
+        author=author,
+        text=text,
+        time_ms=time_ms,
+        end_ms=end_ms,
+    )
+    members = _members(workspace)
+    mentioned = _set_mentions(comment, members)
+    notified = _notify_mentions(comment, mentioned, author)
+    if parent_comment is not None:
+        _notify_replied(comment, parent_comment, author, skip=notified)
+    record(
+        "comment.created",
+        workspace=workspace,
+        actor=author,
+        subject=comment,
+        properties={
+            "video_id": version.video_id,
+            "version": version.number,
+            "time_ms": time_ms,
+            "reply": parent_comment is not None,
+            "mentions": [u.pk for u in mentioned],
+        },
+    )
+    return comment
+
+
+def _notify_replied(comment: Comment, parent: Comment, actor, *, skip: set[int]) -> None:
+    """The author of the comment replied to, and the thread's author, hear about a reply."""
+    recipients = {}
+    for earlier in (parent, parent.thread):
+        if earlier is not None and earlier.author_id and not earlier.is_deleted:
+            recipients.setdefault(earlier.author_id, earlier.author)
+    params = _notification_params(comment)
+    for user_id, user in recipients.items():
+        if user_id == actor.pk or user_id in skip:
+            continue
+        if not Membership.objects.filter(team=comment.workspace, user_id=user_id).exists():
+            continue  # left the workspace
+        notify(
+            recipient=user,
+            kind=NotificationKind.REPLY,
+            key=f"reply:{comment.pk}",
+            workspace=comment.workspace,
+            actor=actor,
+            comment=comment,
+            params=params,
+            url=_comment_url(comment),
+        )
+
+
+def ensure_comment_author(comment: Comment, actor) -> None:
+    ensure_can(actor, comment.workspace, "comment")
+    if comment.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can change a comment."))
+    if comment.is_deleted:
+        raise ValidationError(_("That comment was deleted."), code="deleted")
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, actor, text: str) -> Comment:
+    """Change one's own comment's text; newly mentioned members are notified."""
+    comment = (
+        Comment.objects.select_for_update().select_related("version__video").get(pk=comment.pk)
+    )
+    ensure_comment_author(comment, actor)
+    text = _clean_text(text)
+    if text == comment.text:
+        return comment
+    comment.text = text
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["text", "edited_at"])
+    _notify_mentions(comment, _set_mentions(comment, _members(comment.workspace)), actor)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, actor) -> None:
+    """Delete one's own comment. One with replies leaves a placeholder so the thread holds."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    ensure_comment_author(comment, actor)
+    if comment.replies.exists():
+        comment.text = ""
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["text", "deleted_at"])
+        CommentMention.objects.filter(comment=comment).delete()
+    else:
+        comment.delete()
+    record(
+        "comment.deleted",
+        workspace=comment.workspace,
+        actor=actor,
+        properties={"comment_id": comment.pk, "version_id": comment.version_id},
+    )
+
+
+def _thread_root(comment: Comment) -> Comment:
+    root_id = comment.thread_id or comment.pk
+    return Comment.objects.select_for_update().get(pk=root_id)
+
+
+def _ensure_may_resolve(root: Comment, actor) -> None:
+    role = ensure_can(actor, root.workspace, "comment")
+    if root.author_id != actor.pk and not role_allows(role, "approve"):
+        raise PermissionDenied(_("Only the thread's author or an editor can resolve or reopen it."))
+
+
+def comment_resolve(*, comment: Comment, actor) -> Comment:
+    """Resolve the thread `comment` belongs to. Resolving twice changes nothing."""
+    return _set_resolved(comment, actor, resolved=True)
+
+
+def comment_unresolve(*, comment: Comment, actor) -> Comment:
+    """Reopen the thread `comment` belongs to."""
+    return _set_resolved(comment, actor, resolved=False)
+
+
+@transaction.atomic
+def _set_resolved(comment: Comment, actor, *, resolved: bool) -> Comment:
+    root = _thread_root(comment)
+    _ensure_may_resolve(root, actor)
+    if (root.resolved_at is not None) == resolved:
+        return root
+    root.resolved_at = timezone.now() if resolved else None
+    root.resolved_by = actor if resolved else None
+    root.save(update_fields=["resolved_at", "resolved_by"])
+    record(
+        "comment.resolved" if resolved else "comment.unresolved",
+        workspace=root.workspace,
+        actor=actor,
+        subject=root,
+        properties={"version_id": root.version_id},
+    )
+    return root

@@ -1,0 +1,34 @@
+"""Showing review comments: the text with its @mentions marked, and timecodes."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from ..review import format_timecode
+
+register = template.Library()
+
+
+@register.filter
+def comment_html(comment) -> SafeString:
+    """Escaped text, line breaks kept, and each stored mention wrapped in a span."""
+    text = escape(comment.text)
+    handles = set()
+    for user in getattr(comment, "mentioned_users", None) or []:
+        handles.update({escape(user.email), escape(user.display_name)})
+    if handles:
+        pattern = "|".join(re.escape(h) for h in sorted(handles, key=len, reverse=True))
+        text = re.sub(
+            rf"@({pattern})(?![\w-])",
+            lambda m: f'<span class="mention">@{m.group(1)}</span>',
+            text,
+            flags=re.IGNORECASE,
+        )
+    return mark_safe(text.replace("\n", "<br>"))  # noqa: S308 - every part was escaped above
+
+
+@register.filter
+def timecode(ms) -> str:
+    return format_timecode(ms)

@@ -1,0 +1,129 @@
+"""Reviewing a version: comments (write, reply, edit, delete, resolve) and the decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teams import services as team_services
+from teams.models import Comment
+from teams.permissions import get_for_user
+from teams.review import parse_timecode
+
+from .. import selectors, services
+from ..models import ReviewState, Video
+from ._shared import error_messages
+from .versions import version_page
+
+
+def _video(request: HttpRequest, video_id: int, action: str) -> Video:
+    return get_for_user(
+        request.user, Video.objects.select_related("template", "workspace"), video_id, action
+    )
+
+
+def _comment(request: HttpRequest, video_id: int, comment_id: int, action: str) -> Comment:
+    queryset = Comment.objects.filter(version__video_id=video_id).select_related(
+        "version__video", "workspace"
+    )
+    return get_for_user(request.user, queryset, comment_id, action)
+
+
+def _back(comment: Comment, request: HttpRequest) -> HttpResponse:
+    url = reverse("videos:version", args=[comment.version.video_id, comment.version.number])
+    query = "?resolved=hide" if request.POST.get("resolved") == "hide" else ""
+    return redirect(f"{url}{query}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def comment_post(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
+    video = _video(request, video_id, "comment")
+    version = selectors.video_version(video=video, number=number)
+    if version is None:
+        return version_page(request, video, number)  # raises 404
+    form = {key: request.POST.get(key, "") for key in ("text", "at", "until", "parent")}
+    try:
+        comment = team_services.comment_create(
+            version=version,
+            author=request.user,
+            text=form["text"],
+            time_ms=parse_timecode(form["at"]),
+            end_ms=parse_timecode(form["until"]),
+            parent=form["parent"] or None,
+        )
+    except ValidationError as error:
+        return version_page(request, video, number, form=form, errors=error.messages, status=400)
+    comment.version = version
+    return _back(comment, request)
+
+
+@login_required
+@require_POST
+def comment_edit(request: HttpRequest, video_id: int, comment_id: int) -> HttpResponse:
+    comment = _comment(request, video_id, comment_id, "comment")
+    try:
+        team_services.comment_edit(
+            comment=comment, actor=request.user, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    return _back(comment, request)
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, video_id: int, comment_id: int) -> HttpResponse:
+    comment = _comment(request, video_id, comment_id, "comment")
+    try:
+        team_services.comment_delete(comment=comment, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("Comment deleted."))
+    version = comment.version
+    return redirect("videos:version", video_id=version.video_id, number=version.number)
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, video_id: int, comment_id: int) -> HttpResponse:
+    comment = _comment(request, video_id, comment_id, "comment")
+    if request.POST.get("action") == "unresolve":
+        team_services.comment_unresolve(comment=comment, actor=request.user)
+    else:
+        team_services.comment_resolve(comment=comment, actor=request.user)
+    return _back(comment, request)
+
+
+@login_required
+@require_POST
+def version_decide(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
+    video = _video(request, video_id, "approve")
+    version = selectors.video_version(video=video, number=number)
+    if version is None:
+        return version_page(request, video, number)  # raises 404
+    try:
+        version = services.version_review(
+            version=version,
+            decision=request.POST.get("decision", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        if version.review_state == ReviewState.APPROVED:
+            messages.success(request, _("Version %(number)s is approved.") % {"number": number})
+        else:
+            messages.success(
+                request,
+                _("Changes requested on version %(number)s.") % {"number": number},
+            )
+    return redirect("videos:version", video_id=video.pk, number=number)
