@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: fonts run test bench lint format messages catalogs check-translations install install-dev clean
+.PHONY: fonts browser run test bench lint format messages catalogs check-translations install install-dev clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ install-dev: $(VENV)/.installed-dev
 fonts:
 	./scripts/install-fonts.sh
 
+browser:
+	./scripts/install-browser.sh
+
 catalogs: install
 	DEBUG=1 $(MANAGE) compile_catalogs
 
@@ -42,7 +45,7 @@ run: install catalogs fonts
 	$(MANAGE) run_dev --host $(HOST) --port $(PORT)
 
 ## Install the dev requirements and run every test (PostgreSQL if DATABASE_URL is set).
-test: install-dev catalogs fonts
+test: install-dev catalogs fonts browser
 	$(VENV)/bin/pytest
 
 bench: install-dev

@@ -8,74 +8,27 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import polib
 import pytest
 from django.core import mail
-from django.db import connections
 from django.urls import reverse
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from accounts.models import Profile, User
 from analytics.models import Event
+from tests.e2e.conftest import path_of as _path
 
 pytestmark = pytest.mark.e2e
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 JA_PO = PROJECT_DIR / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 JA_MO = JA_PO.with_suffix(".mo")
 SCREENSHOT = PROJECT_DIR / "var" / "e2e-dashboard-ja.png"
-PAGE_TIMEOUT_MS = 15_000
 CONFIRM_LINK = re.compile(r"""[^\s"'<>]*/accounts/confirm-email/[^\s"'<>]+""")
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_next_to_playwright(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test
-    # would otherwise raise SynchronousOnlyOperation.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            context = browser.new_context(locale="en-US")
-            browser_page = context.new_page()
-            browser_page.set_default_timeout(PAGE_TIMEOUT_MS)
-            browser_page.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
-            yield browser_page
-            context.close()
-        finally:
-            browser.close()
-            # While Playwright's event loop runs in this thread, Django keeps the test's
-            # database connections in a context variable instead of the thread-local that
-            # pytest-django cleans up; close them here, or PostgreSQL refuses to drop the
-            # test database ("being accessed by other users").
-            connections.close_all()
-
-
-def _path(page: Page) -> str:
-    return urlsplit(page.url).path
 
 
 def _japanese_for(msgid: str) -> str:

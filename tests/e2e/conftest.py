@@ -1,0 +1,114 @@
+"""Browser tests: Debian's chromium driven by Playwright against pytest-django's live server.
+
+The live server runs in this process, so e-mails it sends are in `mail.outbox`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGE_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_next_to_playwright(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test
+    # would otherwise raise SynchronousOnlyOperation.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While Playwright's event loop runs in this thread, Django keeps the test's
+            # database connections in a context variable instead of the thread-local that
+            # pytest-django cleans up; close them here, or PostgreSQL refuses to drop the
+            # test database ("being accessed by other users").
+            connections.close_all()
+
+
+def new_page(browser: Browser) -> Page:
+    """A page in a fresh browser context: its own cookies, so its own signed-in person."""
+    context = browser.new_context(locale="en-US")
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(PAGE_TIMEOUT_MS)
+    browser_page.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
+    return browser_page
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Page]:
+    browser_page = new_page(browser)
+    try:
+        yield browser_page
+    finally:
+        browser_page.context.close()
+
+
+def path_of(page: Page) -> str:
+    return urlsplit(page.url).path
+
+
+# -- a video to review --------------------------------------------------------------------------
+
+from tests.videos.conftest import (  # noqa: E402, F401 - fixtures for the review flow
+    ffmpeg,
+    make_template,
+    media_dir,
+    mp4_path,
+    ready_video,
+    template,
+)
+
+
+@pytest.fixture
+def ten_second_version(ready_video, media_dir, workspace, owner):  # noqa: F811
+    """Version 1 of a ready video whose MP4 really lasts ten seconds, so a player can seek."""
+    from types import SimpleNamespace
+
+    from videos import storage
+    from videos.services import versions as version_services
+
+    clip = media_dir / "ten-seconds.mp4"
+    if not clip.exists():
+        ffmpeg("-f", "lavfi", "-i", "color=c=green:s=64x36:r=5", "-t", "10",
+               "-pix_fmt", "yuv420p", "-c:v", "libx264", str(clip))  # fmt: skip
+    video = ready_video(title="Spring launch")
+    video.file.name = storage.save_path(clip, workspace_id=workspace.pk, kind="renders")
+    video.size = clip.stat().st_size
+    video.save(update_fields=["file", "size"])
+    return version_services.version_create(
+        video=video,
+        kind="render",
+        file_key=video.file.name,
+        thumbnail_key=video.thumbnail.name,
+        info=SimpleNamespace(
+            size=video.size, duration=10.0, width=64, height=36, fps=5.0, checksum="f" * 64
+        ),
+        author=owner,
+    )
