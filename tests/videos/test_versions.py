@@ -479,6 +479,21 @@ def test_retention_uses_the_plan_limit_without_a_setting(versioned, workspace):
 
 
 @pytest.mark.django_db
+def test_retention_spares_versions_with_an_open_review_thread(versioned, workspace, owner):
+    from teams import services as team_services
+
+    video = versioned(7)
+    v = {x.number: x for x in VideoVersion.objects.filter(video=video)}
+    team_services.comment_create(version=v[1], author=owner, text="Still open", time_ms=0)
+    done = team_services.comment_create(version=v[2], author=owner, text="Done", time_ms=0)
+    team_services.comment_resolve(comment=done, actor=owner)
+
+    assert services.retention_apply() == 1  # keeps 5 (the plan's), v1 is under review
+    kept = set(VideoVersion.objects.filter(video=video).values_list("number", flat=True))
+    assert kept == {1, 3, 4, 5, 6, 7}
+
+
+@pytest.mark.django_db
 def test_scheduled_posts_hook_is_there_and_empty():
     from videos.services.versions import _versions_used_by_scheduled_posts
 

@@ -413,12 +413,24 @@ def _versions_used_by_scheduled_posts(video_ids) -> set[int]:
     return set()
 
 
+def _versions_in_open_review(video: Video) -> set[int]:
+    """Versions with an unresolved comment thread: deleting one would end a review midway."""
+    from teams.models import Comment
+
+    return set(
+        Comment.objects.filter(
+            version__video=video, parent__isnull=True, resolved_at__isnull=True
+        ).values_list("version_id", flat=True)
+    )
+
+
 def retention_apply(*, now=None) -> int:
     """Delete versions beyond each workspace's allowance (rows and files); returns how many.
 
-    Never the current version, nor one a queued/running export or a pending scheduled post
-    uses. Each video is handled in its own transaction under its row lock; a video that is
-    locked right now (a version being created) is left for the next run.
+    Never the current version, one a queued/running export or a pending scheduled post
+    uses, nor one with an unresolved comment thread. Each video is handled in its own
+    transaction under its row lock; a video that is locked right now (a version being
+    created) is left for the next run.
     """
     from django.db.models import Count
 
@@ -456,6 +468,7 @@ def _apply_to_video(video: Video, *, keep: int, now) -> int:
             protected.add(locked.current_version_id)
         protected |= _versions_used_by_exports([locked.pk])
         protected |= _versions_used_by_scheduled_posts([locked.pk])
+        protected |= _versions_in_open_review(locked)
         doomed = [v for v in versions if v.pk not in protected]
         if not doomed:
             return 0
