@@ -111,7 +111,7 @@ def _members(workspace) -> list[Membership]:
 
 
 def _clean_text(text: str) -> str:
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if not text:
         raise ValidationError({"text": _("Write a comment first.")}, code="required")
     if len(text) > Comment.MAX_LENGTH:

@@ -241,3 +241,12 @@ def test_a_viewer_resolves_only_their_own_threads(version, owner, viewer):
         services.comment_resolve(comment=others, actor=viewer)
     others.refresh_from_db()
     assert others.resolved_at is None
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_dropped_not_sent_to_the_database(version, owner):
+    comment = services.comment_create(version=version, author=owner, text="a\x00b", time_ms=0)
+    comment.refresh_from_db()
+    assert comment.text == "ab"
+    with pytest.raises(ValidationError):
+        services.comment_create(version=version, author=owner, text="\x00", time_ms=0)

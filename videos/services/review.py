@@ -33,7 +33,7 @@ def version_review(*, version: VideoVersion, decision: str, actor, note: str = "
         raise ValidationError(
             {"decision": _("Choose “Approved” or “Changes requested”.")}, code="bad_decision"
         )
-    note = (note or "").strip()
+    note = (note or "").replace("\x00", "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(
             {
