@@ -85,6 +85,7 @@ def version_comments(*, version, hide_resolved: bool = False) -> dict:
     )
     children: dict[int | None, list[Comment]] = {}
     for comment in rows:
+        comment.version = version  # the one asked about: no query per comment to reach it
         comment.mentioned_users = [row.user for row in comment.mention_rows.all()]
         children.setdefault(comment.parent_id, []).append(comment)
     threads = sorted(children.get(None, []), key=lambda c: (c.time_ms, c.created_at, c.pk))

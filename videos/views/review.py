@@ -59,6 +59,8 @@ def comment_post(request: HttpRequest, video_id: int, number: int) -> HttpRespon
             parent=form["parent"] or None,
         )
     except ValidationError as error:
+        if "parent" in getattr(error, "error_dict", {}):
+            form["parent"] = ""  # no such comment to reply to: the text returns to the main box
         return version_page(request, video, number, form=form, errors=error.messages, status=400)
     comment.version = version
     return _back(comment, request)

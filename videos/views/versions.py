@@ -87,7 +87,8 @@ def version_page(
         "can": can(video.user_role),
         "review": review,
         "hide_resolved": hide_resolved,
-        "reply_to": _int(request.GET.get("reply")),
+        # A refused reply comes back under its comment, text intact.
+        "reply_to": _int(request.GET.get("reply")) or _int((form or {}).get("parent")),
         "editing": _int(request.GET.get("edit")),
         "mention_handles": mention_handles(members),
         "form": form or {},
