@@ -1,5 +1,7 @@
 """One function per e-mail."""
 
+from django.contrib.auth import get_user_model
+
 from accounts.emails import language_for, send_templated_email
 from accounts.http import absolute_url
 
@@ -7,12 +9,19 @@ from .models import Invitation, Notification
 
 
 def send_invitation(*, invitation: Invitation, token: str) -> None:
-    """The invitation goes out in the inviter's language: the invitee has no profile yet."""
+    """In the invitee's language if they already have an account and chose one; otherwise
+    (usually: no account yet, so no known language) in the inviter's."""
     inviter = invitation.invited_by
+    invitee = (
+        get_user_model()
+        .objects.filter(email__iexact=invitation.email, profile__language__gt="")
+        .select_related("profile")
+        .first()
+    )
     send_templated_email(
         template="team_invitation",
         to=[invitation.email],
-        language=language_for(inviter),
+        language=invitee.profile.language if invitee else language_for(inviter),
         context={
             "invitation": invitation,
             "inviter_name": inviter.display_name if inviter else "",
