@@ -78,6 +78,7 @@ def path_of(page: Page) -> str:
 
 from tests.videos.conftest import (  # noqa: E402, F401 - fixtures for the review flow
     ffmpeg,
+    first_version,
     make_template,
     media_dir,
     mp4_path,
@@ -89,10 +90,7 @@ from tests.videos.conftest import (  # noqa: E402, F401 - fixtures for the revie
 @pytest.fixture
 def ten_second_version(ready_video, media_dir, workspace, owner):  # noqa: F811
     """Version 1 of a ready video whose MP4 really lasts ten seconds, so a player can seek."""
-    from types import SimpleNamespace
-
     from videos import storage
-    from videos.services import versions as version_services
 
     clip = media_dir / "ten-seconds.mp4"
     if not clip.exists():
@@ -102,13 +100,4 @@ def ten_second_version(ready_video, media_dir, workspace, owner):  # noqa: F811
     video.file.name = storage.save_path(clip, workspace_id=workspace.pk, kind="renders")
     video.size = clip.stat().st_size
     video.save(update_fields=["file", "size"])
-    return version_services.version_create(
-        video=video,
-        kind="render",
-        file_key=video.file.name,
-        thumbnail_key=video.thumbnail.name,
-        info=SimpleNamespace(
-            size=video.size, duration=10.0, width=64, height=36, fps=5.0, checksum="f" * 64
-        ),
-        author=owner,
-    )
+    return first_version(video, owner, duration=10.0)

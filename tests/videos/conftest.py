@@ -203,21 +203,25 @@ def stored_files(settings) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-@pytest.fixture
-def version(ready_video, owner):
-    """Version 1 of a ready video, ten seconds long, made by the owner."""
+def first_version(video: Video, author, *, duration: float = 10.0):
+    """Version 1 of `video` from its current file, `duration` seconds long."""
     from types import SimpleNamespace
 
     from videos.services import versions as version_services
 
-    video = ready_video()
     return version_services.version_create(
         video=video,
         kind="render",
         file_key=video.file.name,
         thumbnail_key=video.thumbnail.name,
         info=SimpleNamespace(
-            size=video.size, duration=10.0, width=64, height=36, fps=10.0, checksum="c" * 64
+            size=video.size, duration=duration, width=64, height=36, fps=10.0, checksum="c" * 64
         ),
-        author=owner,
+        author=author,
     )
+
+
+@pytest.fixture
+def version(ready_video, owner):
+    """Version 1 of a ready video, ten seconds long, made by the owner."""
+    return first_version(ready_video(), owner)
