@@ -1,6 +1,9 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
 
 from .models import Membership, Role, Team
+from .permissions import role_allows
 
 CURRENT_WORKSPACE_SESSION_KEY = "current_workspace_id"
 
@@ -28,6 +31,29 @@ def current_membership(*, request) -> Membership | None:
     request._current_membership = chosen
     request._memberships = memberships
     return chosen
+
+
+def workspace_for_page(request, action: str) -> Membership:
+    """The membership of the workspace the page is about: ?workspace=, else the header's choice.
+
+    Outsiders get 404 and a role without `action` 403, as the permission helper does.
+    """
+    wanted = request.GET.get("workspace")
+    if wanted:
+        membership = (
+            Membership.objects.select_related("team")
+            .filter(user=request.user, team_id=wanted)
+            .first()
+            if wanted.isdigit()
+            else None
+        )
+    else:
+        membership = current_membership(request=request)
+    if membership is None:
+        raise Http404
+    if not role_allows(membership.role, action):
+        raise PermissionDenied
+    return membership
 
 
 def current_workspace(*, request) -> Team | None:

@@ -289,6 +289,52 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 
+# --- Social platforms ------------------------------------------------------
+
+# OAuth tokens are encrypted at rest with Fernet. Comma-separated keys: the first encrypts,
+# every one decrypts, so a new key goes first and `manage.py rotate_token_keys` re-encrypts.
+# Without keys, one is derived from SECRET_KEY (fine for development; set your own in production).
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+
+# A platform without a client id and secret is shown as "not configured". Every URL can be
+# pointed elsewhere (tests run the platforms' protocols on local servers).
+SOCIAL_PLATFORMS = {
+    "youtube": {
+        "client_id": env.str("YOUTUBE_CLIENT_ID", default=""),
+        "client_secret": env.str("YOUTUBE_CLIENT_SECRET", default=""),
+        "authorize_url": env.str(
+            "YOUTUBE_AUTHORIZE_URL", default="https://accounts.google.com/o/oauth2/v2/auth"
+        ),
+        "token_url": env.str("YOUTUBE_TOKEN_URL", default="https://oauth2.googleapis.com/token"),
+        "api_base": env.str("YOUTUBE_API_BASE", default="https://www.googleapis.com"),
+    },
+    "facebook": {
+        "client_id": env.str("FACEBOOK_APP_ID", default=""),
+        "client_secret": env.str("FACEBOOK_APP_SECRET", default=""),
+        "authorize_url": env.str(
+            "FACEBOOK_AUTHORIZE_URL", default="https://www.facebook.com/v21.0/dialog/oauth"
+        ),
+        "api_base": env.str("FACEBOOK_GRAPH_BASE", default="https://graph.facebook.com/v21.0"),
+    },
+    "tiktok": {
+        "client_id": env.str("TIKTOK_CLIENT_KEY", default=""),
+        "client_secret": env.str("TIKTOK_CLIENT_SECRET", default=""),
+        "authorize_url": env.str(
+            "TIKTOK_AUTHORIZE_URL", default="https://www.tiktok.com/v2/auth/authorize/"
+        ),
+        "api_base": env.str("TIKTOK_API_BASE", default="https://open.tiktokapis.com"),
+    },
+    "x": {
+        "client_id": env.str("X_CLIENT_ID", default=""),
+        "client_secret": env.str("X_CLIENT_SECRET", default=""),
+        "authorize_url": env.str("X_AUTHORIZE_URL", default="https://x.com/i/oauth2/authorize"),
+        "api_base": env.str("X_API_BASE", default="https://api.x.com"),
+    },
+}
+# Instagram publishes through the Facebook app (Facebook Login for professional accounts).
+SOCIAL_PLATFORMS["instagram"] = dict(SOCIAL_PLATFORMS["facebook"])
+SOCIAL_HTTP_TIMEOUT_SECONDS = env.float("SOCIAL_HTTP_TIMEOUT_SECONDS", default=30.0)
+
 # --- REST API ---------------------------------------------------------------
 
 REST_FRAMEWORK = {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("team/", include("teams.urls")),
     path("billing/", include("billing.urls")),
+    path("integrations/", include("integrations.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

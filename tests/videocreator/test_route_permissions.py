@@ -135,6 +135,15 @@ USER_LEVEL: dict[str, str | None] = {
     "teams:notification_preferences": None,
     "api:notifications": None,
     "api:notifications-read-all": None,
+    "integrations:accounts": "view",
+    "integrations:connect": "schedule",
+    # The OAuth return: the single-use state in the user's session is the authorisation.
+    "integrations:callback": None,
+}
+# Path arguments of USER_LEVEL routes that are not object ids.
+USER_LEVEL_KWARGS: dict[str, dict[str, str]] = {
+    "integrations:connect": {"platform": "youtube"},
+    "integrations:callback": {"platform": "youtube"},
 }
 
 # Personal objects (OWNER_PATH): their user may act, everyone else gets 404.
@@ -161,6 +170,7 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "teams:notification_open": PERSONAL,
     "teams:notification_read": PERSONAL,
     "api:notification-read": PERSONAL,
+    "integrations:disconnect": "schedule",
     "videos:comment_post": "comment",
     "videos:comment_edit": AUTHOR,
     "videos:comment_delete": AUTHOR,
@@ -374,6 +384,14 @@ class World:
         )
 
     @cached_property
+    def account(self):
+        from integrations.models import ConnectedAccount
+
+        return ConnectedAccount.objects.create(
+            workspace=self.workspace, platform="youtube", external_id="UC1", name="Acme TV"
+        )
+
+    @cached_property
     def member(self):
         """A member the member routes act on (not one of the cast, who could "leave")."""
         user = UserFactory(email="member@example.com", name="Mo Member")
@@ -404,6 +422,7 @@ def _kwargs(route: Route, o) -> dict:
         ),
         "comment_id": lambda: o.comment.pk,
         "notification_id": lambda: o.notification.pk,
+        "account_id": lambda: o.account.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -534,7 +553,7 @@ def test_object_route_permissions(route, cast, world):
 @pytest.mark.parametrize("route", USER_ROUTES, ids=lambda r: r.name)
 def test_user_level_route_permissions(route, cast, world, client):
     api = _is_api(route)
-    url = reverse(route.name)
+    url = reverse(route.name, kwargs=USER_LEVEL_KWARGS.get(route.name))
     action = USER_LEVEL[route.name]
     failures = []
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from billing import entitlements
-from teams.models import Membership
 from teams.permissions import role_allows
-from teams.selectors import current_membership
+from teams.selectors import workspace_for_page
 
 from .. import services
 from ..models import Video
+
+# The workspace a page is about (?workspace=, else the header's choice), with the role checked.
+current = workspace_for_page
 
 CAN_ACTIONS = (
     "download",
@@ -33,29 +35,6 @@ CAN_ACTIONS = (
 def error_messages(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def current(request: HttpRequest, action: str) -> Membership:
-    """The membership of the workspace the page is about: ?workspace=, else the header's choice.
-
-    Outsiders get 404 and a role without `action` 403, as the permission helper does.
-    """
-    wanted = request.GET.get("workspace")
-    if wanted:
-        membership = (
-            Membership.objects.select_related("team")
-            .filter(user=request.user, team_id=wanted)
-            .first()
-            if wanted.isdigit()
-            else None
-        )
-    else:
-        membership = current_membership(request=request)
-    if membership is None:
-        raise Http404
-    if not role_allows(membership.role, action):
-        raise PermissionDenied
-    return membership
 
 
 def can(role: str | None) -> dict[str, bool]:
