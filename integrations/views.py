@@ -81,7 +81,7 @@ def disconnect(request: HttpRequest, account_id: int) -> HttpResponse:
     services.account_disconnect(account=account, actor=request.user)
     messages.success(
         request,
-        _("%(name)s is disconnected. Scheduled posts to it will fail until you connect it again.")
+        _("%(name)s is disconnected. Posts scheduled to it wait until you connect it again.")
         % {"name": account.name},
     )
     return redirect("integrations:accounts")
