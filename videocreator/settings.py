@@ -334,6 +334,12 @@ SOCIAL_PLATFORMS = {
 # Instagram publishes through the Facebook app (Facebook Login for professional accounts).
 SOCIAL_PLATFORMS["instagram"] = dict(SOCIAL_PLATFORMS["facebook"])
 SOCIAL_HTTP_TIMEOUT_SECONDS = env.float("SOCIAL_HTTP_TIMEOUT_SECONDS", default=30.0)
+# Uploads go in chunks of this size (YouTube wants multiples of 256 KiB; X at most 5 MB).
+PUBLISH_CHUNK_BYTES = env.int("PUBLISH_CHUNK_BYTES", default=4 * 1024 * 1024)
+# While a platform processes an upload, ask every PUBLISH_POLL_SECONDS, at most this often
+# before trying again later.
+PUBLISH_POLL_SECONDS = env.float("PUBLISH_POLL_SECONDS", default=5.0)
+PUBLISH_POLL_LIMIT = env.int("PUBLISH_POLL_LIMIT", default=60)
 
 # --- REST API ---------------------------------------------------------------
 

@@ -1,0 +1,126 @@
+"""Instagram Graph API Reels: a container, then publishing it.
+
+POST /{ig-user-id}/media (REELS, video_url: a time-limited public link) → container id
+(saved) → GET /{container-id}?fields=status_code until FINISHED (ERROR and EXPIRED fail) →
+POST /{ig-user-id}/media_publish?creation_id=… . At most 50 posts per 24 hours
+(`content_publishing_limit`). A retry after media_publish asks the container: PUBLISHED
+means it went out, and the media is found instead of published again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from ..http import PERMANENT, RATE_LIMIT, TRANSIENT, PlatformError, json_of, send
+from ..models import Platform
+from .base import Limits, Published, Publisher
+
+DAILY_POSTS = 50
+
+
+class InstagramPublisher(Publisher):
+    platform = Platform.INSTAGRAM
+    limits = Limits(max_duration=15 * 60, min_duration=3, max_size=1024**3, min_ratio=0.01,
+                    max_ratio=10, max_caption=2200)  # fmt: skip
+
+    def publish(self, *, account, token, media, content, progress) -> Published:
+        base = settings.SOCIAL_PLATFORMS["instagram"]["api_base"].rstrip("/")
+        user = account.external_id
+        if progress.get("media_id"):
+            return self._result(base, token, progress.get("media_id"))
+        container = progress.get("container_id")
+        if container is None:
+            self._check_quota(base, user, token)
+            if media.public_url is None:
+                raise PlatformError(PERMANENT, "Instagram needs a public link to the video.")
+            response = send(
+                "POST",
+                f"{base}/{user}/media",
+                log=self.log,
+                data={
+                    "media_type": "REELS",
+                    "video_url": media.public_url(),
+                    "caption": content.caption,
+                    "share_to_feed": "true",
+                    "access_token": token,
+                },
+            )
+            container = json_of(response).get("id")
+            if not container:
+                raise PlatformError(TRANSIENT, "Instagram did not return a container id.")
+            progress.set(container_id=container)
+        status = self._wait_for_container(base, container, token)
+        if status == "PUBLISHED":  # a previous attempt published it before we saved that
+            media_id = self._find_published(base, user, token, content.caption)
+        else:
+            progress.set(publishing=True)
+            response = send(
+                "POST",
+                f"{base}/{user}/media_publish",
+                log=self.log,
+                data={"creation_id": container, "access_token": token},
+            )
+            media_id = json_of(response).get("id")
+        if not media_id:
+            raise PlatformError(TRANSIENT, "Instagram did not return the published media id.")
+        progress.set(media_id=media_id)
+        return self._result(base, token, media_id)
+
+    def _check_quota(self, base, user, token) -> None:
+        response = send(
+            "GET",
+            f"{base}/{user}/content_publishing_limit",
+            log=self.log,
+            params={"fields": "quota_usage,config", "access_token": token},
+        )
+        data = (json_of(response).get("data") or [{}])[0]
+        total = (data.get("config") or {}).get("quota_total", DAILY_POSTS)
+        if data.get("quota_usage", 0) >= total:
+            raise PlatformError(
+                RATE_LIMIT,
+                f"Instagram allows {total} posts in 24 hours and this account used them all.",
+                retry_at=timezone.now() + dt.timedelta(hours=1),
+            )
+
+    def _wait_for_container(self, base, container, token) -> str:
+        for _attempt in range(self.poll_limit()):
+            response = send(
+                "GET",
+                f"{base}/{container}",
+                log=self.log,
+                params={"fields": "status_code,status", "access_token": token},
+            )
+            data = json_of(response)
+            code = data.get("status_code")
+            if code in ("FINISHED", "PUBLISHED"):
+                return code
+            if code in ("ERROR", "EXPIRED"):
+                detail = data.get("status") or code
+                raise PlatformError(PERMANENT, f"Instagram could not process the video: {detail}")
+            self.wait()
+        raise PlatformError(TRANSIENT, "Instagram is still processing the video.")
+
+    def _find_published(self, base, user, token, caption) -> str | None:
+        response = send(
+            "GET",
+            f"{base}/{user}/media",
+            log=self.log,
+            params={"fields": "id,caption,timestamp", "limit": 10, "access_token": token},
+        )
+        for item in json_of(response).get("data", []):
+            if (item.get("caption") or "") == caption:
+                return item.get("id")
+        return None
+
+    def _result(self, base, token, media_id) -> Published:
+        response = send(
+            "GET",
+            f"{base}/{media_id}",
+            log=self.log,
+            params={"fields": "permalink", "access_token": token},
+        )
+        url = json_of(response).get("permalink") or "https://www.instagram.com/"
+        return Published(remote_id=media_id, url=url)

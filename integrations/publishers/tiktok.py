@@ -1,0 +1,124 @@
+"""TikTok Content Posting API, direct post from a file upload.
+
+creator_info/query (what this creator may post) → video/init (FILE_UPLOAD, chunked) →
+PUT each chunk, in order, to `upload_url` with Content-Range → status/fetch until
+PUBLISH_COMPLETE (or FAILED). `publish_id` is saved at init, so a retry only asks for the
+status and never posts twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from ..http import PERMANENT, TRANSIENT, PlatformError, json_of, send
+from ..models import Platform
+from .base import Limits, Published, Publisher
+
+MIN_CHUNK = 5 * 1024 * 1024
+MAX_CHUNK = 64 * 1024 * 1024
+PROCESSING = ("PROCESSING_UPLOAD", "PROCESSING_DOWNLOAD", "SEND_TO_USER_INBOX")
+
+
+def chunk_plan(size: int, wanted: int) -> tuple[int, int]:
+    """(chunk_size, count) within TikTok's rules: 5–64 MB chunks, the last one taking the
+    remainder; a file under 5 MB goes whole."""
+    if size < MIN_CHUNK:
+        return size, 1
+    chunk = min(max(wanted, MIN_CHUNK), MAX_CHUNK, size)
+    return chunk, max(1, size // chunk)
+
+
+class TikTokPublisher(Publisher):
+    platform = Platform.TIKTOK
+    limits = Limits(max_duration=10 * 60, min_duration=3, max_size=4 * 1024**3,
+                    max_caption=2200)  # fmt: skip
+
+    def publish(self, *, account, token, media, content, progress) -> Published:
+        base = settings.SOCIAL_PLATFORMS["tiktok"]["api_base"].rstrip("/")
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        publish_id = progress.get("publish_id")
+        if publish_id is None:
+            privacy = self._creator_privacy(base, auth, media)
+            chunk, count = chunk_plan(media.size, settings.PUBLISH_CHUNK_BYTES)
+            response = self._api(
+                f"{base}/v2/post/publish/video/init/",
+                auth,
+                {
+                    "post_info": {"title": content.caption, "privacy_level": privacy},
+                    "source_info": {
+                        "source": "FILE_UPLOAD",
+                        "video_size": media.size,
+                        "chunk_size": chunk,
+                        "total_chunk_count": count,
+                    },
+                },
+            )
+            publish_id, upload_url = response.get("publish_id"), response.get("upload_url")
+            if not publish_id or not upload_url:
+                raise PlatformError(TRANSIENT, "TikTok did not return an upload link.")
+            progress.set(publish_id=publish_id, upload_url=upload_url, chunk=chunk, count=count,
+                         uploaded=0)  # fmt: skip
+        self._upload(media, progress)
+        return self._wait(base, auth, publish_id, account)
+
+    def _api(self, url, auth, body) -> dict:
+        data = json_of(send("POST", url, log=self.log, headers=auth, json=body))
+        error = data.get("error") or {}
+        if error.get("code") not in (None, "", "ok"):
+            raise PlatformError(PERMANENT, error.get("message") or error["code"])
+        return data.get("data") or {}
+
+    def _creator_privacy(self, base, auth, media) -> str:
+        info = self._api(f"{base}/v2/post/publish/creator_info/query/", auth, {})
+        longest = info.get("max_video_post_duration_sec")
+        if longest and media.duration > longest:
+            raise PlatformError(
+                PERMANENT, f"This TikTok account can post videos of at most {longest} s."
+            )
+        options = info.get("privacy_level_options") or ["SELF_ONLY"]
+        return "PUBLIC_TO_EVERYONE" if "PUBLIC_TO_EVERYONE" in options else options[0]
+
+    def _upload(self, media, progress) -> None:
+        chunk, count = progress.get("chunk"), progress.get("count")
+        for index in range(progress.get("uploaded", 0), count):
+            start = index * chunk
+            end = media.size if index == count - 1 else start + chunk  # the last takes the rest
+            send(
+                "PUT",
+                progress.get("upload_url"),
+                log=self.log,
+                data=media.read(start, end),
+                headers={
+                    "Content-Type": media.content_type,
+                    "Content-Range": f"bytes {start}-{end - 1}/{media.size}",
+                },
+                expect=(200, 201, 206),
+            )
+            progress.set(uploaded=index + 1)
+
+    def _wait(self, base, auth, publish_id, account) -> Published:
+        for _attempt in range(self.poll_limit()):
+            data = self._api(
+                f"{base}/v2/post/publish/status/fetch/", auth, {"publish_id": publish_id}
+            )
+            status = data.get("status")
+            if status == "PUBLISH_COMPLETE":
+                ids = (
+                    data.get("publicaly_available_post_id")
+                    or data.get("publicly_available_post_id")
+                    or []
+                )
+                post_id = str(ids[0]) if ids else publish_id
+                handle = account.handle.lstrip("@")
+                url = (
+                    f"https://www.tiktok.com/@{handle}/video/{post_id}"
+                    if ids and handle
+                    else "https://www.tiktok.com/"
+                )
+                return Published(remote_id=post_id, url=url)
+            if status == "FAILED":
+                raise PlatformError(
+                    PERMANENT, f"TikTok could not publish the video: {data.get('fail_reason')}"
+                )
+            self.wait()
+        raise PlatformError(TRANSIENT, "TikTok is still processing the video.")
