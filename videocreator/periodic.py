@@ -28,6 +28,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=15 * 60,
     ),
     PeriodicTaskSpec(
+        name="Publish due scheduled posts",
+        task="videos.dispatch_due_posts",
+        every_seconds=60,
+    ),
+    PeriodicTaskSpec(
         name="Re-queue stuck renders",
         task="videos.requeue_stuck_renders",
         every_seconds=5 * 60,

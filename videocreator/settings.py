@@ -340,6 +340,10 @@ PUBLISH_CHUNK_BYTES = env.int("PUBLISH_CHUNK_BYTES", default=4 * 1024 * 1024)
 # before trying again later.
 PUBLISH_POLL_SECONDS = env.float("PUBLISH_POLL_SECONDS", default=5.0)
 PUBLISH_POLL_LIMIT = env.int("PUBLISH_POLL_LIMIT", default=60)
+# A post "publishing" with no progress for this long lost its worker and is tried again.
+PUBLISH_TIMEOUT_SECONDS = env.int("PUBLISH_TIMEOUT_SECONDS", default=30 * 60)
+# Retries wait 1, 2 and 4 times this long.
+PUBLISH_RETRY_BASE_SECONDS = env.int("PUBLISH_RETRY_BASE_SECONDS", default=60)
 
 # --- REST API ---------------------------------------------------------------
 

@@ -23,3 +23,22 @@ def send_export_ready(*, export: ExportJob, download_url: str) -> None:
             "export_url": absolute_url("videos:export_detail", export.pk),
         },
     )
+
+
+def send_schedule_report(*, schedule, posts) -> None:
+    """When a schedule has finished: each platform's result, with the link to the post."""
+    user = schedule.requested_by
+    send_templated_email(
+        template="schedule_report",
+        to=[user.email],
+        language=language_for(user),
+        context={
+            "user": user,
+            "schedule": schedule,
+            "video": schedule.video,
+            "posts": posts,
+            "status": schedule.get_status_display,
+            "schedule_url": absolute_url("videos:schedule_detail", schedule.pk),
+        },
+        headers={"X-Entity-Ref-ID": f"schedule-{schedule.pk}"},
+    )

@@ -410,3 +410,14 @@ class ExportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+# Scheduling and publishing live in their own package; importing them here makes them this
+# app's models.
+from .publishing.models import (  # noqa: E402, F401
+    PlatformPost,
+    PostStatus,
+    PublishAttempt,
+    PublishSchedule,
+    ScheduleStatus,
+)

@@ -42,3 +42,33 @@ def expire_exports() -> int:
 def apply_version_retention() -> int:
     # Deleting what is already gone deletes nothing: safe to run twice.
     return services.retention_apply()
+
+
+@shared_task(name="videos.dispatch_due_posts", ignore_result=True)
+def dispatch_due_posts() -> int:
+    """Every minute: give stuck posts back to the queue, then claim what is due."""
+    from .publishing import dispatcher
+
+    dispatcher.recover_stuck_posts()
+    claimed = 0
+    while batch := dispatcher.claim_due_posts(limit=500):
+        claimed += len(batch)
+        if len(batch) < 500:
+            break
+    return claimed
+
+
+@shared_task(name="videos.publish_post", ignore_result=True, acks_late=True)
+def publish_post(post_id: int, lease: str) -> None:
+    # Only the holder of the post's current lease works on it; a redelivery of a finished
+    # post finds no match and does nothing.
+    from .publishing import dispatcher
+
+    dispatcher.publish_post(post_id=post_id, lease=lease)
+
+
+@shared_task(name="videos.send_schedule_report", ignore_result=True)
+def send_schedule_report(schedule_id: int) -> None:
+    from .publishing.services import schedule_send_report
+
+    schedule_send_report(schedule_id=schedule_id)

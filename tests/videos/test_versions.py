@@ -494,10 +494,23 @@ def test_retention_spares_versions_with_an_open_review_thread(versioned, workspa
 
 
 @pytest.mark.django_db
-def test_scheduled_posts_hook_is_there_and_empty():
-    from videos.services.versions import _versions_used_by_scheduled_posts
+def test_retention_spares_versions_a_pending_post_will_publish(versioned, workspace, owner):
+    from django.utils import timezone
 
-    assert _versions_used_by_scheduled_posts([1, 2]) == set()
+    from videos.models import PlatformPost, PublishSchedule
+
+    video = versioned(7)
+    v = {x.number: x for x in VideoVersion.objects.filter(video=video)}
+    for number, status in ((1, "scheduled"), (2, "published")):
+        schedule = PublishSchedule.objects.create(
+            workspace=workspace, video=video, version=v[number], publish_at=timezone.now()
+        )
+        PlatformPost.objects.create(
+            schedule=schedule, platform="x", status=status, next_attempt_at=timezone.now()
+        )
+    assert services.retention_apply() == 1
+    kept = set(VideoVersion.objects.filter(video=video).values_list("number", flat=True))
+    assert kept == {1, 3, 4, 5, 6, 7}
 
 
 @pytest.mark.django_db

@@ -405,12 +405,16 @@ def _versions_used_by_exports(video_ids) -> set[int]:
 
 
 def _versions_used_by_scheduled_posts(video_ids) -> set[int]:
-    """Versions a pending scheduled post will publish — protected from retention.
+    """Versions a scheduled or publishing post will publish — protected from retention."""
+    from videos.publishing.models import PlatformPost, PostStatus
 
-    Scheduling does not exist yet: the scheduling issue fills this in (pending
-    PublishSchedule/PlatformPost rows of `video_ids` → their version ids).
-    """
-    return set()
+    return set(
+        PlatformPost.objects.filter(
+            schedule__video_id__in=video_ids,
+            status__in=[PostStatus.SCHEDULED, PostStatus.PUBLISHING],
+            schedule__version__isnull=False,
+        ).values_list("schedule__version_id", flat=True)
+    )
 
 
 def _versions_in_open_review(video: Video) -> set[int]:
