@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import review as review_views
+from .views import schedules as schedule_views
 from .views import versions as version_views
 
 app_name = "videos"
@@ -61,6 +62,23 @@ urlpatterns = [
     path("brand-kits/<int:kit_id>/delete/", views.brand_kit_delete, name="brand_kit_delete"),
     path("brand-kits/<int:kit_id>/preview.png", views.brand_kit_preview, name="brand_kit_preview"),
     path("schedule/", views.schedule, name="schedule"),
+    path("videos/<int:video_id>/schedule/", schedule_views.schedule_new, name="schedule_new"),
+    path("schedules/<int:schedule_id>/", schedule_views.schedule_detail, name="schedule_detail"),
+    path(
+        "schedules/<int:schedule_id>/cancel/",
+        schedule_views.schedule_cancel,
+        name="schedule_cancel",
+    ),
+    path(
+        "schedules/<int:schedule_id>/reschedule/",
+        schedule_views.schedule_reschedule,
+        name="schedule_reschedule",
+    ),
+    path(
+        "schedules/<int:schedule_id>/posts/<int:post_id>/",
+        schedule_views.post_detail,
+        name="post_detail",
+    ),
 ]
 
 # -- batch export --

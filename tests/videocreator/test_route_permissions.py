@@ -171,6 +171,11 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "teams:notification_read": PERSONAL,
     "api:notification-read": PERSONAL,
     "integrations:disconnect": "schedule",
+    "videos:schedule_new": "schedule",
+    "videos:schedule_detail": "view",
+    "videos:schedule_cancel": "schedule",
+    "videos:schedule_reschedule": "schedule",
+    "videos:post_detail": "view",
     "videos:comment_post": "comment",
     "videos:comment_edit": AUTHOR,
     "videos:comment_delete": AUTHOR,
@@ -392,6 +397,27 @@ class World:
         )
 
     @cached_property
+    def post(self):
+        """A scheduled post of the video to the connected account, tomorrow."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from videos.models import PlatformPost, PublishSchedule
+
+        when = timezone.now() + dt.timedelta(days=1)
+        schedule = PublishSchedule.objects.create(
+            workspace=self.workspace,
+            video=self.video,
+            version=self.video.versions.get(number=1),
+            requested_by=self.owner,
+            publish_at=when,
+        )
+        return PlatformPost.objects.create(
+            schedule=schedule, platform="youtube", account=self.account, next_attempt_at=when
+        )
+
+    @cached_property
     def member(self):
         """A member the member routes act on (not one of the cast, who could "leave")."""
         user = UserFactory(email="member@example.com", name="Mo Member")
@@ -423,6 +449,8 @@ def _kwargs(route: Route, o) -> dict:
         "comment_id": lambda: o.comment.pk,
         "notification_id": lambda: o.notification.pk,
         "account_id": lambda: o.account.pk,
+        "schedule_id": lambda: o.post.schedule_id,
+        "post_id": lambda: o.post.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"

@@ -143,6 +143,14 @@ class PlatformPost(models.Model):
         return self.lease
 
 
+class AttemptOutcome(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    RETRY = "retry", _("Failed; will retry")
+    RATE_LIMITED = "rate_limited", _("Rate limited; will retry")
+    NEEDS_RECONNECT = "needs_reconnect", _("Account needs reconnecting")
+    FAILED = "failed", _("Failed")
+
+
 class PublishAttempt(models.Model):
     """One try at publishing a post: what was sent and what came back (never tokens)."""
 
@@ -150,7 +158,7 @@ class PublishAttempt(models.Model):
     number = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField(default=timezone.now)
     duration_ms = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, choices=AttemptOutcome.choices)
     requests = models.JSONField(default=list, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True, default="")

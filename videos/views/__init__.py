@@ -4,10 +4,6 @@ Thin views: fetch through the permission helper (outsiders 404, a role without t
 403), validate the form, call one service, report the outcome in a message.
 """
 
-from django.utils.translation import gettext_lazy
-
-from videocreator.coming_soon import coming_soon_view
-
 from .brand_kits import (
     brand_kit_create,
     brand_kit_delete,
@@ -17,6 +13,7 @@ from .brand_kits import (
 )
 from .files import stored_file
 from .library import template_detail, template_list
+from .schedules import schedule_calendar as schedule
 from .videos import (
     video_apply_branding,
     video_delete,
@@ -27,14 +24,6 @@ from .videos import (
     video_render,
     video_status,
 )
-
-schedule = coming_soon_view(
-    title=gettext_lazy("Schedule"),
-    summary=gettext_lazy(
-        "Scheduling to YouTube, Instagram, TikTok, Facebook and X arrives with connected accounts."
-    ),
-)
-
 
 __all__ = [
     "brand_kit_create",

@@ -29,6 +29,7 @@ CAN_ACTIONS = (
     "export",
     "comment",
     "approve",
+    "schedule",
 )
 
 

@@ -1,0 +1,239 @@
+"""Scheduling pages: schedule a video, the calendar and list, a schedule, a post's log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrations.models import Platform
+from integrations.selectors import accounts_for_workspace
+from teams.permissions import get_for_user
+
+from ..models import Video
+from ..publishing import selectors, services
+from ..publishing.models import PlatformPost, PublishSchedule, ScheduleStatus
+from ._shared import can, current, error_messages
+
+PER_PAGE = 25
+
+
+def _local_moment(date_text: str, time_text: str) -> dt.datetime:
+    """The form's date and time, as a wall-clock time (no zone yet)."""
+    try:
+        return dt.datetime.combine(
+            dt.date.fromisoformat(date_text), dt.time.fromisoformat(time_text)
+        )
+    except ValueError:
+        raise ValidationError(
+            {"publish_at": _("Enter a date and a time, such as 2026-12-24 and 18:30.")},
+            code="bad_datetime",
+        ) from None
+
+
+def _zone_name() -> str:
+    return str(timezone.get_current_timezone())
+
+
+def _targets(request: HttpRequest) -> list[dict]:
+    return [
+        {
+            "account": account_id,
+            "title": request.POST.get(f"title_{account_id}", ""),
+            "caption": request.POST.get(f"caption_{account_id}", ""),
+        }
+        for account_id in request.POST.getlist("account")
+        if account_id.isdigit()
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_new(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = get_for_user(
+        request.user,
+        Video.objects.select_related("workspace", "current_version", "template"),
+        video_id,
+        "schedule",
+    )
+    accounts = list(accounts_for_workspace(workspace=video.workspace))
+    for account in accounts:  # what was typed comes back after a refusal
+        account.form_title = request.POST.get(f"title_{account.pk}", "")
+        account.form_caption = request.POST.get(f"caption_{account.pk}", "")
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            publish_at = None
+            if request.POST.get("when") != "now":
+                publish_at = services.local_to_utc(
+                    _local_moment(request.POST.get("date", ""), request.POST.get("time", "")),
+                    _zone_name(),
+                )
+            schedule = services.schedule_create(
+                video=video,
+                actor=request.user,
+                platforms=_targets(request),
+                publish_at=publish_at,
+                time_zone=_zone_name(),
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("Publishing now.")
+                if publish_at is None
+                else _("Scheduled for %(when)s.")
+                % {"when": timezone.localtime(schedule.publish_at).strftime("%Y-%m-%d %H:%M")},
+            )
+            return redirect("videos:schedule_detail", schedule_id=schedule.pk)
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    context = {
+        "video": video,
+        "accounts": accounts,
+        "errors": errors,
+        "form": request.POST if request.method == "POST" else {},
+        "chosen": set(request.POST.getlist("account")),
+        "zone": _zone_name(),
+        "default_date": tomorrow.date().isoformat(),
+        "default_time": "09:00",
+    }
+    return render(request, "videos/schedule_new.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def schedule_calendar(request: HttpRequest) -> HttpResponse:
+    """The calendar (month or week) and the list, with filters."""
+    membership = current(request, "view")
+    workspace = membership.team
+    view = request.GET.get("view", "month")
+    today = timezone.localdate()
+    context = {"workspace": workspace, "view": view, "zone": _zone_name(), "today": today}
+    if view == "list":
+        status = (
+            request.GET.get("status")
+            if request.GET.get("status") in ScheduleStatus.values
+            else None
+        )
+        platform = (
+            request.GET.get("platform") if request.GET.get("platform") in Platform.values else None
+        )
+        page = Paginator(
+            selectors.schedules_for_workspace(
+                workspace=workspace, status=status, platform=platform
+            ),
+            PER_PAGE,
+        ).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            schedules=list(page),
+            statuses=ScheduleStatus.choices,
+            platforms=Platform.choices,
+            status=status or "",
+            platform=platform or "",
+        )
+    elif view == "week":
+        try:
+            start = dt.date.fromisoformat(request.GET.get("week", ""))
+        except ValueError:
+            start = today
+        start -= dt.timedelta(days=start.weekday())
+        context.update(
+            weeks=selectors.calendar_weeks(workspace=workspace, year=start.year, week_start=start),
+            period_start=start,
+            previous=(start - dt.timedelta(days=7)).isoformat(),
+            next=(start + dt.timedelta(days=7)).isoformat(),
+        )
+    else:
+        context["view"] = "month"
+        try:
+            first = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+        except ValueError:
+            first = today.replace(day=1)
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        context.update(
+            weeks=selectors.calendar_weeks(workspace=workspace, year=first.year, month=first.month),
+            period_start=first,
+            previous=previous.strftime("%Y-%m"),
+            next=following.strftime("%Y-%m"),
+        )
+    return render(request, "videos/schedule_calendar.html", context)
+
+
+def _schedule(request: HttpRequest, schedule_id: int, action: str) -> PublishSchedule:
+    return get_for_user(
+        request.user, selectors.schedule_detail(schedule_id=schedule_id), schedule_id, action
+    )
+
+
+@login_required
+@require_GET
+def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = _schedule(request, schedule_id, "view")
+    posts = list(schedule.posts.select_related("account").order_by("platform"))
+    context = {
+        "schedule": schedule,
+        "posts": posts,
+        "can": can(schedule.user_role),
+        "zone": _zone_name(),
+        "can_change": all(post.status == "scheduled" for post in posts) and bool(posts),
+        "local": timezone.localtime(schedule.publish_at),
+    }
+    return render(request, "videos/schedule_detail.html", context)
+
+
+@login_required
+@require_POST
+def schedule_cancel(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = _schedule(request, schedule_id, "schedule")
+    try:
+        services.schedule_cancel(schedule=schedule, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The schedule is cancelled."))
+    return redirect("videos:schedule_detail", schedule_id=schedule.pk)
+
+
+@login_required
+@require_POST
+def schedule_reschedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = _schedule(request, schedule_id, "schedule")
+    try:
+        publish_at = services.local_to_utc(
+            _local_moment(request.POST.get("date", ""), request.POST.get("time", "")),
+            _zone_name(),
+        )
+        services.schedule_reschedule(schedule=schedule, actor=request.user, publish_at=publish_at)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The schedule is moved."))
+    return redirect("videos:schedule_detail", schedule_id=schedule.pk)
+
+
+@login_required
+@require_GET
+def post_detail(request: HttpRequest, schedule_id: int, post_id: int) -> HttpResponse:
+    schedule = _schedule(request, schedule_id, "view")
+    post = (
+        PlatformPost.objects.select_related("account").filter(pk=post_id, schedule=schedule).first()
+    )
+    if post is None:
+        raise Http404
+    context = {
+        "schedule": schedule,
+        "post": post,
+        "attempts": selectors.post_attempts(post=post),
+    }
+    return render(request, "videos/post_detail.html", context)
