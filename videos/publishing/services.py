@@ -117,7 +117,11 @@ def schedule_create(
     workspace = video.workspace
     ensure_can(actor, workspace, "schedule")
     now = now or timezone.now()
-    video = Video.objects.select_for_update().select_related("current_version").get(pk=video.pk)
+    video = (
+        Video.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=video.pk)
+    )
     version = video.current_version
     if video.status != VideoStatus.READY or version is None:
         raise ValidationError(
