@@ -8,6 +8,7 @@ from teams import api as teams_api
 from teams.api import MeView
 from videos import api as videos_api
 from videos import review_api
+from videos.publishing import api as publishing_api
 
 from . import health, views
 from .api import router
@@ -18,6 +19,7 @@ api_v1 = [
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
     *review_api.urlpatterns,
+    *publishing_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

@@ -379,3 +379,45 @@ def test_scheduling_through_the_page_in_the_users_time_zone(ready, owner, accoun
         assert client.get(reverse("videos:schedule"), {"view": view}).status_code == 200
     month = client.get(reverse("videos:schedule"), {"view": "month", "month": "2030-03"})
     assert f"/schedules/{schedule.pk}/posts/" in month.content.decode()
+
+
+# -- API --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_schedules_api(ready, owner, account, viewer, outsider, workspace):
+    from tests.videos.conftest import api_for
+
+    payload = {
+        "video": ready.pk,
+        "publish_at": "2030-03-10T09:30:00-04:00",
+        "time_zone": "America/New_York",
+        "platforms": [{"platform": "x", "account": account.pk, "caption": "Hello"}],
+    }
+    created = api_for(owner).post(reverse("api:schedule-list"), payload, format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["publish_at"].startswith("2030-03-10T13:30:00")
+    assert [(p["platform"], p["status"]) for p in body["posts"]] == [("x", "scheduled")]
+    detail_url = reverse("api:schedule-detail", args=[body["id"]])
+    assert api_for(viewer).get(detail_url).json()["status"] == "scheduled"
+    assert api_for(outsider).get(detail_url).status_code == 404
+    listed = api_for(owner).get(reverse("api:schedule-list"), {"workspace": workspace.pk})
+    assert [s["id"] for s in listed.json()["results"]] == [body["id"]]
+    assert (
+        api_for(outsider).get(reverse("api:schedule-list"), {"workspace": workspace.pk}).status_code
+        == 404
+    )
+    assert (
+        api_for(viewer).post(reverse("api:schedule-list"), payload, format="json").status_code
+        == 403
+    )
+    past = {**payload, "publish_at": "2020-01-01T00:00:00Z"}
+    refused = api_for(owner).post(reverse("api:schedule-list"), past, format="json")
+    assert refused.status_code == 400 and "publish_at" in refused.json()["error"]["fields"]
+    cancel_url = reverse("api:schedule-cancel", args=[body["id"]])
+    assert api_for(viewer).post(cancel_url).status_code == 403
+    cancelled = api_for(owner).post(cancel_url)
+    assert cancelled.json()["status"] == "cancelled"
+    assert api_for(owner).post(cancel_url).status_code == 400
+    assert PublishSchedule.objects.count() == 1

@@ -1,0 +1,155 @@
+"""/api/v1/schedules/: schedule a video to several platforms, read each post's status, cancel."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from integrations.models import Platform
+from teams.models import Team
+from teams.permissions import get_for_user, scope_for_user
+
+from ..models import Video
+from . import selectors, services
+from .models import PlatformPost, PublishSchedule
+
+
+class PlatformTargetSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    account = serializers.IntegerField(min_value=1, help_text="A connected account's id.")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    caption = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ScheduleCreateSerializer(serializers.Serializer):
+    video = serializers.IntegerField(min_value=1)
+    publish_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="ISO 8601 with its offset, e.g. 2027-03-14T09:00:00-04:00; null publishes now.",
+    )
+    time_zone = serializers.CharField(
+        max_length=64, required=False, default="UTC", help_text="Shown in the calendar."
+    )
+    platforms = PlatformTargetSerializer(many=True, allow_empty=False, max_length=5)
+
+
+class PostSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id", allow_null=True)
+
+    class Meta:
+        model = PlatformPost
+        fields = [
+            "id",
+            "platform",
+            "account",
+            "title",
+            "caption",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "remote_id",
+            "remote_url",
+            "last_error",
+            "published_at",
+        ]
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    posts = PostSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
+
+    class Meta:
+        model = PublishSchedule
+        fields = [
+            "id",
+            "video",
+            "version",
+            "publish_at",
+            "time_zone",
+            "status",
+            "created_at",
+            "finished_at",
+            "posts",
+        ]
+
+
+class ScheduleList(generics.GenericAPIView):
+    serializer_class = ScheduleSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("workspace", int, description="Only this workspace.")],
+        summary="Schedules in your workspaces, newest publish time first",
+    )
+    def get(self, request: Request) -> Response:
+        queryset = scope_for_user(
+            request.user, PublishSchedule.objects.select_related("version")
+        ).prefetch_related("posts")
+        workspace = request.query_params.get("workspace")
+        if workspace:  # outsiders get 404, as for every workspace-scoped route
+            queryset = queryset.filter(
+                workspace=get_for_user(request.user, Team, workspace, "view")
+            )
+        page = self.paginate_queryset(queryset.order_by("-publish_at", "-id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=ScheduleCreateSerializer,
+        responses={201: ScheduleSerializer},
+        summary="Schedule a ready video to connected accounts (editors and up)",
+    )
+    def post(self, request: Request) -> Response:
+        payload = ScheduleCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        video = get_for_user(
+            request.user, Video.objects.select_related("workspace"), data["video"], "schedule"
+        )
+        schedule = services.schedule_create(
+            video=video,
+            actor=request.user,
+            platforms=data["platforms"],
+            publish_at=data.get("publish_at"),
+            time_zone=data["time_zone"],
+        )
+        return Response(ScheduleSerializer(_fetch(request, schedule.pk)).data, status=201)
+
+
+def _fetch(request: Request, schedule_id: int, action: str = "view") -> PublishSchedule:
+    return get_for_user(
+        request.user,
+        selectors.schedule_detail(schedule_id=schedule_id).prefetch_related("posts"),
+        schedule_id,
+        action,
+    )
+
+
+class ScheduleDetail(APIView):
+    @extend_schema(responses=ScheduleSerializer, summary="A schedule with each post's status")
+    def get(self, request: Request, schedule_id: int) -> Response:
+        return Response(ScheduleSerializer(_fetch(request, schedule_id)).data)
+
+
+class ScheduleCancel(APIView):
+    @extend_schema(
+        request=None,
+        responses=ScheduleSerializer,
+        summary="Cancel the posts that have not started (editors and up)",
+    )
+    def post(self, request: Request, schedule_id: int) -> Response:
+        schedule = _fetch(request, schedule_id, "schedule")
+        services.schedule_cancel(schedule=schedule, actor=request.user)
+        return Response(
+            ScheduleSerializer(_fetch(request, schedule_id)).data, status=status.HTTP_200_OK
+        )
+
+
+urlpatterns = [
+    path("schedules/", ScheduleList.as_view(), name="schedule-list"),
+    path("schedules/<int:schedule_id>/", ScheduleDetail.as_view(), name="schedule-detail"),
+    path("schedules/<int:schedule_id>/cancel/", ScheduleCancel.as_view(), name="schedule-cancel"),
+]
