@@ -88,8 +88,10 @@ class FacebookPublisher(Publisher):
                 params={"fields": "id,permalink_url,status", "access_token": token},
             )
         )
-        status = (data.get("status") or {}).get("video_status")
-        if status in ("ready", "processing", "published") or data.get("permalink_url"):
+        status = data.get("status") or {}
+        publishing = (status.get("publishing_phase") or {}).get("status")
+        # Only a finished upload counts: a video that exists but was never finished is not.
+        if status.get("video_status") == "ready" or publishing == "complete":
             link = data.get("permalink_url") or f"/{page}/videos/{video_id}"
             url = link if link.startswith("http") else f"https://www.facebook.com{link}"
             return Published(remote_id=str(video_id), url=url)

@@ -16,6 +16,8 @@ from .base import Limits, Published, Publisher
 
 RESUME_INCOMPLETE = 308
 UPLOAD_UNIT = 256 * 1024
+MAX_STALLS = 3
+SESSION_GONE = (404, 410)
 
 
 class YouTubePublisher(Publisher):
@@ -28,13 +30,19 @@ class YouTubePublisher(Publisher):
         upload_url = progress.get("upload_url")
         offset = 0
         if upload_url:
-            done, offset = self._status(upload_url, auth, media.size)
+            try:
+                done, offset = self._status(upload_url, auth, media.size)
+            except PlatformError as error:
+                if error.status not in SESSION_GONE:
+                    raise
+                upload_url, offset, done = None, 0, None  # Google dropped it: start over
             if done is not None:
                 return done
-        else:
+        if not upload_url:
             upload_url = self._start(account, auth, media, content)
             progress.set(upload_url=upload_url)
         chunk = max(UPLOAD_UNIT, settings.PUBLISH_CHUNK_BYTES // UPLOAD_UNIT * UPLOAD_UNIT)
+        stalls = 0
         while True:
             end = min(offset + chunk, media.size)
             try:
@@ -53,10 +61,15 @@ class YouTubePublisher(Publisher):
             except PlatformError as error:
                 if error.kind != TRANSIENT:
                     raise
-                # Interrupted: ask how much arrived and go on from there.
-                done, offset = self._status(upload_url, auth, media.size)
+                # Interrupted: ask how much arrived and go on from there. Interruptions that
+                # bring nothing give up this attempt; the next one (after a backoff) resumes.
+                done, resumed_at = self._status(upload_url, auth, media.size)
                 if done is not None:
                     return done
+                stalls = stalls + 1 if resumed_at <= offset else 0
+                if stalls >= MAX_STALLS:
+                    raise
+                offset = resumed_at
                 continue
             if response.status_code != RESUME_INCOMPLETE:
                 return self._published(response)
