@@ -83,6 +83,8 @@ class ScheduleList(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("workspace", int, description="Only this workspace.")],
+        responses=ScheduleSerializer(many=True),
+        operation_id="v1_schedules_list",
         summary="Schedules in your workspaces, newest publish time first",
     )
     def get(self, request: Request) -> Response:
