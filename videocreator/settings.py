@@ -255,6 +255,7 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -344,6 +345,8 @@ PUBLISH_POLL_LIMIT = env.int("PUBLISH_POLL_LIMIT", default=60)
 PUBLISH_TIMEOUT_SECONDS = env.int("PUBLISH_TIMEOUT_SECONDS", default=30 * 60)
 # Retries wait 1, 2 and 4 times this long.
 PUBLISH_RETRY_BASE_SECONDS = env.int("PUBLISH_RETRY_BASE_SECONDS", default=60)
+# The dispatcher claims due posts this many at a time (each batch its own transaction).
+PUBLISH_DISPATCH_BATCH = env.int("PUBLISH_DISPATCH_BATCH", default=500)
 
 # --- REST API ---------------------------------------------------------------
 

@@ -47,13 +47,16 @@ def apply_version_retention() -> int:
 @shared_task(name="videos.dispatch_due_posts", ignore_result=True)
 def dispatch_due_posts() -> int:
     """Every minute: give stuck posts back to the queue, then claim what is due."""
+    from django.conf import settings
+
     from .publishing import dispatcher
 
     dispatcher.recover_stuck_posts()
+    size = settings.PUBLISH_DISPATCH_BATCH
     claimed = 0
-    while batch := dispatcher.claim_due_posts(limit=500):
+    while batch := dispatcher.claim_due_posts(limit=size):
         claimed += len(batch)
-        if len(batch) < 500:
+        if len(batch) < size:
             break
     return claimed
 
