@@ -6,13 +6,14 @@ consumes only a queue made for the test, so no other worker takes its messages.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -178,3 +179,30 @@ def wait_for(
         time.sleep(POLL_INTERVAL)
     details = "\n\n".join(worker.describe() for worker in workers)
     pytest.fail(f"Gave up after {timeout:.0f} s waiting for {what}.\n{details}")
+
+
+@contextlib.contextmanager
+def tasks_sent_to(url: str, queue: str = "celery") -> Iterator[None]:
+    """In this process, send tasks to the broker at `url` (not run them inline)."""
+    from videocreator.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
+    app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = (
+        False,
+        url,
+        queue,
+    )
+    _forget_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = saved
+        _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """Connection and producer pools are made on first use, for the broker URL of then."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None

@@ -11,7 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.factories import DEFAULT_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,6 +75,25 @@ def page(browser) -> Iterator[Page]:
 
 def path_of(page: Page) -> str:
     return urlsplit(page.url).path
+
+
+# -- signing in ---------------------------------------------------------------------------------
+
+
+def sign_in(page: Page, base_url: str, email: str, *, next_path: str = "") -> None:
+    login = reverse("account_login") + (f"?next={next_path}" if next_path else "")
+    page.goto(base_url + login)
+    form = page.locator("form:has(input[name='password'])")
+    form.locator("input[name='login']").fill(email)
+    form.locator("input[name='password']").fill(DEFAULT_PASSWORD)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+
+
+def choose_workspace(page: Page, workspace_id: int) -> None:
+    """The header's switcher submits itself when changed (app.js)."""
+    with page.expect_navigation():
+        page.select_option("#workspace-select", str(workspace_id))
 
 
 # -- a video to review --------------------------------------------------------------------------

@@ -11,33 +11,17 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core import mail
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from analytics.models import Event
 from teams.models import Comment, Membership, Notification, Role
-from tests.e2e.conftest import new_page, path_of
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.e2e.conftest import choose_workspace, new_page, path_of, sign_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "var" / "e2e-review.png"
 INVITATION_LINK = re.compile(r"""[^\s"'<>]*/team/invitations/[A-Za-z0-9_-]{20,}/""")
-
-
-def _sign_in(page: Page, base_url: str, email: str, *, next_path: str = "") -> None:
-    login = reverse("account_login") + (f"?next={next_path}" if next_path else "")
-    page.goto(base_url + login)
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='login']").fill(email)
-    form.locator("input[name='password']").fill(DEFAULT_PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
-
-
-def _choose_workspace(page: Page, workspace_id: int) -> None:
-    """The header's switcher submits itself when changed (app.js)."""
-    with page.expect_navigation():
-        page.select_option("#workspace-select", str(workspace_id))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -52,8 +36,8 @@ def test_invite_comment_mention_notification_seek_and_resolve(
 
     # The owner invites Edith as an editor from the Team page of "Acme Studio".
     owner_page = new_page(browser)
-    _sign_in(owner_page, base, owner.email)
-    _choose_workspace(owner_page, workspace.pk)
+    sign_in(owner_page, base, owner.email)
+    choose_workspace(owner_page, workspace.pk)
     owner_page.goto(base + reverse("teams:team"))
     owner_page.fill("#invite-emails", edith.email)
     owner_page.select_option("#invite-role", "editor")
@@ -69,7 +53,7 @@ def test_invite_comment_mention_notification_seek_and_resolve(
     invitation_url = urljoin(base + "/", link.group(0))
     editor_page.goto(invitation_url)
     expect(editor_page.locator("main")).to_contain_text("invited you to join Acme Studio")
-    _sign_in(editor_page, base, edith.email, next_path=urlsplit(invitation_url).path)
+    sign_in(editor_page, base, edith.email, next_path=urlsplit(invitation_url).path)
     assert path_of(editor_page) == urlsplit(invitation_url).path, editor_page.url
     with editor_page.expect_navigation():
         editor_page.get_by_role("button", name="Accept").click()

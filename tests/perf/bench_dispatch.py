@@ -26,11 +26,11 @@ REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
-def real_broker(settings):
+def real_broker():
     """Messages go to Redis instead of running in this process."""
     import redis
 
-    from videocreator.celery import app
+    from tests.celery_workers import tasks_sent_to
 
     client = redis.Redis.from_url(REDIS_URL)
     try:
@@ -38,21 +38,9 @@ def real_broker(settings):
     except redis.exceptions.ConnectionError:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     client.flushdb()
-    old = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = REDIS_URL
-    _fresh_pool(app)
-    yield client
-    app.conf.task_always_eager, app.conf.broker_url = old
-    _fresh_pool(app)
+    with tasks_sent_to(REDIS_URL):
+        yield client
     client.flushdb()
-
-
-def _fresh_pool(app) -> None:
-    """The broker connection pool is made on first use; drop it so the new URL is used."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
 
 
 def _due_posts(workspace, video, count: int) -> None:

@@ -421,3 +421,38 @@ def test_the_schedules_api(ready, owner, account, viewer, outsider, workspace):
     assert cancelled.json()["status"] == "cancelled"
     assert api_for(owner).post(cancel_url).status_code == 400
     assert PublishSchedule.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_report_is_in_the_requesters_language(
+    x_server, ready, owner, account, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    owner.profile.language = "de"
+    owner.profile.save()
+    _x_protocol(x_server)
+    post_id, lease = _claim_one(_schedule(ready, owner, account))
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatcher.publish_post(post_id=post_id, lease=lease)
+    [report] = mail.outbox
+    with translation.override("de"):
+        hello = translation.gettext("Hello,")
+    assert hello != "Hello," and report.body.startswith(hello)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 30])
+def test_calendar_and_list_query_counts_are_fixed(
+    ready, owner, account, workspace, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        _schedule(ready, owner, account, publish_at=_tomorrow() + dt.timedelta(hours=n))
+    client = client_in(owner, workspace)
+    month = _tomorrow().strftime("%Y-%m")
+    for params in ({"view": "month", "month": month}, {"view": "week"}, {"view": "list"}):
+        # session, user, profile, memberships, the rows (and for the list: count, posts),
+        # the bell's unread count
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("videos:schedule"), params)
+        assert response.status_code == 200, params

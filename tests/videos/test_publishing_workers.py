@@ -5,7 +5,6 @@ counts what it receives; and a worker killed mid-publish loses and duplicates no
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 import time
 import uuid
@@ -14,73 +13,15 @@ from collections import Counter
 import pytest
 from django.db import connection
 from django.utils import timezone
-from pytest_httpserver import HTTPServer
-from werkzeug import Response
 
 from integrations.models import ConnectedAccount
 from tests.celery_workers import drop_queue, reachable_redis, send, start_worker, wait_for
+from tests.fake_platforms import FakeX
 from videos.models import PlatformPost, PublishAttempt, PublishSchedule
 
 pytestmark = pytest.mark.integration
 
 POSTS = 500
-
-
-class FakeX:
-    """X's media upload and post endpoints on a threaded local server, counting posts."""
-
-    def __init__(self, *, hold_append: threading.Event | None = None) -> None:
-        self.server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-        self.lock = threading.Lock()
-        self.media = 0
-        self.posts: Counter[str] = Counter()
-        self.appends = 0
-        self.hold_append = hold_append
-        self.append_started = threading.Event()
-
-    def upload(self, request):
-        command = request.form.get("command") or request.args.get("command")
-        if command == "INIT":
-            with self.lock:
-                self.media += 1
-                media_id = f"m{self.media}"
-            body = {"data": {"id": media_id, "media_key": f"7_{media_id}"}}
-        elif command == "APPEND":
-            with self.lock:
-                self.appends += 1
-            self.append_started.set()
-            if self.hold_append is not None:
-                self.hold_append.wait(30)  # the worker is killed while it waits here
-            return Response(status=204)
-        else:  # FINALIZE, STATUS: processed at once
-            body = {"data": {"id": request.values.get("media_id"),
-                             "processing_info": {"state": "succeeded"}}}  # fmt: skip
-        return Response(json.dumps(body), content_type="application/json")
-
-    def tweet(self, request):
-        text = json.loads(request.get_data())["text"]
-        with self.lock:
-            self.posts[text] += 1
-            number = sum(self.posts.values())
-        body = {"data": {"id": f"t{number}", "text": text}}
-        return Response(json.dumps(body), status=201, content_type="application/json")
-
-    def __enter__(self) -> FakeX:
-        self.server.expect_request("/2/media/upload").respond_with_handler(self.upload)
-        self.server.expect_request("/2/tweets", method="POST").respond_with_handler(self.tweet)
-        self.server.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.hold_append is not None:
-            self.hold_append.set()
-        self.server.clear()
-        if self.server.is_running():
-            self.server.stop()
-
-    @property
-    def base(self) -> str:
-        return self.server.url_for("").rstrip("/")
 
 
 @pytest.fixture
