@@ -96,6 +96,13 @@ class OAuthPlatform:
         raise NotImplementedError
 
     def refresh(self, refresh_token: str) -> Tokens:
+        try:
+            return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
+        except PlatformError as error:
+            raise _refused_grant(error) from error
+
+    def _token(self, form: dict) -> Tokens:
+        """A request to the platform's token endpoint (the platforms that refresh say how)."""
         raise NotImplementedError
 
     def identities(self, tokens: Tokens) -> list[Identity]:
@@ -284,12 +291,6 @@ class TikTok(OAuthPlatform):
             {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
         )
 
-    def refresh(self, refresh_token: str) -> Tokens:
-        try:
-            return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
-        except PlatformError as error:
-            raise _refused_grant(error) from error
-
     def identities(self, tokens: Tokens) -> list[Identity]:
         response = send(
             "GET",
@@ -331,12 +332,6 @@ class X(OAuthPlatform):
                 "code_verifier": verifier,
             }
         )
-
-    def refresh(self, refresh_token: str) -> Tokens:
-        try:
-            return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
-        except PlatformError as error:
-            raise _refused_grant(error) from error
 
     def identities(self, tokens: Tokens) -> list[Identity]:
         response = send(
