@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -55,7 +55,6 @@ class Exchange:
     status: int | None = None
     duration_ms: int = 0
     error: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
         path = self.url.split("?", 1)[0]

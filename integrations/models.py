@@ -62,7 +62,3 @@ class ConnectedAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.name}"
-
-    @property
-    def is_usable(self) -> bool:
-        return self.status == AccountStatus.ACTIVE

@@ -27,7 +27,7 @@ from teams.models import Team
 from teams.permissions import ensure_can
 
 from .http import AUTH, PlatformError
-from .models import AccountStatus, ConnectedAccount
+from .models import AccountStatus, ConnectedAccount, Platform
 from .platforms import PLATFORMS, Tokens, platform
 
 SESSION_KEY = "integrations.oauth"
@@ -52,7 +52,7 @@ def _known(platform_key: str):
     if not spec.is_configured:
         raise ValidationError(
             _("%(platform)s is not configured on this server.")
-            % {"platform": ConnectedAccount(platform=platform_key).get_platform_display()},
+            % {"platform": Platform(platform_key).label},
             code="not_configured",
         )
     return spec
@@ -111,7 +111,7 @@ def connect_complete(
     if error or not code:
         raise ValidationError(
             _("%(platform)s did not grant access, so nothing was connected.")
-            % {"platform": ConnectedAccount(platform=platform_key).get_platform_display()},
+            % {"platform": Platform(platform_key).label},
             code="denied",
         )
     try:
@@ -123,7 +123,7 @@ def connect_complete(
         raise ValidationError(
             _("%(platform)s refused the connection: %(reason)s")
             % {
-                "platform": ConnectedAccount(platform=platform_key).get_platform_display(),
+                "platform": Platform(platform_key).label,
                 "reason": failure.message,
             },
             code="exchange_failed",

@@ -207,10 +207,6 @@ class Comment(models.Model):
         )
 
     @property
-    def thread_id_or_self(self) -> int:
-        return self.thread_id or self.pk
-
-    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 

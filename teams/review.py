@@ -20,6 +20,7 @@ from analytics.events import record
 from .models import Comment, CommentMention, Membership, NotificationKind
 from .notifications import notify
 from .permissions import ensure_can, role_allows
+from .selectors import workspace_members
 
 _TIMECODE = re.compile(r"^\s*(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:[.,]\d{1,3})?)\s*$")
 
@@ -104,7 +105,10 @@ def find_mentions(text: str, members: Iterable[Membership]) -> list:
 
 
 def _members(workspace) -> list[Membership]:
-    return list(Membership.objects.filter(team=workspace).select_related("user"))
+    """The members with their notification preferences: one query for everyone notified."""
+    return list(
+        workspace_members(workspace=workspace).select_related("user__notification_preference")
+    )
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -148,10 +152,6 @@ def _clean_range(version, time_ms: int | None, end_ms: int | None) -> tuple[int,
     return time_ms, end_ms
 
 
-def _comment_url(comment: Comment) -> str:
-    return comment.get_absolute_url()
-
-
 def _notification_params(comment: Comment) -> dict:
     version = comment.version
     return {
@@ -188,7 +188,7 @@ def _notify_mentions(comment: Comment, users: list, actor) -> set[int]:
             actor=actor,
             comment=comment,
             params=params,
-            url=_comment_url(comment),
+            url=comment.get_absolute_url(),
         )
         notified.add(user.pk)
     return notified
@@ -245,7 +245,7 @@ def comment_create(
     mentioned = _set_mentions(comment, members)
     notified = _notify_mentions(comment, mentioned, author)
     if parent_comment is not None:
-        _notify_replied(comment, parent_comment, author, skip=notified)
+        _notify_replied(comment, parent_comment, author, members=members, skip=notified)
     record(
         "comment.created",
         workspace=workspace,
@@ -262,18 +262,20 @@ def comment_create(
     return comment
 
 
-def _notify_replied(comment: Comment, parent: Comment, actor, *, skip: set[int]) -> None:
-    """The author of the comment replied to, and the thread's author, hear about a reply."""
+def _notify_replied(
+    comment: Comment, parent: Comment, actor, *, members: list[Membership], skip: set[int]
+) -> None:
+    """The author of the comment replied to, and the thread's author, hear about a reply
+    (if they are still members)."""
+    still_members = {m.user_id: m.user for m in members}
     recipients = {}
     for earlier in (parent, parent.thread):
-        if earlier is not None and earlier.author_id and not earlier.is_deleted:
-            recipients.setdefault(earlier.author_id, earlier.author)
+        if earlier is not None and earlier.author_id in still_members and not earlier.is_deleted:
+            recipients.setdefault(earlier.author_id, still_members[earlier.author_id])
     params = _notification_params(comment)
     for user_id, user in recipients.items():
         if user_id == actor.pk or user_id in skip:
             continue
-        if not Membership.objects.filter(team=comment.workspace, user_id=user_id).exists():
-            continue  # left the workspace
         notify(
             recipient=user,
             kind=NotificationKind.REPLY,
@@ -282,7 +284,7 @@ def _notify_replied(comment: Comment, parent: Comment, actor, *, skip: set[int])
             actor=actor,
             comment=comment,
             params=params,
-            url=_comment_url(comment),
+            url=comment.get_absolute_url(),
         )
 
 

@@ -37,7 +37,6 @@ def send_schedule_report(*, schedule, posts) -> None:
             "schedule": schedule,
             "video": schedule.video,
             "posts": posts,
-            "status": schedule.get_status_display,
             "schedule_url": absolute_url("videos:schedule_detail", schedule.pk),
         },
         headers={"X-Entity-Ref-ID": f"schedule-{schedule.pk}"},

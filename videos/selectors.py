@@ -155,6 +155,14 @@ def file_url(key: str, *, download_name: str | None = None) -> str:
     return reverse("videos:file", args=[token])
 
 
+def public_file_url(key: str) -> str:
+    """`file_url` as an absolute address, for a platform that downloads the file itself."""
+    from django.conf import settings
+
+    url = file_url(key)
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
 def read_file_token(token: str) -> dict | None:
     """The payload of a link made by `file_url`, or None when it is forged or expired."""
     try:

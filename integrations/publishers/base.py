@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..http import Exchange
-from ..models import ConnectedAccount
+from ..models import ConnectedAccount, Platform
 
 
 @dataclass
@@ -155,7 +155,7 @@ class Publisher:
 
     @property
     def label(self) -> str:
-        return ConnectedAccount(platform=self.platform).get_platform_display()
+        return Platform(self.platform).label
 
     # -- publishing -----------------------------------------------------------------------------
 

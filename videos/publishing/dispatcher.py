@@ -28,7 +28,7 @@ from integrations.models import AccountStatus
 from integrations.publishers import Media, PostContent, Progress, publisher_for
 from integrations.services import with_token
 
-from ..selectors import file_url
+from ..selectors import public_file_url
 from .models import PlatformPost, PostStatus, PublishAttempt, PublishSchedule, ScheduleStatus
 from .services import schedule_refresh_status
 
@@ -120,22 +120,14 @@ def _media_for(post: PlatformPost) -> Media:
     version = post.schedule.version
     key = version.file.name
 
-    def public_url() -> str:
-        url = file_url(key)
-        return url if url.startswith("http") else absolute_url_from_path(url)
-
     return Media(
         open=lambda: default_storage.open(key, "rb"),
         size=version.size,
         duration=version.duration,
         width=version.width,
         height=version.height,
-        public_url=public_url,
+        public_url=lambda: public_file_url(key),
     )
-
-
-def absolute_url_from_path(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _save_progress(post: PlatformPost, lease: str):

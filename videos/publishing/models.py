@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -65,6 +63,12 @@ class PublishSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"schedule {self.pk} of video {self.video_id}"
+
+    @staticmethod
+    def is_changeable(statuses) -> bool:
+        """Cancel and reschedule are for schedules none of whose posts has started."""
+        present = set(statuses)
+        return bool(present) and present <= {PostStatus.SCHEDULED}
 
     def derived_status(self, statuses: list[str]) -> str:
         """The schedule's status from its posts' statuses."""
@@ -133,14 +137,6 @@ class PlatformPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} post of schedule {self.schedule_id} ({self.status})"
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in FINAL_POST_STATUSES
-
-    def new_lease(self) -> uuid.UUID:
-        self.lease = uuid.uuid4()
-        return self.lease
 
 
 class AttemptOutcome(models.TextChoices):

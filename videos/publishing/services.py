@@ -25,16 +25,20 @@ MAX_TITLE = 200
 MAX_CAPTION = 5000
 
 
+def _zone(time_zone: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError({"time_zone": _("Unknown time zone.")}, code="bad_zone") from None
+
+
 def local_to_utc(value: dt.datetime, time_zone: str) -> dt.datetime:
     """A wall-clock time in `time_zone` → an aware UTC datetime.
 
     Across a daylight-saving change: a time that happens twice takes the first, and a time
     that doesn't exist (the skipped hour) is refused.
     """
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError({"time_zone": _("Unknown time zone.")}, code="bad_zone") from None
+    zone = _zone(time_zone)
     naive = value.replace(tzinfo=None)
     local = naive.replace(tzinfo=zone, fold=0)
     round_trip = local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
@@ -137,10 +141,7 @@ def schedule_create(
         raise ValidationError(
             {"publish_at": _("Pick a time in the future, or publish now.")}, code="in_the_past"
         )
-    try:
-        zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError({"time_zone": _("Unknown time zone.")}, code="bad_zone") from None
+    _zone(time_zone)
     targets = _clean_targets(workspace, version, video, platforms)
     entitlements.check_limit(workspace, "scheduling_platforms", current=0, adding=len(targets))
     schedule = PublishSchedule.objects.create(
@@ -216,8 +217,7 @@ def schedule_reschedule(
     ensure_can(actor, schedule.workspace, "schedule")
     now = now or timezone.now()
     schedule = _locked_schedule(schedule)
-    statuses = set(schedule.posts.values_list("status", flat=True))
-    if statuses - {PostStatus.SCHEDULED} or not statuses:
+    if not schedule.is_changeable(schedule.posts.values_list("status", flat=True)):
         raise ValidationError(
             _("Only a schedule whose posts have not started can be moved."),
             code="not_reschedulable",

@@ -17,15 +17,9 @@ from teams.permissions import get_for_user
 from teams.review import parse_timecode
 
 from .. import selectors, services
-from ..models import ReviewState, Video
+from ..models import ReviewState
 from ._shared import error_messages
-from .versions import version_page
-
-
-def _video(request: HttpRequest, video_id: int, action: str) -> Video:
-    return get_for_user(
-        request.user, Video.objects.select_related("template", "workspace"), video_id, action
-    )
+from .versions import version_page, video_for_action
 
 
 def _comment(request: HttpRequest, video_id: int, comment_id: int, action: str) -> Comment:
@@ -44,7 +38,7 @@ def _back(comment: Comment, request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def comment_post(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
-    video = _video(request, video_id, "comment")
+    video = video_for_action(request, video_id, "comment")
     version = selectors.video_version(video=video, number=number)
     if version is None:
         return version_page(request, video, number)  # raises 404
@@ -107,7 +101,7 @@ def comment_resolve(request: HttpRequest, video_id: int, comment_id: int) -> Htt
 @login_required
 @require_POST
 def version_decide(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
-    video = _video(request, video_id, "approve")
+    video = video_for_action(request, video_id, "approve")
     version = selectors.video_version(video=video, number=number)
     if version is None:
         return version_page(request, video, number)  # raises 404

@@ -186,7 +186,7 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
         "posts": posts,
         "can": can(schedule.user_role),
         "zone": _zone_name(),
-        "can_change": all(post.status == "scheduled" for post in posts) and bool(posts),
+        "can_change": schedule.is_changeable(post.status for post in posts),
         "local": timezone.localtime(schedule.publish_at),
     }
     return render(request, "videos/schedule_detail.html", context)

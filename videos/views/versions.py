@@ -19,7 +19,7 @@ from ..models import Video
 from ._shared import can, error_messages
 
 
-def _video(request: HttpRequest, video_id: int, action: str) -> Video:
+def video_for_action(request: HttpRequest, video_id: int, action: str) -> Video:
     return get_for_user(
         request.user, Video.objects.select_related("template", "workspace"), video_id, action
     )
@@ -40,7 +40,7 @@ def _rows(video: Video, versions) -> list[dict]:
 @login_required
 @require_GET
 def video_history(request: HttpRequest, video_id: int) -> HttpResponse:
-    video = _video(request, video_id, "view")
+    video = video_for_action(request, video_id, "view")
     versions = selectors.video_versions(video=video)
     context = {
         "video": video,
@@ -53,7 +53,7 @@ def video_history(request: HttpRequest, video_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def video_version(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
-    video = _video(request, video_id, "view")
+    video = video_for_action(request, video_id, "view")
     return version_page(request, video, number)
 
 
@@ -105,7 +105,7 @@ def _int(value: str | None) -> int | None:
 @login_required
 @require_POST
 def video_version_restore(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
-    video = _video(request, video_id, "edit")
+    video = video_for_action(request, video_id, "edit")
     try:
         version = services.version_restore(
             video=video, number=number, actor=request.user, note=request.POST.get("note", "")
@@ -124,7 +124,7 @@ def video_version_restore(request: HttpRequest, video_id: int, number: int) -> H
 @login_required
 @require_GET
 def video_compare(request: HttpRequest, video_id: int) -> HttpResponse:
-    video = _video(request, video_id, "view")
+    video = video_for_action(request, video_id, "view")
     context = {"video": video, "result": None, "errors": []}
     try:
         result = services.versions_compare(
