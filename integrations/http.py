@@ -18,6 +18,8 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from . import messages
+
 logger = logging.getLogger(__name__)
 
 AUTH, RATE_LIMIT, TRANSIENT, PERMANENT = "auth", "rate_limit", "transient", "permanent"
@@ -58,7 +60,7 @@ class Exchange:
 
     def summary(self) -> str:
         path = self.url.split("?", 1)[0]
-        outcome = self.status if self.status is not None else self.error or "no answer"
+        outcome = self.status if self.status is not None else self.error or "—"
         return f"{self.method} {path} → {outcome} ({self.duration_ms} ms)"
 
 
@@ -81,7 +83,9 @@ def send(
         response = _session.request(method, url, **kwargs)
     except requests.RequestException as error:
         exchange.error = type(error).__name__
-        raise PlatformError(TRANSIENT, f"Network error: {type(error).__name__}") from error
+        raise PlatformError(
+            TRANSIENT, messages.with_detail(messages.NO_ANSWER, type(error).__name__)
+        ) from error
     finally:
         exchange.duration_ms = round((time.monotonic() - started) * 1000)
         if log is not None:

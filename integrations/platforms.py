@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from . import messages
 from .http import AUTH, PERMANENT, PlatformError, json_of, send
 from .models import Platform
 
@@ -44,7 +45,7 @@ class Identity:
 
 def _tokens(data: dict[str, Any]) -> Tokens:
     if not data.get("access_token"):
-        raise PlatformError(PERMANENT, "The platform sent no access token.")
+        raise PlatformError(PERMANENT, messages.NO_ACCESS_TOKEN)
     return Tokens(
         access_token=data["access_token"],
         refresh_token=data.get("refresh_token", ""),
@@ -300,7 +301,7 @@ class TikTok(OAuthPlatform):
         )
         user = json_of(response).get("data", {}).get("user", {})
         if not user.get("open_id"):
-            raise PlatformError(PERMANENT, "TikTok did not say which account this is.")
+            raise PlatformError(PERMANENT, messages.UNKNOWN_ACCOUNT)
         username = user.get("username", "")
         return [
             Identity(

@@ -26,6 +26,7 @@ from analytics.events import record
 from teams.models import Team
 from teams.permissions import ensure_can
 
+from . import messages
 from .http import AUTH, PlatformError
 from .models import AccountStatus, ConnectedAccount, Platform
 from .platforms import PLATFORMS, Tokens, platform
@@ -203,13 +204,13 @@ def token_refresh(*, account: ConnectedAccount, force: bool = False) -> Connecte
     with transaction.atomic():
         locked = ConnectedAccount.objects.select_for_update().get(pk=account.pk)
         if locked.status != AccountStatus.ACTIVE:
-            raise PlatformError(AUTH, locked.last_error or "The account needs reconnecting.")
+            raise PlatformError(AUTH, locked.last_error or messages.NEEDS_RECONNECT)
         due = locked.expires_at is not None and locked.expires_at <= timezone.now() + REFRESH_MARGIN
         if not (force or due):
             return locked
         spec = platform(locked.platform)
         if not spec.can_refresh or not locked.refresh_token:
-            failure = PlatformError(AUTH, "The platform's token expired and cannot be refreshed.")
+            failure = PlatformError(AUTH, messages.CANNOT_REFRESH)
         else:
             try:
                 tokens = spec.refresh(locked.refresh_token)

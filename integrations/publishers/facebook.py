@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .. import messages
 from ..http import TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
@@ -34,7 +35,7 @@ class FacebookPublisher(Publisher):
                 )
             )
             if not data.get("upload_session_id"):
-                raise PlatformError(TRANSIENT, "Facebook did not start an upload session.")
+                raise PlatformError(TRANSIENT, messages.NO_UPLOAD_LINK)
             progress.set(
                 session=data["upload_session_id"],
                 video_id=data.get("video_id"),

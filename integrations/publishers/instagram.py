@@ -14,6 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from .. import messages
 from ..http import PERMANENT, RATE_LIMIT, TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
@@ -35,7 +36,7 @@ class InstagramPublisher(Publisher):
         if container is None:
             self._check_quota(base, user, token)
             if media.public_url is None:
-                raise PlatformError(PERMANENT, "Instagram needs a public link to the video.")
+                raise PlatformError(PERMANENT, messages.NEEDS_PUBLIC_LINK)
             response = send(
                 "POST",
                 f"{base}/{user}/media",
@@ -50,7 +51,7 @@ class InstagramPublisher(Publisher):
             )
             container = json_of(response).get("id")
             if not container:
-                raise PlatformError(TRANSIENT, "Instagram did not return a container id.")
+                raise PlatformError(TRANSIENT, messages.NO_UPLOAD_LINK)
             progress.set(container_id=container)
         status = self._wait_for_container(base, container, token)
         if status == "PUBLISHED":  # a previous attempt published it before we saved that
@@ -65,7 +66,7 @@ class InstagramPublisher(Publisher):
             )
             media_id = json_of(response).get("id")
         if not media_id:
-            raise PlatformError(TRANSIENT, "Instagram did not return the published media id.")
+            raise PlatformError(TRANSIENT, messages.NO_REMOTE_ID)
         progress.set(media_id=media_id)
         return self._result(base, token, media_id)
 
@@ -81,7 +82,7 @@ class InstagramPublisher(Publisher):
         if data.get("quota_usage", 0) >= total:
             raise PlatformError(
                 RATE_LIMIT,
-                f"Instagram allows {total} posts in 24 hours and this account used them all.",
+                messages.with_detail(messages.DAILY_LIMIT, f"{data.get('quota_usage', 0)}/{total}"),
                 retry_at=timezone.now() + dt.timedelta(hours=1),
             )
 
@@ -99,9 +100,11 @@ class InstagramPublisher(Publisher):
                 return code
             if code in ("ERROR", "EXPIRED"):
                 detail = data.get("status") or code
-                raise PlatformError(PERMANENT, f"Instagram could not process the video: {detail}")
+                raise PlatformError(
+                    PERMANENT, messages.with_detail(messages.INSTAGRAM_NOT_PROCESSED, detail)
+                )
             self.wait()
-        raise PlatformError(TRANSIENT, "Instagram is still processing the video.")
+        raise PlatformError(TRANSIENT, messages.STILL_PROCESSING)
 
     def _find_published(self, base, user, token, caption) -> str | None:
         response = send(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .. import messages
 from ..http import PERMANENT, TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
@@ -55,7 +56,7 @@ class TikTokPublisher(Publisher):
             )
             publish_id, upload_url = response.get("publish_id"), response.get("upload_url")
             if not publish_id or not upload_url:
-                raise PlatformError(TRANSIENT, "TikTok did not return an upload link.")
+                raise PlatformError(TRANSIENT, messages.NO_UPLOAD_LINK)
             progress.set(publish_id=publish_id, upload_url=upload_url, chunk=chunk, count=count,
                          uploaded=0)  # fmt: skip
         self._upload(media, progress)
@@ -73,7 +74,7 @@ class TikTokPublisher(Publisher):
         longest = info.get("max_video_post_duration_sec")
         if longest and media.duration > longest:
             raise PlatformError(
-                PERMANENT, f"This TikTok account can post videos of at most {longest} s."
+                PERMANENT, messages.with_detail(messages.TOO_LONG_FOR_ACCOUNT, f"{longest} s")
             )
         options = info.get("privacy_level_options") or ["SELF_ONLY"]
         return "PUBLIC_TO_EVERYONE" if "PUBLIC_TO_EVERYONE" in options else options[0]
@@ -118,7 +119,8 @@ class TikTokPublisher(Publisher):
                 return Published(remote_id=post_id, url=url)
             if status == "FAILED":
                 raise PlatformError(
-                    PERMANENT, f"TikTok could not publish the video: {data.get('fail_reason')}"
+                    PERMANENT,
+                    messages.with_detail(messages.TIKTOK_NOT_PUBLISHED, data.get("fail_reason")),
                 )
             self.wait()
-        raise PlatformError(TRANSIENT, "TikTok is still processing the video.")
+        raise PlatformError(TRANSIENT, messages.STILL_PROCESSING)

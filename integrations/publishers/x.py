@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .. import messages
 from ..http import PERMANENT, TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
@@ -46,7 +47,7 @@ class XPublisher(Publisher):
             ).get("data", {})
             media_id = data.get("id") or data.get("media_id_string")
             if not media_id:
-                raise PlatformError(TRANSIENT, "X did not return a media id.")
+                raise PlatformError(TRANSIENT, messages.NO_UPLOAD_LINK)
             progress.set(media_id=media_id, media_key=data.get("media_key", ""), segments=0)
         segment = min(MAX_SEGMENT, settings.PUBLISH_CHUNK_BYTES)
         if not progress.get("finalized"):
@@ -89,7 +90,7 @@ class XPublisher(Publisher):
             )
         ).get("data", {})
         if not data.get("id"):
-            raise PlatformError(TRANSIENT, "X did not return the post's id.")
+            raise PlatformError(TRANSIENT, messages.NO_REMOTE_ID)
         progress.set(tweet_id=data["id"])
         return self._published(account, data["id"])
 
@@ -111,12 +112,13 @@ class XPublisher(Publisher):
             if state == "failed":
                 error = info.get("error") or {}
                 raise PlatformError(
-                    PERMANENT, f"X could not process the video: {error.get('message', state)}"
+                    PERMANENT,
+                    messages.with_detail(messages.X_NOT_PROCESSED, error.get("message", state)),
                 )
             # X says when to ask again; with polling switched off (tests) we don't wait.
             after = min(float(info.get("check_after_secs", 1)), 60.0)
             self.wait(after if settings.PUBLISH_POLL_SECONDS > 0 else 0)
-        raise PlatformError(TRANSIENT, "X is still processing the video.")
+        raise PlatformError(TRANSIENT, messages.STILL_PROCESSING)
 
     def _find_post(self, base, auth, account, media_key) -> str | None:
         if not media_key:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .. import messages
 from ..http import TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
@@ -99,7 +100,7 @@ class YouTubePublisher(Publisher):
         )
         location = response.headers.get("Location")
         if not location:
-            raise PlatformError(TRANSIENT, "YouTube did not return an upload session.")
+            raise PlatformError(TRANSIENT, messages.NO_UPLOAD_LINK)
         return location
 
     def _status(self, upload_url, auth, size) -> tuple[Published | None, int]:
@@ -126,7 +127,7 @@ class YouTubePublisher(Publisher):
     def _published(response) -> Published:
         video_id = json_of(response).get("id")
         if not video_id:
-            raise PlatformError(TRANSIENT, "YouTube finished the upload without a video id.")
+            raise PlatformError(TRANSIENT, messages.NO_REMOTE_ID)
         return Published(remote_id=video_id, url=f"https://www.youtube.com/watch?v={video_id}")
 
     @staticmethod

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from integrations.messages import translate_error
 from integrations.models import Platform
 from teams.models import Team
 from teams.permissions import get_for_user, scope_for_user
@@ -40,6 +41,9 @@ class ScheduleCreateSerializer(serializers.Serializer):
 
 class PostSerializer(serializers.ModelSerializer):
     account = serializers.IntegerField(source="account_id", allow_null=True)
+    last_error = serializers.SerializerMethodField(
+        help_text="Why the last try failed: our words in your language, the platform's as is."
+    )
 
     class Meta:
         model = PlatformPost
@@ -57,6 +61,9 @@ class PostSerializer(serializers.ModelSerializer):
             "last_error",
             "published_at",
         ]
+
+    def get_last_error(self, post: PlatformPost) -> str:
+        return translate_error(post.last_error)
 
 
 class ScheduleSerializer(serializers.ModelSerializer):

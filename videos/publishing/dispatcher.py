@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from analytics.events import record
+from integrations import messages
 from integrations.http import AUTH, PERMANENT, RATE_LIMIT, Exchange, PlatformError
 from integrations.models import AccountStatus
 from integrations.publishers import Media, PostContent, Progress, publisher_for
@@ -95,7 +96,7 @@ def recover_stuck_posts(*, now: dt.datetime | None = None) -> int:
         for post in stuck:
             post.attempts += 1
             post.lease = None
-            post.last_error = "The worker publishing this post stopped; trying again."
+            post.last_error = messages.WORKER_LOST
             if post.attempts > MAX_RETRIES:
                 post.status = PostStatus.FAILED
             else:
@@ -169,9 +170,9 @@ def publish_post(*, post_id: int, lease: str) -> str | None:
 def _attempt(post: PlatformPost, lease: str, exchanges: list[Exchange]):
     account = post.account
     if post.schedule.version is None:
-        raise PlatformError(PERMANENT, "The video version to publish was deleted.")
+        raise PlatformError(PERMANENT, messages.VERSION_DELETED)
     if account is None or account.status != AccountStatus.ACTIVE:
-        raise PlatformError(AUTH, "The account needs reconnecting.")
+        raise PlatformError(AUTH, messages.NEEDS_RECONNECT)
     publisher = publisher_for(post.platform, log=exchanges)
     progress = Progress(dict(post.progress), _save_progress(post, lease))
     content = PostContent(title=post.title, caption=post.caption)
