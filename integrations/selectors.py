@@ -12,8 +12,10 @@ from .platforms import platform
 
 def accounts_for_workspace(*, workspace: Team) -> QuerySet[ConnectedAccount]:
     """The workspace's accounts that are connected or need reconnecting (not disconnected)."""
-    return ConnectedAccount.objects.filter(workspace=workspace).exclude(
-        status=AccountStatus.DISCONNECTED
+    return (
+        ConnectedAccount.objects.filter(workspace=workspace)
+        .exclude(status=AccountStatus.DISCONNECTED)
+        .select_related("connected_by")
     )
 
 

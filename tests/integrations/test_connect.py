@@ -25,6 +25,7 @@ from integrations import crypto, services
 from integrations.http import AUTH, PlatformError
 from integrations.models import AccountStatus, ConnectedAccount
 from tests.conftest import client_for
+from tests.factories import UserFactory
 
 
 class Session(dict):
@@ -474,3 +475,20 @@ def test_disconnecting_forgets_the_tokens(workspace, owner, viewer, outsider):
     account.refresh_from_db()
     assert account.status == AccountStatus.DISCONNECTED
     assert (account.access_token, account.refresh_token) == ("", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_accounts_page_query_count_is_fixed(workspace, owner, count,
+                                                django_assert_max_num_queries):  # fmt: skip
+    for n in range(count):
+        connected_by = UserFactory(email=f"member{n}@example.com")
+        _account(workspace, platform=("youtube", "x", "tiktok")[n % 3], external_id=f"a{n}",
+                 connected_by=connected_by)  # fmt: skip
+    client = client_for(owner)
+    client.get(reverse("integrations:accounts") + f"?workspace={workspace.pk}")
+    # session, user, profile, the membership, the accounts (with who connected them),
+    # the header's memberships and the bell's unread count
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("integrations:accounts") + f"?workspace={workspace.pk}")
+    assert page.content.decode().count('class="connected-account"') == count

@@ -456,3 +456,21 @@ def test_calendar_and_list_query_counts_are_fixed(
         with django_assert_max_num_queries(8):
             response = client.get(reverse("videos:schedule"), params)
         assert response.status_code == 200, params
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_post_page_query_count_is_fixed(
+    ready, owner, account, workspace, count, django_assert_max_num_queries
+):
+    schedule = _schedule(ready, owner, account)
+    post = schedule.posts.get()
+    PublishAttempt.objects.bulk_create(
+        PublishAttempt(post=post, number=n + 1, outcome="retry", requests=["POST /x → 500"])
+        for n in range(count)
+    )
+    client = client_in(owner, workspace)
+    url = reverse("videos:post_detail", args=[schedule.pk, post.pk])
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count("POST /x → 500") == count
