@@ -38,8 +38,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "workspace", "role", "invited_by", "created_at", "expires_at",
-                    "accepted_at", "declined_at", "revoked_at"]  # fmt: skip
+    list_display = [
+        "email",
+        "workspace",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "declined_at",
+        "revoked_at",
+    ]
     list_filter = ["role", "created_at"]
     search_fields = ["email", "workspace__name", "invited_by__email"]
     list_select_related = ["workspace", "invited_by", "accepted_by"]
@@ -55,8 +64,16 @@ class CommentMentionInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["id", "workspace", "version", "author", "time_ms", "created_at",
-                    "resolved_at", "deleted_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "workspace",
+        "version",
+        "author",
+        "time_ms",
+        "created_at",
+        "resolved_at",
+        "deleted_at",
+    ]
     list_filter = ["created_at", "resolved_at"]
     search_fields = ["text", "author__email", "workspace__name"]
     list_select_related = ["workspace", "version", "author"]
@@ -74,8 +91,16 @@ class CommentMentionAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "workspace", "actor", "created_at", "read_at",
-                    "email_wanted", "emailed_at"]  # fmt: skip
+    list_display = [
+        "recipient",
+        "kind",
+        "workspace",
+        "actor",
+        "created_at",
+        "read_at",
+        "email_wanted",
+        "emailed_at",
+    ]
     list_filter = ["kind", "in_app", "email_wanted", "created_at"]
     search_fields = ["recipient__email", "key"]
     list_select_related = ["recipient", "workspace", "actor"]

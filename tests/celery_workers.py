@@ -136,10 +136,21 @@ def start_worker(
         **(env or {}),
     }
     command = [
-        str(CELERY_BIN), "-A", "videocreator", "worker", "--pool=solo", "--concurrency=1",
-        "--loglevel=INFO", "-n", node_name, "-Q", queue,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
+        str(CELERY_BIN),
+        "-A",
+        "videocreator",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--loglevel=INFO",
+        "-n",
+        node_name,
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     log_path = log_dir / f"worker-{node_name.split('@')[0]}.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(

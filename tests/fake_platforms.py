@@ -39,8 +39,12 @@ class FakeX:
                 self.hold_append.wait(30)  # the worker is killed while it waits here
             return Response(status=204)
         else:  # FINALIZE, STATUS: processed at once
-            body = {"data": {"id": request.values.get("media_id"),
-                             "processing_info": {"state": "succeeded"}}}  # fmt: skip
+            body = {
+                "data": {
+                    "id": request.values.get("media_id"),
+                    "processing_info": {"state": "succeeded"},
+                }
+            }
         return Response(json.dumps(body), content_type="application/json")
 
     def tweet(self, request):

@@ -10,8 +10,16 @@ from .models import BrandKit, RenderJob, Template, Video, VideoSettings, VideoVe
 
 @admin.register(Template)
 class TemplateAdmin(TranslationAdmin):
-    list_display = ["key", "name", "category", "tier", "aspect_ratio", "duration", "usage_count",
-                    "is_active"]  # fmt: skip
+    list_display = [
+        "key",
+        "name",
+        "category",
+        "tier",
+        "aspect_ratio",
+        "duration",
+        "usage_count",
+        "is_active",
+    ]
     list_filter = ["category", "tier", "aspect_ratio", "is_active"]
     search_fields = ["key", "name", "description"]
     readonly_fields = ["usage_count", "preview_spec_hash", "created_at"]
@@ -32,16 +40,42 @@ class RenderJobInline(admin.TabularInline):
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
-    list_display = ["title", "workspace", "template", "status", "progress", "resolution",
-                    "created_at"]  # fmt: skip
+    list_display = [
+        "title",
+        "workspace",
+        "template",
+        "status",
+        "progress",
+        "resolution",
+        "created_at",
+    ]
     list_filter = ["status", "resolution", "template"]
     search_fields = ["title", "workspace__name", "created_by__email"]
     list_select_related = ["workspace", "template"]
     raw_id_fields = ["workspace", "created_by", "brand_kit"]
-    readonly_fields = ["workspace", "template", "fields", "source_clip", "status", "progress",
-                       "error_code", "error_detail", "file", "thumbnail", "width", "height",
-                       "fps", "duration", "size", "checksum", "brand_kit", "created_by",
-                       "created_at", "updated_at", "rendered_at"]  # fmt: skip
+    readonly_fields = [
+        "workspace",
+        "template",
+        "fields",
+        "source_clip",
+        "status",
+        "progress",
+        "error_code",
+        "error_detail",
+        "file",
+        "thumbnail",
+        "width",
+        "height",
+        "fps",
+        "duration",
+        "size",
+        "checksum",
+        "brand_kit",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "rendered_at",
+    ]
     inlines = [RenderJobInline]
     date_hierarchy = "created_at"
 
@@ -51,8 +85,16 @@ class VideoAdmin(admin.ModelAdmin):
 
 @admin.register(RenderJob)
 class RenderJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "video", "kind", "status", "attempts", "created_at", "finished_at",
-                    "seconds"]  # fmt: skip
+    list_display = [
+        "id",
+        "video",
+        "kind",
+        "status",
+        "attempts",
+        "created_at",
+        "finished_at",
+        "seconds",
+    ]
     list_filter = ["kind", "status"]
     search_fields = ["video__title", "worker", "error_code"]
     list_select_related = ["video"]

@@ -168,13 +168,21 @@ def subscription_end(
     _clear_dunning(subscription)
     subscription.save()
     _change(
-        subscription, ChangeKind.ENDED, actor=actor, from_plan=previous, to_plan=subscription.plan,
+        subscription,
+        ChangeKind.ENDED,
+        actor=actor,
+        from_plan=previous,
+        to_plan=subscription.plan,
         reason=reason,
-    )  # fmt: skip
+    )
     _announce(
-        subscription, "ended", actor=actor, reason=reason, from_plan=previous.key,
+        subscription,
+        "ended",
+        actor=actor,
+        reason=reason,
+        from_plan=previous.key,
         to_plan=FREE_PLAN_KEY,
-    )  # fmt: skip
+    )
 
 
 def _set_cancel_at_period_end(subscription: Subscription, *, cancel: bool, actor) -> None:

@@ -105,9 +105,13 @@ def subscription_switch(
     subscription.plan = plan
     _start_period(subscription, invoice)
     _change(
-        subscription, ChangeKind.SWITCHED, actor=actor, from_plan=previous, to_plan=plan,
+        subscription,
+        ChangeKind.SWITCHED,
+        actor=actor,
+        from_plan=previous,
+        to_plan=plan,
         invoice=invoice.number,
-    )  # fmt: skip
+    )
     _announce(
         subscription,
         "switched",

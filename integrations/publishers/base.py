@@ -160,9 +160,14 @@ class Publisher:
     # -- publishing -----------------------------------------------------------------------------
 
     def publish(
-        self, *, account: ConnectedAccount, token: str, media: Media, content: PostContent,
+        self,
+        *,
+        account: ConnectedAccount,
+        token: str,
+        media: Media,
+        content: PostContent,
         progress: Progress,
-    ) -> Published:  # fmt: skip
+    ) -> Published:
         """Publish, resuming from `progress`; raise `PlatformError` on failure."""
         raise NotImplementedError
 

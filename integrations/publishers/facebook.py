@@ -14,8 +14,13 @@ from .base import Limits, Published, Publisher
 
 class FacebookPublisher(Publisher):
     platform = Platform.FACEBOOK
-    limits = Limits(max_duration=240 * 60, min_duration=1, max_size=10 * 1024**3,
-                    max_title=255, max_caption=63_000)  # fmt: skip
+    limits = Limits(
+        max_duration=240 * 60,
+        min_duration=1,
+        max_size=10 * 1024**3,
+        max_title=255,
+        max_caption=63_000,
+    )
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["facebook"]["api_base"].rstrip("/")

@@ -24,8 +24,14 @@ DAILY_POSTS = 50
 
 class InstagramPublisher(Publisher):
     platform = Platform.INSTAGRAM
-    limits = Limits(max_duration=15 * 60, min_duration=3, max_size=1024**3, min_ratio=0.01,
-                    max_ratio=10, max_caption=2200)  # fmt: skip
+    limits = Limits(
+        max_duration=15 * 60,
+        min_duration=3,
+        max_size=1024**3,
+        min_ratio=0.01,
+        max_ratio=10,
+        max_caption=2200,
+    )
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["instagram"]["api_base"].rstrip("/")

@@ -31,8 +31,7 @@ def chunk_plan(size: int, wanted: int) -> tuple[int, int]:
 
 class TikTokPublisher(Publisher):
     platform = Platform.TIKTOK
-    limits = Limits(max_duration=10 * 60, min_duration=3, max_size=4 * 1024**3,
-                    max_caption=2200)  # fmt: skip
+    limits = Limits(max_duration=10 * 60, min_duration=3, max_size=4 * 1024**3, max_caption=2200)
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["tiktok"]["api_base"].rstrip("/")
@@ -57,8 +56,9 @@ class TikTokPublisher(Publisher):
             publish_id, upload_url = response.get("publish_id"), response.get("upload_url")
             if not publish_id or not upload_url:
                 raise PlatformError(TRANSIENT, messages.NO_UPLOAD_LINK)
-            progress.set(publish_id=publish_id, upload_url=upload_url, chunk=chunk, count=count,
-                         uploaded=0)  # fmt: skip
+            progress.set(
+                publish_id=publish_id, upload_url=upload_url, chunk=chunk, count=count, uploaded=0
+            )
         self._upload(media, progress)
         return self._wait(base, auth, publish_id, account)
 

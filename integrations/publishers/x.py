@@ -20,8 +20,14 @@ MAX_SEGMENT = 5 * 1024 * 1024
 
 class XPublisher(Publisher):
     platform = Platform.X
-    limits = Limits(max_duration=140, min_duration=0.5, max_size=512 * 1024**2,
-                    min_ratio=1 / 3, max_ratio=3, max_caption=280)  # fmt: skip
+    limits = Limits(
+        max_duration=140,
+        min_duration=0.5,
+        max_size=512 * 1024**2,
+        min_ratio=1 / 3,
+        max_ratio=3,
+        max_caption=280,
+    )
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["x"]["api_base"].rstrip("/")

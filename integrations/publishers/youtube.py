@@ -23,8 +23,7 @@ SESSION_GONE = (404, 410)
 
 class YouTubePublisher(Publisher):
     platform = Platform.YOUTUBE
-    limits = Limits(max_duration=12 * 3600, max_size=256 * 1024**3, max_title=100,
-                    max_caption=5000)  # fmt: skip
+    limits = Limits(max_duration=12 * 3600, max_size=256 * 1024**3, max_title=100, max_caption=5000)
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         auth = {"Authorization": f"Bearer {token}"}

@@ -41,12 +41,15 @@ def test_outsider_gets_404_on_every_billing_object_and_api_route(outsider, works
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "page", "invoice", "change"), [
-    ("owner", 200, 200, True),
-    ("admin", 200, 403, False),
-    ("editor", 200, 403, False),
-    ("viewer", 403, 403, False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("role", "page", "invoice", "change"),
+    [
+        ("owner", 200, 200, True),
+        ("admin", 200, 403, False),
+        ("editor", 200, 403, False),
+        ("viewer", 403, 403, False),
+    ],
+)
 def test_roles(cast, workspace, paid, role, page, invoice, change):
     client = _in(cast[role], workspace)
     assert client.get(reverse("billing:page")).status_code == page
@@ -97,8 +100,11 @@ def test_api_plans_subscription_and_invoices(owner, workspace, paid):
     api.force_authenticate(owner)
     sub = api.get("/api/v1/billing/subscription/", {"workspace": workspace.pk}).json()
     assert (sub["plan"], sub["status"], sub["amount"], sub["currency"]) == (
-        "pro-monthly", "active", 1200, "USD",
-    )  # fmt: skip
+        "pro-monthly",
+        "active",
+        1200,
+        "USD",
+    )
     invoices = api.get("/api/v1/billing/invoices/", {"workspace": workspace.pk}).json()
     assert invoices["count"] == 1 and invoices["results"][0]["total"] == 1200
 
@@ -156,8 +162,9 @@ def test_billing_page_query_count_is_bounded(owner, workspace, paid, django_asse
 
 
 @pytest.mark.django_db
-def test_api_invoice_list_query_count_is_bounded(owner, workspace, paid,
-                                                 django_assert_max_num_queries):  # fmt: skip
+def test_api_invoice_list_query_count_is_bounded(
+    owner, workspace, paid, django_assert_max_num_queries
+):
     _more_invoices(owner, workspace)
     api = APIClient()
     api.force_authenticate(owner)

@@ -264,9 +264,13 @@ def test_coupon_twenty_percent_off_first_month_only(owner, workspace):
 @pytest.mark.django_db
 def test_repeating_coupon_applies_for_its_months(owner, workspace):
     Coupon.objects.create(
-        code="THREE", name="Three months", amount_off=500, currency="USD",
-        duration=CouponDuration.REPEATING, duration_months=2,
-    )  # fmt: skip
+        code="THREE",
+        name="Three months",
+        amount_off=500,
+        currency="USD",
+        duration=CouponDuration.REPEATING,
+        duration_months=2,
+    )
     client = _client_in(owner, workspace)
     session = _upgrade(client, coupon="THREE")
     client.post(reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "succeed"})

@@ -116,8 +116,19 @@ def ten_second_version(ready_video, media_dir, workspace, owner):  # noqa: F811
 
     clip = media_dir / "ten-seconds.mp4"
     if not clip.exists():
-        ffmpeg("-f", "lavfi", "-i", "color=c=green:s=64x36:r=5", "-t", "10",
-               "-pix_fmt", "yuv420p", "-c:v", "libx264", str(clip))  # fmt: skip
+        ffmpeg(
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=green:s=64x36:r=5",
+            "-t",
+            "10",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:v",
+            "libx264",
+            str(clip),
+        )
     video = ready_video(title="Spring launch")
     video.file.name = storage.save_path(clip, workspace_id=workspace.pk, kind="renders")
     video.size = clip.stat().st_size

@@ -142,8 +142,11 @@ def test_youtube_authorization_code_with_pkce(platforms, workspace, owner):
     ]
     account.refresh_from_db()
     assert (account.platform, account.external_id, account.name, account.handle) == (
-        "youtube", "UC123", "Acme TV", "@acmetv",
-    )  # fmt: skip
+        "youtube",
+        "UC123",
+        "Acme TV",
+        "@acmetv",
+    )
     assert account.access_token == "ya29.A" and account.refresh_token == "1//R"
     assert account.expires_at > timezone.now() + dt.timedelta(minutes=59)
     raw_access, raw_refresh = _raw_tokens(account)
@@ -259,11 +262,15 @@ def test_facebook_pages_and_instagram_accounts_come_with_page_tokens(platforms, 
     ).respond_with_json({"access_token": "long-user", "expires_in": 5_184_000})
     pages = {
         "data": [
-            {"id": "p1", "name": "Acme Page", "access_token": "page-1",
-             "instagram_business_account": {"id": "ig1", "username": "acme.ig"}},
+            {
+                "id": "p1",
+                "name": "Acme Page",
+                "access_token": "page-1",
+                "instagram_business_account": {"id": "ig1", "username": "acme.ig"},
+            },
             {"id": "p2", "name": "Side Page", "access_token": "page-2"},
         ]
-    }  # fmt: skip
+    }
     platforms.expect_request("/v21.0/me/accounts").respond_with_json(pages)
     session, params = _start(workspace, owner, "facebook")
     assert "code_challenge" not in params and "pages_manage_posts" in params["scope"]
@@ -288,20 +295,27 @@ def test_facebook_pages_and_instagram_accounts_come_with_page_tokens(platforms, 
         session=session, platform_key="instagram", state=params["state"], code="c", actor=owner
     )
     assert (instagram.external_id, instagram.handle, instagram.access_token) == (
-        "ig1", "@acme.ig", "page-1",
-    )  # fmt: skip
+        "ig1",
+        "@acme.ig",
+        "page-1",
+    )
     assert instagram.extra == {"page_id": "p1"}
 
 
 @pytest.mark.django_db
-def test_refusals_and_unconfigured_platforms_change_nothing(platforms, settings, workspace, owner,
-                                                           viewer):  # fmt: skip
+def test_refusals_and_unconfigured_platforms_change_nothing(
+    platforms, settings, workspace, owner, viewer
+):
     session, params = _start(workspace, owner, "youtube")
     with pytest.raises(ValidationError, match="did not grant access"):
         services.connect_complete(
-            session=session, platform_key="youtube", state=params["state"], code="",
-            error="access_denied", actor=owner,
-        )  # fmt: skip
+            session=session,
+            platform_key="youtube",
+            state=params["state"],
+            code="",
+            error="access_denied",
+            actor=owner,
+        )
     session, params = _start(workspace, owner, "youtube")
     platforms.expect_request("/token", method="POST").respond_with_json(
         {"error": "invalid_grant", "error_description": "Bad Request"}, status=400
@@ -323,10 +337,14 @@ def test_refusals_and_unconfigured_platforms_change_nothing(platforms, settings,
 
 def _account(workspace, **fields) -> ConnectedAccount:
     defaults = dict(
-        workspace=workspace, platform="youtube", external_id="UC1", name="Acme TV",
-        access_token="old-access", refresh_token="refresh-1",
+        workspace=workspace,
+        platform="youtube",
+        external_id="UC1",
+        name="Acme TV",
+        access_token="old-access",
+        refresh_token="refresh-1",
         expires_at=timezone.now() + dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
     return ConnectedAccount.objects.create(**{**defaults, **fields})
 
 
@@ -479,12 +497,17 @@ def test_disconnecting_forgets_the_tokens(workspace, owner, viewer, outsider):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 12])
-def test_the_accounts_page_query_count_is_fixed(workspace, owner, count,
-                                                django_assert_max_num_queries):  # fmt: skip
+def test_the_accounts_page_query_count_is_fixed(
+    workspace, owner, count, django_assert_max_num_queries
+):
     for n in range(count):
         connected_by = UserFactory(email=f"member{n}@example.com")
-        _account(workspace, platform=("youtube", "x", "tiktok")[n % 3], external_id=f"a{n}",
-                 connected_by=connected_by)  # fmt: skip
+        _account(
+            workspace,
+            platform=("youtube", "x", "tiktok")[n % 3],
+            external_id=f"a{n}",
+            connected_by=connected_by,
+        )
     client = client_for(owner)
     client.get(reverse("integrations:accounts") + f"?workspace={workspace.pk}")
     # session, user, profile, the membership, the accounts (with who connected them),

@@ -192,9 +192,12 @@ def test_youtube_resumable_upload_resumes_at_the_byte_the_server_kept(server):
     progress, saved = _progress()
 
     result = YouTubePublisher().publish(
-        account=_account("youtube", "UC123"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("youtube", "UC123"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published("dQw4w9WgXcQ", "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
     assert session.problems == []
@@ -225,9 +228,12 @@ def test_youtube_interrupted_put_asks_for_the_status_and_resumes(server):
     progress, _saved = _progress()
 
     result = YouTubePublisher().publish(
-        account=_account("youtube", "UC123"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("youtube", "UC123"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result.remote_id == "abc123XYZ"
     assert result.url == "https://www.youtube.com/watch?v=abc123XYZ"
@@ -250,9 +256,12 @@ def test_youtube_retry_whose_session_already_finished_returns_the_video(server):
     progress, saved = _progress({"upload_url": upload_url})
 
     result = YouTubePublisher().publish(
-        account=_account("youtube", "UC123"), token="tok", media=_unreadable(len(payload)),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("youtube", "UC123"),
+        token="tok",
+        media=_unreadable(len(payload)),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published("doneDONE123", "https://www.youtube.com/watch?v=doneDONE123")
     assert session.problems == []
@@ -270,9 +279,12 @@ def test_youtube_retry_with_a_saved_session_uploads_only_the_rest(server):
     progress, _saved = _progress({"upload_url": upload_url})
 
     result = YouTubePublisher().publish(
-        account=_account("youtube", "UC123"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("youtube", "UC123"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result.remote_id == "dQw4w9WgXcQ"
     assert session.problems == []
@@ -304,9 +316,12 @@ def test_youtube_gives_up_when_uploads_keep_failing_without_progress(server):
 
     with pytest.raises(PlatformError) as caught:
         YouTubePublisher().publish(
-            account=_account("youtube", "UC123"), token="tok", media=_media(payload),
-            content=_content(), progress=progress,
-        )  # fmt: skip
+            account=_account("youtube", "UC123"),
+            token="tok",
+            media=_media(payload),
+            content=_content(),
+            progress=progress,
+        )
 
     assert caught.value.kind == TRANSIENT
     assert len(uploads) < 10
@@ -357,9 +372,12 @@ def test_instagram_reel_container_polled_then_published(server):
     )
 
     result = InstagramPublisher().publish(
-        account=_account("instagram", IG), token="tok", media=_media(_payload(1000)),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("instagram", IG),
+        token="tok",
+        media=_media(_payload(1000)),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(IG_MEDIA, PERMALINK)
     assert _calls(server) == [
@@ -400,9 +418,12 @@ def test_instagram_daily_limit_reached_is_a_rate_limit(server, total):
 
     with pytest.raises(PlatformError) as caught:
         InstagramPublisher().publish(
-            account=_account("instagram", IG), token="tok", media=_media(_payload(1000)),
-            content=_content(), progress=progress,
-        )  # fmt: skip
+            account=_account("instagram", IG),
+            token="tok",
+            media=_media(_payload(1000)),
+            content=_content(),
+            progress=progress,
+        )
 
     assert caught.value.kind == RATE_LIMIT
     assert caught.value.retry_at is not None and caught.value.retry_at > before
@@ -426,9 +447,12 @@ def test_instagram_container_that_fails_is_permanent_with_its_status(server, cod
 
     with pytest.raises(PlatformError) as caught:
         InstagramPublisher().publish(
-            account=_account("instagram", IG), token="tok", media=_media(_payload(1000)),
-            content=_content(), progress=progress,
-        )  # fmt: skip
+            account=_account("instagram", IG),
+            token="tok",
+            media=_media(_payload(1000)),
+            content=_content(),
+            progress=progress,
+        )
 
     assert caught.value.kind == PERMANENT
     assert caught.value.message == f"Instagram could not process the video: {status}"
@@ -452,9 +476,12 @@ def test_instagram_retry_of_a_published_container_finds_the_media(server):
     progress, saved = _progress({"container_id": CONTAINER, "publishing": True})
 
     result = InstagramPublisher().publish(
-        account=_account("instagram", IG), token="tok", media=_media(_payload(1000)),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("instagram", IG),
+        token="tok",
+        media=_media(_payload(1000)),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(IG_MEDIA, PERMALINK)
     assert _calls(server) == [
@@ -470,9 +497,12 @@ def test_instagram_retry_after_publishing_only_fetches_the_permalink(server):
     progress, saved = _progress({"container_id": CONTAINER, "media_id": IG_MEDIA})
 
     result = InstagramPublisher().publish(
-        account=_account("instagram", IG), token="tok", media=_media(_payload(1000)),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("instagram", IG),
+        token="tok",
+        media=_media(_payload(1000)),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(IG_MEDIA, PERMALINK)
     assert _calls(server) == [f"GET /v21.0/{IG_MEDIA}"]
@@ -529,9 +559,12 @@ def test_tiktok_chunked_upload_in_order_then_published(server, settings):
     progress, saved = _progress()
 
     result = TikTokPublisher().publish(
-        account=_account("tiktok", "open-id-1"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("tiktok", "open-id-1"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(str(POST_ID), f"https://www.tiktok.com/@acme/video/{POST_ID}")
     assert _calls(server) == [
@@ -583,9 +616,12 @@ def test_tiktok_small_file_goes_in_one_chunk(server):
     progress, _saved = _progress()
 
     result = TikTokPublisher().publish(
-        account=_account("tiktok", "open-id-1"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("tiktok", "open-id-1"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result.url == f"https://www.tiktok.com/@acme/video/{POST_ID}"
     [init] = _requests(server, "POST", f"{TT}/video/init/")
@@ -629,9 +665,12 @@ def test_tiktok_failed_post_is_permanent(server):
 
     with pytest.raises(PlatformError) as caught:
         TikTokPublisher().publish(
-            account=_account("tiktok", "open-id-1"), token="tok", media=_media(_payload(2000)),
-            content=_content(), progress=progress,
-        )  # fmt: skip
+            account=_account("tiktok", "open-id-1"),
+            token="tok",
+            media=_media(_payload(2000)),
+            content=_content(),
+            progress=progress,
+        )
 
     assert caught.value.kind == PERMANENT
     assert "file_format_check_failed" in caught.value.message
@@ -651,9 +690,12 @@ def test_tiktok_retry_after_upload_only_asks_for_the_status(server):
     progress, saved = _progress(saved_progress)
 
     result = TikTokPublisher().publish(
-        account=_account("tiktok", "open-id-1"), token="tok", media=_unreadable(11 * MIB),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("tiktok", "open-id-1"),
+        token="tok",
+        media=_unreadable(11 * MIB),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result.remote_id == str(POST_ID)
     assert _calls(server) == [f"POST {TT}/status/fetch/"]  # no creator_info, init or PUT
@@ -680,9 +722,12 @@ def test_tiktok_retry_mid_upload_sends_only_the_missing_chunks(server):
     )
 
     TikTokPublisher().publish(
-        account=_account("tiktok", "open-id-1"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("tiktok", "open-id-1"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert _calls(server) == ["PUT /video/", f"POST {TT}/status/fetch/"]
     [put] = puts
@@ -743,17 +788,25 @@ def test_facebook_transfers_what_the_server_asks_for_then_finishes(server):
     server.expect_request(f"/v21.0/{PAGE}/videos", method="POST").respond_with_handler(videos)
 
     result = FacebookPublisher().publish(
-        account=_account("facebook", PAGE), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("facebook", PAGE),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(FB_VIDEO, f"https://www.facebook.com/{PAGE}/videos/{FB_VIDEO}")
     assert problems == []
     assert transfers == [(0, 120_000), (100_000, 120_000), (220_000, 80_000)]
     assert bytes(stored) == payload
     forms = [r.form.to_dict() for r, _ in server.log]
-    assert [f["upload_phase"] for f in forms] == ["start", "transfer", "transfer", "transfer",
-                                                  "finish"]  # fmt: skip
+    assert [f["upload_phase"] for f in forms] == [
+        "start",
+        "transfer",
+        "transfer",
+        "transfer",
+        "finish",
+    ]
     assert forms[0] == {"upload_phase": "start", "file_size": "300000", "access_token": "tok"}
     assert forms[-1] == {
         "upload_phase": "finish",
@@ -785,9 +838,12 @@ def test_facebook_retry_after_finish_asks_the_video(server):
     )
 
     result = FacebookPublisher().publish(
-        account=_account("facebook", PAGE), token="tok", media=_unreadable(300_000),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("facebook", PAGE),
+        token="tok",
+        media=_unreadable(300_000),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(FB_VIDEO, f"https://www.facebook.com/{PAGE}/videos/{FB_VIDEO}/")
     assert _calls(server) == [f"GET /v21.0/{FB_VIDEO}"]  # no transfer, no second finish
@@ -834,15 +890,25 @@ def test_x_chunked_upload_processing_then_post(server, settings):
     server.expect_ordered_request("/2/tweets", method="POST").respond_with_handler(post)
 
     result = XPublisher().publish(
-        account=_account("x", X_USER), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("x", X_USER),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(X_POST, f"https://x.com/acme/status/{X_POST}")
     requests_ = [request for request, _ in server.log]
     assert [r.form.get("command") or r.args.get("command") for r in requests_[:-1]] == [
-        "INIT", "APPEND", "APPEND", "APPEND", "FINALIZE", "STATUS", "STATUS", "STATUS",
-    ]  # fmt: skip
+        "INIT",
+        "APPEND",
+        "APPEND",
+        "APPEND",
+        "FINALIZE",
+        "STATUS",
+        "STATUS",
+        "STATUS",
+    ]
     init, *appends = requests_[:4]
     assert init.form.to_dict() == {
         "command": "INIT",
@@ -884,9 +950,12 @@ def test_x_retry_mid_upload_appends_only_the_missing_segments(server, settings):
     progress, saved = _progress({"media_id": X_MEDIA, "media_key": X_MEDIA_KEY, "segments": 1})
 
     result = XPublisher().publish(
-        account=_account("x", X_USER), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("x", X_USER),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result.remote_id == X_POST
     appends = [r for r, _ in server.log if r.form.get("command") == "APPEND"]
@@ -903,14 +972,17 @@ def test_x_retry_while_posting_finds_the_post_instead_of_posting_again(server):
     server.expect_ordered_request(f"/2/users/{X_USER}/tweets").respond_with_json(
         {
             "data": [
-                {"id": "1445880548472320001", "text": "Older",
-                 "attachments": {"media_keys": ["13_1"]}},
+                {
+                    "id": "1445880548472320001",
+                    "text": "Older",
+                    "attachments": {"media_keys": ["13_1"]},
+                },
                 {"id": "1445880548472320002", "text": "No media"},
                 {"id": X_POST, "text": CAPTION, "attachments": {"media_keys": [X_MEDIA_KEY]}},
             ],
             "includes": {"media": [{"media_key": X_MEDIA_KEY, "type": "video"}]},
         }
-    )  # fmt: skip
+    )
     progress, saved = _progress(
         {
             "media_id": X_MEDIA,
@@ -922,9 +994,12 @@ def test_x_retry_while_posting_finds_the_post_instead_of_posting_again(server):
     )
 
     result = XPublisher().publish(
-        account=_account("x", X_USER), token="tok", media=_unreadable(2 * MIB),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("x", X_USER),
+        token="tok",
+        media=_unreadable(2 * MIB),
+        content=_content(),
+        progress=progress,
+    )
 
     assert result == Published(X_POST, f"https://x.com/acme/status/{X_POST}")
     assert _calls(server) == [f"GET {X_UPLOAD}", f"GET /2/users/{X_USER}/tweets"]
@@ -954,9 +1029,12 @@ def test_x_processing_failed_is_permanent(server):
 
     with pytest.raises(PlatformError) as caught:
         XPublisher().publish(
-            account=_account("x", X_USER), token="tok", media=_media(_payload(4000)),
-            content=_content(), progress=progress,
-        )  # fmt: skip
+            account=_account("x", X_USER),
+            token="tok",
+            media=_media(_payload(4000)),
+            content=_content(),
+            progress=progress,
+        )
 
     assert caught.value.kind == PERMANENT
     assert caught.value.message == "X could not process the video: Unsupported video"
@@ -970,9 +1048,12 @@ def _fails(publisher, platform: str, external_id: str = "1") -> PlatformError:
     progress, _saved = _progress()
     with pytest.raises(PlatformError) as caught:
         publisher.publish(
-            account=_account(platform, external_id), token="tok", media=_media(_payload(1000)),
-            content=_content(), progress=progress,
-        )  # fmt: skip
+            account=_account(platform, external_id),
+            token="tok",
+            media=_media(_payload(1000)),
+            content=_content(),
+            progress=progress,
+        )
     return caught.value
 
 
@@ -1088,23 +1169,46 @@ def test_a_fitting_video_has_no_problems(english, platform):
 @pytest.mark.parametrize(
     ("platform", "media", "content", "problem"),
     [
-        ("x", _video(duration=200.0), _content(),
-         "The video is 200 s long; X takes at most 140 s."),
-        ("instagram", _video(duration=2.0), _content(),
-         "The video is 2 s long; Instagram needs at least 3 s."),
-        ("x", _video(), PostContent(title=TITLE, caption="a" * 281),
-         "The caption has 281 characters; X allows 280."),
-        ("youtube", _video(), PostContent(title="t" * 101, caption=CAPTION),
-         "The title has 101 characters; YouTube allows 100."),
-        ("x", _video(width=2000, height=500), _content(),
-         "X does not take a 2000×500 picture (its aspect ratio)."),
-        ("x", _video(size=600 * MIB), _content(),
-         "The file is 600 MB; X takes at most 512 MB."),
-        ("instagram", _video(size=2 * 1024 * MIB), _content(),
-         "The file is 2048 MB; Instagram takes at most 1024 MB."),
+        (
+            "x",
+            _video(duration=200.0),
+            _content(),
+            "The video is 200 s long; X takes at most 140 s.",
+        ),
+        (
+            "instagram",
+            _video(duration=2.0),
+            _content(),
+            "The video is 2 s long; Instagram needs at least 3 s.",
+        ),
+        (
+            "x",
+            _video(),
+            PostContent(title=TITLE, caption="a" * 281),
+            "The caption has 281 characters; X allows 280.",
+        ),
+        (
+            "youtube",
+            _video(),
+            PostContent(title="t" * 101, caption=CAPTION),
+            "The title has 101 characters; YouTube allows 100.",
+        ),
+        (
+            "x",
+            _video(width=2000, height=500),
+            _content(),
+            "X does not take a 2000×500 picture (its aspect ratio).",
+        ),
+        ("x", _video(size=600 * MIB), _content(), "The file is 600 MB; X takes at most 512 MB."),
+        (
+            "instagram",
+            _video(size=2 * 1024 * MIB),
+            _content(),
+            "The file is 2048 MB; Instagram takes at most 1024 MB.",
+        ),
     ],
     ids=["x-too-long", "ig-too-short", "x-caption", "yt-title", "x-aspect", "x-size", "ig-size"],
-)  # fmt: skip
+)
 def test_problems_name_what_does_not_fit(english, platform, media, content, problem):
     assert publisher_for(platform).problems(media, content) == [problem]
 
@@ -1133,8 +1237,11 @@ def test_youtube_starts_a_new_session_when_the_saved_one_is_gone(server):
     ).respond_with_json({"error": {"code": 404, "message": "Not Found"}}, status=404)
     progress, saved = _progress({"upload_url": expired})
     published = YouTubePublisher().publish(
-        account=_account("youtube", "UC123"), token="tok", media=_media(payload),
-        content=_content(), progress=progress,
-    )  # fmt: skip
+        account=_account("youtube", "UC123"),
+        token="tok",
+        media=_media(payload),
+        content=_content(),
+        progress=progress,
+    )
     assert len(started) == 1 and saved[0]["upload_url"] == upload_url
     assert published.remote_id and bytes(session.stored) == payload

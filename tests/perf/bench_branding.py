@@ -31,13 +31,34 @@ def _ffmpeg() -> str:
 
 def _clip(path) -> str:
     subprocess.run(
-        [_ffmpeg(), "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=s={WIDTH}x{HEIGHT}:r={FPS}:d={SECONDS}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:duration={SECONDS}",
-         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-shortest", str(path)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        [
+            _ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=s={WIDTH}x{HEIGHT}:r={FPS}:d={SECONDS}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={SECONDS}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return str(path)
 
 
@@ -53,9 +74,15 @@ def _logo(path) -> str:
 def _run(clip: str, logo: str, output: str, preset: str | None) -> tuple[float, int]:
     started = time.perf_counter()
     info = branding.apply_watermark(
-        clip, logo, output, position="bottom-right", opacity=80, scale=0.15, margin=24,
+        clip,
+        logo,
+        output,
+        position="bottom-right",
+        opacity=80,
+        scale=0.15,
+        margin=24,
         preset=preset,
-    )  # fmt: skip
+    )
     return time.perf_counter() - started, info.size
 
 

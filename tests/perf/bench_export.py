@@ -60,8 +60,9 @@ def _zip_binary() -> str:
     if found:
         return found
     if shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-q", "zip"], capture_output=True,
-                       timeout=300, check=False)  # fmt: skip
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "zip"], capture_output=True, timeout=300, check=False
+        )
         found = shutil.which("zip")
     if not found:
         pytest.skip("`zip` is not installed and could not be installed (apt-get install zip)")
@@ -94,9 +95,12 @@ def _child_env(media: Path) -> dict:
 def _run_export(media: Path, entries) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", CHILD, json.dumps(entries)],
-        capture_output=True, text=True, env=_child_env(media), timeout=900,
+        capture_output=True,
+        text=True,
+        env=_child_env(media),
+        timeout=900,
         cwd=Path(__file__).resolve().parents[2],
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -105,8 +109,12 @@ def _run_zip(zip_bin: str, media: Path, entries, out_dir: Path) -> float:
     target = out_dir / "reference.zip"
     target.unlink(missing_ok=True)
     started = time.perf_counter()
-    subprocess.run([zip_bin, "-0", "-q", str(target), *[key for _name, key in entries]],
-                   cwd=media, check=True, timeout=900)  # fmt: skip
+    subprocess.run(
+        [zip_bin, "-0", "-q", str(target), *[key for _name, key in entries]],
+        cwd=media,
+        check=True,
+        timeout=900,
+    )
     return time.perf_counter() - started
 
 

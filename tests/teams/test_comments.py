@@ -14,9 +14,17 @@ from tests.factories import MembershipFactory, UserFactory
 
 @pytest.mark.parametrize(
     ("text", "ms"),
-    [("0:05", 5000), ("5", 5000), ("1:02.5", 62500), ("75", 75000), ("1:00:00", 3600000),
-     ("0,25", 250), ("", None), ("  ", None)],
-)  # fmt: skip
+    [
+        ("0:05", 5000),
+        ("5", 5000),
+        ("1:02.5", 62500),
+        ("75", 75000),
+        ("1:00:00", 3600000),
+        ("0,25", 250),
+        ("", None),
+        ("  ", None),
+    ],
+)
 def test_timecodes_parse(text, ms):
     assert parse_timecode(text) == ms
 
@@ -47,9 +55,14 @@ def test_comment_at_a_position_and_range(version, editor, owner):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("time_ms", "end_ms", "field"),
-    [(None, None, "time_ms"), (10_001, None, "time_ms"), (5000, 5000, "end_ms"),
-     (5000, 4000, "end_ms"), (5000, 10_001, "end_ms")],
-)  # fmt: skip
+    [
+        (None, None, "time_ms"),
+        (10_001, None, "time_ms"),
+        (5000, 5000, "end_ms"),
+        (5000, 4000, "end_ms"),
+        (5000, 10_001, "end_ms"),
+    ],
+)
 def test_positions_outside_the_version_are_refused(version, owner, time_ms, end_ms, field):
     with pytest.raises(ValidationError) as error:
         services.comment_create(
@@ -86,8 +99,12 @@ def test_threads_of_any_depth_read_in_order(version, owner, editor, viewer):
 
     review = version_comments(version=version)
     assert [(c.pk, c.depth) for c in review["comments"]] == [
-        (early.pk, 0), (reply.pk, 1), (deeper.pk, 2), (sibling.pk, 1), (late.pk, 0),
-    ]  # fmt: skip
+        (early.pk, 0),
+        (reply.pk, 1),
+        (deeper.pk, 2),
+        (sibling.pk, 1),
+        (late.pk, 0),
+    ]
     assert [t.pk for t in review["threads"]] == [early.pk, late.pk]
 
 
@@ -99,10 +116,13 @@ def test_a_reply_must_be_to_a_comment_of_the_same_version(version, owner, ready_
 
     other_video = ready_video(title="Other")
     other = version_services.version_create(
-        video=other_video, kind="render", file_key=other_video.file.name,
-        thumbnail_key="", author=owner,
+        video=other_video,
+        kind="render",
+        file_key=other_video.file.name,
+        thumbnail_key="",
+        author=owner,
         info=SimpleNamespace(size=1, duration=3.0, width=64, height=36, fps=10, checksum="d" * 64),
-    )  # fmt: skip
+    )
     elsewhere = services.comment_create(version=other, author=owner, text="x", time_ms=0)
     for parent in (elsewhere.pk, 999_999, "abc"):
         with pytest.raises(ValidationError) as error:
@@ -119,10 +139,13 @@ def test_comments_stay_with_their_version(version, owner):
 
     comment = services.comment_create(version=version, author=owner, text="v1 note", time_ms=0)
     newer = version_services.version_create(
-        video=version.video, kind="render", file_key=version.file.name, thumbnail_key="",
+        video=version.video,
+        kind="render",
+        file_key=version.file.name,
+        thumbnail_key="",
         author=owner,
         info=SimpleNamespace(size=1, duration=10.0, width=64, height=36, fps=10, checksum="e" * 64),
-    )  # fmt: skip
+    )
     assert version_comments(version=newer)["comments"] == []
     assert [c.pk for c in version_comments(version=version)["comments"]] == [comment.pk]
 

@@ -554,13 +554,20 @@ def test_the_list_page_query_count_is_fixed(
             key=f"test:{n}",
             workspace=workspace if n % 2 else None,
             actor=actors[n % len(actors)],
-            params={"video": f"Video {n}", "number": 1, "at": "0:01", "excerpt": "note",
-                    "workspace": "Acme Studio", "role": "viewer", "decision": "approved"},
+            params={
+                "video": f"Video {n}",
+                "number": 1,
+                "at": "0:01",
+                "excerpt": "note",
+                "workspace": "Acme Studio",
+                "role": "viewer",
+                "decision": "approved",
+            },
             url="/",
             read_at=timezone.now() if n % 3 == 0 else None,
         )
         for n in range(size)
-    )  # fmt: skip
+    )
     client = client_for(editor)
     # session, user, profile (language); memberships (header); the page's count and rows
     # (actors and workspaces joined); the bell's unread count. Measured: 7 for 3 and for 30.

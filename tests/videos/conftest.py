@@ -20,15 +20,20 @@ _keys = itertools.count(1)
 
 # A small template in the spec format of videos.rendering.spec: every field type we support.
 FIELDS = [
-    {"name": "headline", "type": "text", "label": "Headline", "required": True,
-     "default": "Hello", "max_length": 40},
+    {
+        "name": "headline",
+        "type": "text",
+        "label": "Headline",
+        "required": True,
+        "default": "Hello",
+        "max_length": 40,
+    },
     {"name": "background", "type": "color", "label": "Background colour", "default": "#123456"},
     {"name": "count", "type": "number", "label": "Number", "min": 0, "max": 100, "default": 3},
-    {"name": "values", "type": "numbers", "label": "Values", "max_items": 5,
-     "default": [1, 2, 3]},
+    {"name": "values", "type": "numbers", "label": "Values", "max_items": 5, "default": [1, 2, 3]},
     {"name": "labels", "type": "text", "label": "Labels", "default": "A, B, C", "max_length": 200},
     {"name": "photo", "type": "image", "label": "Image"},
-]  # fmt: skip
+]
 SPEC = {
     "version": 1,
     "background": {"type": "color", "color": {"field": "background"}},
@@ -138,8 +143,19 @@ def media_dir(tmp_path_factory) -> Path:
 def mp4_path(media_dir) -> Path:
     """A one-second 64×36 H.264 MP4."""
     path = media_dir / "clip.mp4"
-    ffmpeg("-f", "lavfi", "-i", "color=c=blue:s=64x36:r=10", "-t", "1",
-           "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path))  # fmt: skip
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=blue:s=64x36:r=10",
+        "-t",
+        "1",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        str(path),
+    )
     return path
 
 
@@ -147,8 +163,19 @@ def mp4_path(media_dir) -> Path:
 def long_mp4_path(media_dir) -> Path:
     """A clip of 5 minutes and 2 seconds: over the 5-minute limit (tiny: 1 frame a second)."""
     path = media_dir / "long.mp4"
-    ffmpeg("-f", "lavfi", "-i", "color=c=red:s=32x32:r=1", "-t", "302",
-           "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path))  # fmt: skip
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=red:s=32x32:r=1",
+        "-t",
+        "302",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        str(path),
+    )
     return path
 
 

@@ -9,10 +9,28 @@ from tests.videos.conftest import api_for, png_bytes, stored_files, upload
 from videos.models import BrandKit, RenderJob, Video
 
 VIDEO_KEYS = {
-    "id", "workspace", "title", "template", "fields", "status", "progress", "duration",
-    "resolution", "width", "height", "fps", "rendered_duration", "size", "file_url",
-    "thumbnail_url", "brand_kit", "error", "created_at", "updated_at", "rendered_at",
-}  # fmt: skip
+    "id",
+    "workspace",
+    "title",
+    "template",
+    "fields",
+    "status",
+    "progress",
+    "duration",
+    "resolution",
+    "width",
+    "height",
+    "fps",
+    "rendered_duration",
+    "size",
+    "file_url",
+    "thumbnail_url",
+    "brand_kit",
+    "error",
+    "created_at",
+    "updated_at",
+    "rendered_at",
+}
 
 
 def _error(response) -> dict:
@@ -24,8 +42,7 @@ def _error(response) -> dict:
 
 @pytest.mark.django_db
 def test_templates_filter_and_order(owner, make_template, only_test_templates):
-    make_template(name="A", category="social", tags=["sale"], tier="pro", usage_count=5,
-                  duration=9)  # fmt: skip
+    make_template(name="A", category="social", tags=["sale"], tier="pro", usage_count=5, duration=9)
     make_template(name="B", category="education", tags=["tips"], usage_count=9, duration=3)
     api = api_for(owner)
 
@@ -73,20 +90,30 @@ def test_token_authentication_works(owner, template):
 
 
 @pytest.mark.django_db
-def test_create_read_update_and_delete_a_video(owner, workspace, template,
-                                               django_capture_on_commit_callbacks):  # fmt: skip
+def test_create_read_update_and_delete_a_video(
+    owner, workspace, template, django_capture_on_commit_callbacks
+):
     api = api_for(owner)
     response = api.post(
         "/api/v1/videos/",
-        {"workspace": workspace.pk, "template": template.key, "title": "From the API",
-         "fields": {"headline": "Hi there", "values": [3, 4]}, "duration": 3},
+        {
+            "workspace": workspace.pk,
+            "template": template.key,
+            "title": "From the API",
+            "fields": {"headline": "Hi there", "values": [3, 4]},
+            "duration": 3,
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     assert set(data) == VIDEO_KEYS
     assert (data["status"], data["progress"], data["duration"], data["resolution"]) == (
-        "draft", 0, 3, 720)  # fmt: skip
+        "draft",
+        0,
+        3,
+        720,
+    )
     assert data["fields"]["headline"] == "Hi there" and data["fields"]["values"] == [3, 4]
     assert (data["file_url"], data["thumbnail_url"], data["error"]) == (None, None, None)
     assert data["template"] == template.key
@@ -108,10 +135,14 @@ def test_create_read_update_and_delete_a_video(owner, workspace, template,
 def test_unknown_fields_are_rejected_with_the_valid_names(owner, workspace, template):
     response = api_for(owner).post(
         "/api/v1/videos/",
-        {"workspace": workspace.pk, "template": template.key, "title": "x",
-         "fields": {"headline": "ok", "subtitle": "?"}},
+        {
+            "workspace": workspace.pk,
+            "template": template.key,
+            "title": "x",
+            "fields": {"headline": "ok", "subtitle": "?"},
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     error = _error(response)
     assert error["code"] == "invalid"
@@ -123,18 +154,22 @@ def test_unknown_fields_are_rejected_with_the_valid_names(owner, workspace, temp
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("payload", "field", "text"), [
-    ({"title": ""}, "title", "This field may not be blank."),
-    ({"title": "   "}, "title", "This field may not be blank."),
-    ({"fields": {"headline": "x" * 41}}, "headline", "at most 40 characters"),
-    ({"fields": {"headline": "  "}}, "headline", "Headline is required."),
-    ({"fields": {"count": "many"}}, "count", "Number must be a number."),
-    ({"fields": "not json"}, "fields", "Send the fields as a JSON object."),
-    ({"duration": 99}, None, "between 1 and 10 seconds"),
-    ({"template": "nope"}, "template", "There is no such template."),
-])  # fmt: skip
-def test_invalid_input_is_a_400_in_our_error_format(owner, workspace, template, payload, field,
-                                                    text):  # fmt: skip
+@pytest.mark.parametrize(
+    ("payload", "field", "text"),
+    [
+        ({"title": ""}, "title", "This field may not be blank."),
+        ({"title": "   "}, "title", "This field may not be blank."),
+        ({"fields": {"headline": "x" * 41}}, "headline", "at most 40 characters"),
+        ({"fields": {"headline": "  "}}, "headline", "Headline is required."),
+        ({"fields": {"count": "many"}}, "count", "Number must be a number."),
+        ({"fields": "not json"}, "fields", "Send the fields as a JSON object."),
+        ({"duration": 99}, None, "between 1 and 10 seconds"),
+        ({"template": "nope"}, "template", "There is no such template."),
+    ],
+)
+def test_invalid_input_is_a_400_in_our_error_format(
+    owner, workspace, template, payload, field, text
+):
     body = {"workspace": workspace.pk, "template": template.key, "title": "Video", **payload}
     response = api_for(owner).post("/api/v1/videos/", body, format="json")
     assert response.status_code == 400
@@ -167,34 +202,53 @@ def test_plan_limits_come_with_the_upgrade_link(owner, workspace, make_template)
 def test_multipart_create_with_an_image(owner, workspace, template):
     response = api_for(owner).post(
         "/api/v1/videos/",
-        {"workspace": workspace.pk, "template": template.key, "title": "With photo",
-         "fields": json.dumps({"headline": "Look"}),
-         "photo": upload("photo.png", png_bytes(), "image/png")},
+        {
+            "workspace": workspace.pk,
+            "template": template.key,
+            "title": "With photo",
+            "fields": json.dumps({"headline": "Look"}),
+            "photo": upload("photo.png", png_bytes(), "image/png"),
+        },
         format="multipart",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["fields"]["photo"].startswith(f"workspaces/{workspace.pk}/uploads/")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", ["text as image", "pdf as clip", "too-long clip",
-                                  "oversize image", "unknown file field"])  # fmt: skip
-def test_bad_uploads_are_a_400_and_store_nothing(owner, workspace, make_template, settings,
-                                                 long_mp4_path, case):  # fmt: skip
+@pytest.mark.parametrize(
+    "case",
+    ["text as image", "pdf as clip", "too-long clip", "oversize image", "unknown file field"],
+)
+def test_bad_uploads_are_a_400_and_store_nothing(
+    owner, workspace, make_template, settings, long_mp4_path, case
+):
     template = make_template(clip=True)
     files, expected = {
-        "text as image": ({"photo": upload("p.png", b"hello", "image/png")},
-                          "The file is not a readable image."),
-        "pdf as clip": ({"source_clip": upload("c.pdf", b"%PDF-1.4", "application/pdf")},
-                        "Upload an MP4, MOV or WebM video."),
-        "too-long clip": ({"source_clip": upload("l.mp4", long_mp4_path.read_bytes()),
-                           "photo": upload("p.png", png_bytes(), "image/png")},
-                          "Videos can be at most 5 minutes long."),
-        "oversize image": ({"photo": upload("big.png", b"\0" * (10 * 1024 * 1024 + 1))},
-                           "Images can be at most 10 MB."),
-        "unknown file field": ({"avatar": upload("a.png", png_bytes(), "image/png")},
-                               "Valid fields: photo."),
-    }[case]  # fmt: skip
+        "text as image": (
+            {"photo": upload("p.png", b"hello", "image/png")},
+            "The file is not a readable image.",
+        ),
+        "pdf as clip": (
+            {"source_clip": upload("c.pdf", b"%PDF-1.4", "application/pdf")},
+            "Upload an MP4, MOV or WebM video.",
+        ),
+        "too-long clip": (
+            {
+                "source_clip": upload("l.mp4", long_mp4_path.read_bytes()),
+                "photo": upload("p.png", png_bytes(), "image/png"),
+            },
+            "Videos can be at most 5 minutes long.",
+        ),
+        "oversize image": (
+            {"photo": upload("big.png", b"\0" * (10 * 1024 * 1024 + 1))},
+            "Images can be at most 10 MB.",
+        ),
+        "unknown file field": (
+            {"avatar": upload("a.png", png_bytes(), "image/png")},
+            "Valid fields: photo.",
+        ),
+    }[case]
     response = api_for(owner).post(
         "/api/v1/videos/",
         {"workspace": workspace.pk, "template": template.key, "title": "Upload", **files},
@@ -207,8 +261,9 @@ def test_bad_uploads_are_a_400_and_store_nothing(owner, workspace, make_template
 
 
 @pytest.mark.django_db
-def test_list_is_scoped_filtered_and_bounded(owner, workspace, ready_video,
-                                             django_assert_max_num_queries):  # fmt: skip
+def test_list_is_scoped_filtered_and_bounded(
+    owner, workspace, ready_video, django_assert_max_num_queries
+):
     for n in range(12):
         ready_video(title=f"Clip {n}")
     Video.objects.filter(title="Clip 3").update(status="failed", error_code="ffmpeg_failed")
@@ -261,8 +316,9 @@ def test_busy_video_cannot_be_changed(owner, ready_video):
 
 
 @pytest.mark.django_db
-def test_render_is_202_with_the_job_and_ends_ready(owner, workspace, make_template,
-                                                   django_capture_on_commit_callbacks):  # fmt: skip
+def test_render_is_202_with_the_job_and_ends_ready(
+    owner, workspace, make_template, django_capture_on_commit_callbacks
+):
     template = make_template(duration=1)
     api = api_for(owner)
     video = api.post(
@@ -278,7 +334,11 @@ def test_render_is_202_with_the_job_and_ends_ready(owner, workspace, make_templa
     assert RenderJob.objects.get(pk=job["id"]).status == "done"
     data = api.get(f"/api/v1/videos/{video['id']}/").json()
     assert (data["status"], data["progress"], data["width"], data["height"]) == (
-        "ready", 100, 1280, 720)  # fmt: skip
+        "ready",
+        100,
+        1280,
+        720,
+    )
     assert data["size"] > 0 and 0.9 < data["rendered_duration"] < 1.2
     again = api.post(f"/api/v1/videos/{video['id']}/render/")
     assert again.status_code == 202  # a finished video can be rendered again
@@ -339,14 +399,25 @@ def test_brand_kits_list_and_create(owner, workspace, viewer, outsider, settings
     api = api_for(owner)
     response = api.post(
         "/api/v1/brand-kits/",
-        {"workspace": workspace.pk, "name": "Acme", "position": "center", "opacity": 50,
-         "logo": upload("logo.png", png_bytes((40, 40)), "image/png"), "is_default": True},
+        {
+            "workspace": workspace.pk,
+            "name": "Acme",
+            "position": "center",
+            "opacity": 50,
+            "logo": upload("logo.png", png_bytes((40, 40)), "image/png"),
+            "is_default": True,
+        },
         format="multipart",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     kit = response.json()
     assert (kit["name"], kit["position"], kit["opacity"], kit["scale"], kit["is_default"]) == (
-        "Acme", "center", 50, 0.15, True)  # fmt: skip
+        "Acme",
+        "center",
+        50,
+        0.15,
+        True,
+    )
     assert kit["logo_url"].startswith("http://testserver/files/")
     assert [k["id"] for k in api_for(viewer).get("/api/v1/brand-kits/").json()["results"]] == [
         kit["id"]
@@ -367,10 +438,9 @@ def test_brand_kits_list_and_create(owner, workspace, viewer, outsider, settings
 
     bad = api.post(
         "/api/v1/brand-kits/",
-        {"workspace": workspace.pk, "name": "Bad", "logo": upload("l.png", b"text"),
-         "scale": 0.9},
+        {"workspace": workspace.pk, "name": "Bad", "logo": upload("l.png", b"text"), "scale": 0.9},
         format="multipart",
-    )  # fmt: skip
+    )
     assert bad.status_code == 400
     assert "scale" in _error(bad)["fields"]
     over = api.post(
@@ -387,8 +457,14 @@ def test_brand_kits_list_and_create(owner, workspace, viewer, outsider, settings
 @pytest.mark.django_db
 def test_openapi_schema_describes_the_videos_api(client):
     paths = client.get("/api/schema/?format=json").json()["paths"]
-    for route in ["/api/v1/templates/", "/api/v1/templates/{key}/", "/api/v1/videos/",
-                  "/api/v1/videos/{video_id}/", "/api/v1/videos/{video_id}/render/",
-                  "/api/v1/videos/{video_id}/download/",
-                  "/api/v1/videos/{video_id}/apply-branding/", "/api/v1/brand-kits/"]:  # fmt: skip
+    for route in [
+        "/api/v1/templates/",
+        "/api/v1/templates/{key}/",
+        "/api/v1/videos/",
+        "/api/v1/videos/{video_id}/",
+        "/api/v1/videos/{video_id}/render/",
+        "/api/v1/videos/{video_id}/download/",
+        "/api/v1/videos/{video_id}/apply-branding/",
+        "/api/v1/brand-kits/",
+    ]:
         assert route in paths, route

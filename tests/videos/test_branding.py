@@ -85,20 +85,53 @@ def _make_video(path: Path, *, color="0x204060", seconds=2, audio=True) -> str:
 def _frame(path: str, at: float = 1.0) -> np.ndarray:
     """One decoded frame as an H × W × 3 uint8 array."""
     result = subprocess.run(
-        [FFMPEG, "-v", "error", "-ss", str(at), "-i", path, "-frames:v", "1",
-         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            FFMPEG,
+            "-v",
+            "error",
+            "-ss",
+            str(at),
+            "-i",
+            path,
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return np.frombuffer(result.stdout, np.uint8).reshape(VIDEO_H, VIDEO_W, 3)
 
 
 def _audio_hash(path: str) -> str:
     """MD5 of the audio packets as stored: equal only if they were copied, not re-encoded."""
     result = subprocess.run(
-        [FFMPEG, "-v", "error", "-i", path, "-map", "0:a", "-c", "copy",
-         "-f", "hash", "-hash", "md5", "-"],
-        check=True, capture_output=True, timeout=60, text=True,
-    )  # fmt: skip
+        [
+            FFMPEG,
+            "-v",
+            "error",
+            "-i",
+            path,
+            "-map",
+            "0:a",
+            "-c",
+            "copy",
+            "-f",
+            "hash",
+            "-hash",
+            "md5",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+        text=True,
+    )
     return result.stdout.strip()
 
 
@@ -392,13 +425,15 @@ def test_preview_on_the_generated_frame(tmp_path):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (1280, 720)
     pixels = np.asarray(image.convert("RGB"))
-    box = branding.logo_box(1280, 720, LOGO_SIDE, LOGO_SIDE, position="bottom-right",
-                            scale=0.15, margin=24)  # fmt: skip
+    box = branding.logo_box(
+        1280, 720, LOGO_SIDE, LOGO_SIDE, position="bottom-right", scale=0.15, margin=24
+    )
     x, y = _centre(box)
     assert tuple(pixels[y, x]) == RED
     assert len({tuple(p) for p in pixels[::40, ::40].reshape(-1, 3)}) > 20  # a gradient
-    small = branding.preview(logo, position="center", opacity=80, scale=0.1, margin=0,
-                             width=640, height=360)  # fmt: skip
+    small = branding.preview(
+        logo, position="center", opacity=80, scale=0.1, margin=0, width=640, height=360
+    )
     assert Image.open(io.BytesIO(small)).size == (640, 360)
 
 
@@ -434,9 +469,16 @@ def test_watermark_lands_at_the_chosen_position(media, position, tmp_path):
     output = str(tmp_path / "out.mp4")
     progress: list[int] = []
     info = branding.apply_watermark(
-        media["video"], media["white"], output, position=position, opacity=100,
-        scale=SCALE, margin=MARGIN, on_progress=progress.append, timeout=120,
-    )  # fmt: skip
+        media["video"],
+        media["white"],
+        output,
+        position=position,
+        opacity=100,
+        scale=SCALE,
+        margin=MARGIN,
+        on_progress=progress.append,
+        timeout=120,
+    )
     assert (info.width, info.height) == (VIDEO_W, VIDEO_H)
     assert progress and progress[-1] == 100
     frame = _frame(output)
@@ -455,9 +497,14 @@ def test_watermark_lands_at_the_chosen_position(media, position, tmp_path):
 def test_opacity_50_gives_half_intensity(media, tmp_path):
     output = str(tmp_path / "out.mp4")
     branding.apply_watermark(
-        media["video"], media["white"], output,
-        position="bottom-left", opacity=50, scale=SCALE, margin=MARGIN,
-    )  # fmt: skip
+        media["video"],
+        media["white"],
+        output,
+        position="bottom-left",
+        opacity=50,
+        scale=SCALE,
+        margin=MARGIN,
+    )
     background = _patch(_frame(media["video"]), 9, 9)
     x, y = _centre(_box("bottom-left"))
     expected = background + (255 - background) * 128 / 255
@@ -468,9 +515,14 @@ def test_opacity_50_gives_half_intensity(media, tmp_path):
 def test_opacity_0_leaves_the_video_unmarked(media, tmp_path):
     output = str(tmp_path / "out.mp4")
     branding.apply_watermark(
-        media["video"], media["white"], output,
-        position="center", opacity=0, scale=SCALE, margin=MARGIN,
-    )  # fmt: skip
+        media["video"],
+        media["white"],
+        output,
+        position="center",
+        opacity=0,
+        scale=SCALE,
+        margin=MARGIN,
+    )
     x, y = _centre(_box("center"))
     assert _near(_patch(_frame(output), x, y), _patch(_frame(media["video"]), x, y), 4)
 
@@ -479,9 +531,14 @@ def test_opacity_0_leaves_the_video_unmarked(media, tmp_path):
 def test_audio_is_copied_and_duration_kept(media, tmp_path):
     output = str(tmp_path / "out.mp4")
     info = branding.apply_watermark(
-        media["video"], media["white"], output,
-        position="top-right", opacity=80, scale=0.15, margin=24,
-    )  # fmt: skip
+        media["video"],
+        media["white"],
+        output,
+        position="top-right",
+        opacity=80,
+        scale=0.15,
+        margin=24,
+    )
     source = probe(media["video"])
     assert info.has_audio and info.video_codec == "h264"
     assert abs(info.duration - source.duration) <= 0.1
@@ -523,8 +580,9 @@ def test_the_preview_matches_the_video(media, tmp_path):
     video = _frame(output).astype(int)
     difference = np.abs(preview - video)
     assert difference.mean() < 1.5
-    x, y, w, h = branding.logo_box(VIDEO_W, VIDEO_H, LOGO_SIDE, LOGO_SIDE,
-                                   position="bottom-right", scale=0.25, margin=20)  # fmt: skip
+    x, y, w, h = branding.logo_box(
+        VIDEO_W, VIDEO_H, LOGO_SIDE, LOGO_SIDE, position="bottom-right", scale=0.25, margin=20
+    )
     inner = difference[y + h // 4 : y + 3 * h // 4, x + w // 4 : x + 3 * w // 4]
     assert inner.mean() < 8
 
@@ -535,22 +593,50 @@ def test_bad_inputs_raise_render_errors_and_leave_no_file(media, tmp_path):
     not_video = tmp_path / "not.mp4"
     not_video.write_bytes(b"nothing here")
     with pytest.raises(RenderError) as excinfo:
-        branding.apply_watermark(str(not_video), media["white"], str(output),
-                                 position="center", opacity=50, scale=0.1, margin=0)  # fmt: skip
+        branding.apply_watermark(
+            str(not_video),
+            media["white"],
+            str(output),
+            position="center",
+            opacity=50,
+            scale=0.1,
+            margin=0,
+        )
     assert excinfo.value.code == "bad_input"
     bad_logo = tmp_path / "logo.png"
     bad_logo.write_bytes(b"nothing here")
     with pytest.raises(RenderError) as excinfo:
-        branding.apply_watermark(media["video"], str(bad_logo), str(output),
-                                 position="center", opacity=50, scale=0.1, margin=0)  # fmt: skip
+        branding.apply_watermark(
+            media["video"],
+            str(bad_logo),
+            str(output),
+            position="center",
+            opacity=50,
+            scale=0.1,
+            margin=0,
+        )
     assert excinfo.value.code == "bad_input"
     assert not output.exists()
     with pytest.raises(ValueError):
-        branding.apply_watermark(media["video"], media["white"], media["video"],
-                                 position="center", opacity=50, scale=0.1, margin=0)  # fmt: skip
+        branding.apply_watermark(
+            media["video"],
+            media["white"],
+            media["video"],
+            position="center",
+            opacity=50,
+            scale=0.1,
+            margin=0,
+        )
     with pytest.raises(ValueError):
-        branding.apply_watermark(media["video"], media["white"], str(output),
-                                 position="center", opacity=101, scale=0.1, margin=0)  # fmt: skip
+        branding.apply_watermark(
+            media["video"],
+            media["white"],
+            str(output),
+            position="center",
+            opacity=101,
+            scale=0.1,
+            margin=0,
+        )
 
 
 @needs_ffmpeg
@@ -561,7 +647,14 @@ def test_a_failed_run_leaves_no_output(media, tmp_path):
         raise RuntimeError("cancelled")
 
     with pytest.raises((RuntimeError, RenderError)):
-        branding.apply_watermark(media["video"], media["white"], str(output),
-                                 position="center", opacity=50, scale=0.1, margin=0,
-                                 on_progress=stop)  # fmt: skip
+        branding.apply_watermark(
+            media["video"],
+            media["white"],
+            str(output),
+            position="center",
+            opacity=50,
+            scale=0.1,
+            margin=0,
+            on_progress=stop,
+        )
     assert not output.exists()

@@ -47,20 +47,27 @@ def _zip_members(data: bytes) -> dict[str, tuple[bytes, int]]:
 @pytest.fixture
 def foreign_video(outsider, template):
     team = Team.objects.filter(memberships__user=outsider).first()
-    return Video.objects.create(workspace=team, template=template, title="Their secret",
-                                duration_seconds=2, status=VideoStatus.READY,
-                                file="workspaces/0/renders/x.mp4")  # fmt: skip
+    return Video.objects.create(
+        workspace=team,
+        template=template,
+        title="Their secret",
+        duration_seconds=2,
+        status=VideoStatus.READY,
+        file="workspaces/0/renders/x.mp4",
+    )
 
 
 # -- refusals -------------------------------------------------------------------------------------
 
 
-def test_a_foreign_video_refuses_the_whole_export_and_is_named(owner, workspace, ready_video,
-                                                               foreign_video):  # fmt: skip
+def test_a_foreign_video_refuses_the_whole_export_and_is_named(
+    owner, workspace, ready_video, foreign_video
+):
     mine = ready_video()
     with pytest.raises(ValidationError) as error:
-        services.export_create(workspace=workspace, video_ids=[mine.pk, foreign_video.pk, 99999],
-                               actor=owner)  # fmt: skip
+        services.export_create(
+            workspace=workspace, video_ids=[mine.pk, foreign_video.pk, 99999], actor=owner
+        )
     message = " ".join(error.value.messages)
     assert f"#{foreign_video.pk}" in message and "#99999" in message
     assert "Their secret" not in message  # not the actor's to see
@@ -80,32 +87,48 @@ def test_a_foreign_video_refuses_the_whole_export_and_is_named(owner, workspace,
 def test_titles_are_named_when_the_actor_can_see_them(owner, workspace, ready_video, template):
     other = Team.objects.create(name="Side project", created_by=owner)
     other.memberships.create(user=owner, role="owner")
-    theirs = Video.objects.create(workspace=other, template=template, title="Side clip",
-                                  duration_seconds=2, status=VideoStatus.READY)  # fmt: skip
+    theirs = Video.objects.create(
+        workspace=other,
+        template=template,
+        title="Side clip",
+        duration_seconds=2,
+        status=VideoStatus.READY,
+    )
     with pytest.raises(ValidationError, match="Side clip"):
-        services.export_create(workspace=workspace, video_ids=[ready_video().pk, theirs.pk],
-                               actor=owner)  # fmt: skip
+        services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk, theirs.pk], actor=owner
+        )
 
 
 def test_videos_without_a_file_are_refused_by_title(owner, workspace, ready_video, template):
-    draft = Video.objects.create(workspace=workspace, template=template, title="Unfinished",
-                                 duration_seconds=2)  # fmt: skip
+    draft = Video.objects.create(
+        workspace=workspace, template=template, title="Unfinished", duration_seconds=2
+    )
     with pytest.raises(ValidationError, match="Unfinished"):
-        services.export_create(workspace=workspace, video_ids=[ready_video().pk, draft.pk],
-                               actor=owner)  # fmt: skip
+        services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk, draft.pk], actor=owner
+        )
 
 
 def _many(workspace, owner, template, key: str, count: int) -> list[int]:
     videos = Video.objects.bulk_create(
-        Video(workspace=workspace, template=template, title=f"Clip {n}", duration_seconds=2,
-              status=VideoStatus.READY, file=key, created_by=owner)
+        Video(
+            workspace=workspace,
+            template=template,
+            title=f"Clip {n}",
+            duration_seconds=2,
+            status=VideoStatus.READY,
+            file=key,
+            created_by=owner,
+        )
         for n in range(count)
-    )  # fmt: skip
+    )
     return [v.pk for v in videos]
 
 
-def test_the_plan_caps_the_batch(owner, workspace, ready_video, template, pro_workspace,
-                                 django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_plan_caps_the_batch(
+    owner, workspace, ready_video, template, pro_workspace, django_capture_on_commit_callbacks
+):
     key = ready_video().file.name
     ids = _many(workspace, owner, template, key, 51)
     with pytest.raises(EntitlementError):
@@ -114,8 +137,9 @@ def test_the_plan_caps_the_batch(owner, workspace, ready_video, template, pro_wo
     assert response.status_code in (400, 402, 403) and not ExportJob.objects.exists()
     # Fifty is fine on Pro (duplicates count once).
     with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=ids[:50] + ids[:3],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=ids[:50] + ids[:3], actor=owner
+        )
     assert len(export.video_ids) == 50
 
 
@@ -127,9 +151,12 @@ def test_free_allows_five(owner, workspace, ready_video, template):
 
 def test_roles(cast, workspace, ready_video, django_capture_on_commit_callbacks):
     video = ready_video()
-    assert api_for(cast["viewer"]).post(
-        "/api/v1/exports/", {"video_ids": [video.pk]}, format="json"
-    ).status_code == 403  # fmt: skip
+    assert (
+        api_for(cast["viewer"])
+        .post("/api/v1/exports/", {"video_ids": [video.pk]}, format="json")
+        .status_code
+        == 403
+    )
     with django_capture_on_commit_callbacks(execute=False):
         response = api_for(cast["editor"]).post(
             "/api/v1/exports/", {"video_ids": [video.pk]}, format="json"
@@ -138,9 +165,12 @@ def test_roles(cast, workspace, ready_video, django_capture_on_commit_callbacks)
     export_id = response.json()["id"]
     assert api_for(cast["outsider"]).get(f"/api/v1/exports/{export_id}/").status_code == 404
     assert api_for(cast["viewer"]).get(f"/api/v1/exports/{export_id}/").status_code == 403
-    assert client_in(cast["outsider"], workspace).get(
-        reverse("videos:export_detail", args=[export_id])
-    ).status_code == 404  # fmt: skip
+    assert (
+        client_in(cast["outsider"], workspace)
+        .get(reverse("videos:export_detail", args=[export_id]))
+        .status_code
+        == 404
+    )
     assert api_for(cast["outsider"]).post(f"/api/v1/exports/{export_id}/cancel/").status_code == 404
 
 
@@ -150,8 +180,11 @@ def test_roles(cast, workspace, ready_video, django_capture_on_commit_callbacks)
 def test_the_zip_holds_byte_identical_files_under_readable_unique_names(
     owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
-    videos = [ready_video(title="Launch teaser"), ready_video(title="Launch teaser"),
-              ready_video(title="Été 2025 / promo")]  # fmt: skip
+    videos = [
+        ready_video(title="Launch teaser"),
+        ready_video(title="Launch teaser"),
+        ready_video(title="Été 2025 / promo"),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = api_for(owner).post(
             "/api/v1/exports/", {"video_ids": [v.pk for v in videos]}, format="json"
@@ -198,17 +231,18 @@ def test_the_zip_holds_byte_identical_files_under_readable_unique_names(
     assert body["download_url"] == exports.download_url(export) and body["expires_at"]
 
 
-def test_the_email_is_in_the_requesters_language(owner, workspace, ready_video, mailoutbox,
-                                                 django_capture_on_commit_callbacks,
-                                                 monkeypatch):  # fmt: skip
+def test_the_email_is_in_the_requesters_language(
+    owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
     from videos import emails
 
     owner.profile.language = "fr"
     owner.profile.save()
     seen = []
     original = emails.send_templated_email
-    monkeypatch.setattr(emails, "send_templated_email",
-                        lambda **kw: (seen.append(kw["language"]), original(**kw)))  # fmt: skip
+    monkeypatch.setattr(
+        emails, "send_templated_email", lambda **kw: (seen.append(kw["language"]), original(**kw))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.export_create(workspace=workspace, video_ids=[ready_video().pk], actor=owner)
     assert seen == ["fr"] and len(mailoutbox) == 1
@@ -216,8 +250,9 @@ def test_the_email_is_in_the_requesters_language(owner, workspace, ready_video, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 25])
-def test_exports_list_query_count_does_not_grow(owner, workspace, count,
-                                                django_assert_max_num_queries):  # fmt: skip
+def test_exports_list_query_count_does_not_grow(
+    owner, workspace, count, django_assert_max_num_queries
+):
     ExportJob.objects.bulk_create(
         ExportJob(workspace=workspace, requested_by=owner, video_ids=list(range(1, n + 2)))
         for n in range(count)
@@ -233,8 +268,9 @@ def test_exports_list_query_count_does_not_grow(owner, workspace, count,
 
 def test_cancel_while_queued(owner, workspace, ready_video, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=[ready_video().pk],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk], actor=owner
+        )
     response = api_for(owner).post(f"/api/v1/exports/{export.pk}/cancel/")
     assert response.status_code == 202 and response.json()["status"] == "cancelled"
     export = _run(export)  # the task finds nothing to do
@@ -248,8 +284,9 @@ def test_cancel_while_running_stops_at_the_next_file_and_cleans_up(
 ):
     videos = [ready_video(title=f"Clip {n}") for n in range(3)]
     with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=[v.pk for v in videos],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=[v.pk for v in videos], actor=owner
+        )
     copied = []
     original = exports._Writer.copy
 
@@ -267,8 +304,9 @@ def test_cancel_while_running_stops_at_the_next_file_and_cleans_up(
     assert stored_files(settings) == before  # no ZIP, no temporary file left behind
 
 
-def test_a_missing_source_fails_the_export(owner, workspace, ready_video,
-                                           django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_missing_source_fails_the_export(
+    owner, workspace, ready_video, django_capture_on_commit_callbacks
+):
     video = ready_video()
     with django_capture_on_commit_callbacks(execute=False):
         export = services.export_create(workspace=workspace, video_ids=[video.pk], actor=owner)
@@ -280,11 +318,13 @@ def test_a_missing_source_fails_the_export(owner, workspace, ready_video,
 # -- expiry -------------------------------------------------------------------------------------
 
 
-def test_expired_exports_are_deleted(owner, workspace, ready_video,
-                                     django_capture_on_commit_callbacks):  # fmt: skip
+def test_expired_exports_are_deleted(
+    owner, workspace, ready_video, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_create(workspace=workspace, video_ids=[ready_video().pk],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk], actor=owner
+        )
     export.refresh_from_db()
     key, link = export.file.name, exports.download_url(export)
     assert default_storage.exists(key)
@@ -319,8 +359,9 @@ def test_pages_export_selected_videos_and_show_live_progress(
     listing = client.get(reverse("videos:list")).content.decode()
     assert 'name="video_ids"' in listing and reverse("videos:export_create") in listing
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(reverse("videos:export_create"),
-                               {"video_ids": [v.pk for v in videos]})  # fmt: skip
+        response = client.post(
+            reverse("videos:export_create"), {"video_ids": [v.pk for v in videos]}
+        )
     export = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("videos:export_detail", args=[export.pk])
@@ -336,8 +377,9 @@ def test_pages_export_selected_videos_and_show_live_progress(
 
 def test_the_page_refuses_with_a_message(owner, workspace, foreign_video):
     client = client_in(owner, workspace)
-    response = client.post(reverse("videos:export_create"), {"video_ids": [foreign_video.pk]},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("videos:export_create"), {"video_ids": [foreign_video.pk]}, follow=True
+    )
     assert f"#{foreign_video.pk}" in response.content.decode()
     assert not ExportJob.objects.exists()
 
@@ -354,15 +396,21 @@ def test_viewers_cannot_export_from_the_page(viewer, workspace, ready_video):
 
 def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
     s3,  # noqa: F811
-    owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks, settings,
-):  # fmt: skip
+    owner,
+    workspace,
+    ready_video,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    settings,
+):
     videos = [ready_video(title="Cloud one"), ready_video(title="Cloud two")]
     # Version files carry the lifecycle tag (STANDARD_IA after 30 days).
     tags = s3.get_object_tagging(Bucket=settings.AWS_STORAGE_BUCKET_NAME, Key=videos[0].file.name)
     assert {"Key": "vc-lifecycle", "Value": "version"} in tags["TagSet"]
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_create(workspace=workspace, video_ids=[v.pk for v in videos],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=[v.pk for v in videos], actor=owner
+        )
     export.refresh_from_db()
     assert export.status == ExportStatus.READY, export.error_code
     assert export.file.name in _keys(s3) and export.file.name.startswith("exports/")
@@ -389,8 +437,9 @@ def test_an_export_whose_worker_died_is_queued_again_then_finished(
     owner, workspace, ready_video, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=[ready_video().pk],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk], actor=owner
+        )
     assert exports._claim(str(export.pk), "dead-worker") is not None
     assert exports._claim(str(export.pk), "other-worker") is None  # one worker per export
     ExportJob.objects.filter(pk=export.pk).update(
@@ -409,8 +458,9 @@ def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
     from videos import tasks
 
     with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=[ready_video().pk],
-                                        actor=owner)  # fmt: skip
+        export = services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk], actor=owner
+        )
     claimed = exports._claim(str(export.pk), "worker")
     exports._finish_ready(claimed, "worker", "exports/x.zip", 1, 10)  # then the worker died
     ExportJob.objects.filter(pk=export.pk).update(finished_at=timezone.now() - timedelta(minutes=5))

@@ -12,8 +12,14 @@ from tests.conftest import client_for
 from tests.videos.conftest import client_in, png_bytes, stored_files, upload
 from videos.models import RenderJob, Template, Video, VideoStatus
 
-FILLED = {"field_headline": "Hello", "field_background": "#123456", "field_count": "3",
-          "field_values": "1, 2", "duration": "2", "resolution": "720"}  # fmt: skip
+FILLED = {
+    "field_headline": "Hello",
+    "field_background": "#123456",
+    "field_count": "3",
+    "field_values": "1, 2",
+    "duration": "2",
+    "resolution": "720",
+}
 
 
 # -- library --------------------------------------------------------------------------------------
@@ -46,12 +52,25 @@ def test_library_shows_media_or_a_placeholder(owner_client, make_template, mp4_p
 @pytest.mark.django_db
 def test_library_filters_and_sorts(owner_client, make_template, only_test_templates):
     now = timezone.now()
-    make_template(name="Old popular", category="social", tags=["sale"], usage_count=50,
-                  duration=8, created_at=now - datetime.timedelta(days=9))  # fmt: skip
-    make_template(name="New", category="education", tags=["tips"], usage_count=1, duration=5,
-                  created_at=now)  # fmt: skip
-    make_template(name="Short", category="education", tags=["tips", "sale"], usage_count=7,
-                  duration=2, created_at=now - datetime.timedelta(days=1))  # fmt: skip
+    make_template(
+        name="Old popular",
+        category="social",
+        tags=["sale"],
+        usage_count=50,
+        duration=8,
+        created_at=now - datetime.timedelta(days=9),
+    )
+    make_template(
+        name="New", category="education", tags=["tips"], usage_count=1, duration=5, created_at=now
+    )
+    make_template(
+        name="Short",
+        category="education",
+        tags=["tips", "sale"],
+        usage_count=7,
+        duration=2,
+        created_at=now - datetime.timedelta(days=1),
+    )
     url = reverse("videos:templates")
     assert _names(owner_client.get(url)) == ["Old popular", "Short", "New"]
     assert _names(owner_client.get(url, {"sort": "recent"})) == ["New", "Short", "Old popular"]
@@ -107,9 +126,17 @@ def test_form_is_generated_from_the_template_fields(owner, workspace, make_templ
     page = client_in(owner, workspace).get(reverse("videos:template", args=[template.key]))
     form = page.context["form"]
     assert [name for name in form.fields] == [
-        "title", "field_headline", "field_background", "field_count", "field_values",
-        "field_labels", "field_photo", "duration", "resolution", "source_clip",
-    ]  # fmt: skip
+        "title",
+        "field_headline",
+        "field_background",
+        "field_count",
+        "field_values",
+        "field_labels",
+        "field_photo",
+        "duration",
+        "resolution",
+        "source_clip",
+    ]
     text = page.content.decode()
     assert 'maxlength="40"' in text and 'type="color"' in text and 'value="#123456"' in text
     assert 'type="number"' in text and 'min="0"' in text and 'max="100"' in text
@@ -203,8 +230,9 @@ def test_1080p_is_refused_on_free_with_an_upgrade_link(owner, workspace, templat
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", ["text as image", "oversize image", "pdf as clip",
-                                  "pdf named mp4", "too-long clip"])  # fmt: skip
+@pytest.mark.parametrize(
+    "case", ["text as image", "oversize image", "pdf as clip", "pdf named mp4", "too-long clip"]
+)
 def test_bad_uploads_are_rejected_and_create_nothing(
     owner, workspace, make_template, settings, long_mp4_path, case
 ):
@@ -244,9 +272,12 @@ def test_a_clip_goes_into_the_video_slot(owner, workspace, make_template, mp4_pa
     client = client_in(owner, workspace)
     client.post(
         reverse("videos:template", args=[template.key]),
-        {**FILLED, "title": "Mine",
-         "source_clip": upload("mine.mov", mp4_path.read_bytes(), "video/quicktime")},
-    )  # fmt: skip
+        {
+            **FILLED,
+            "title": "Mine",
+            "source_clip": upload("mine.mov", mp4_path.read_bytes(), "video/quicktime"),
+        },
+    )
     video = Video.objects.get()
     assert video.source_clip.name.endswith(".mov")
 
@@ -312,13 +343,23 @@ def test_edit_fields_and_save(owner, ready_video):
     assert page.context["form"]["field_headline"].value() == "Hello"
     response = client.post(
         reverse("videos:edit", args=[video.pk]),
-        {"title": "Renamed", "field_headline": "New words", "field_background": "#000000",
-         "field_count": "1", "field_values": "9", "duration": "5", "resolution": "720"},
-    )  # fmt: skip
+        {
+            "title": "Renamed",
+            "field_headline": "New words",
+            "field_background": "#000000",
+            "field_count": "1",
+            "field_values": "9",
+            "duration": "5",
+            "resolution": "720",
+        },
+    )
     assert response["Location"] == reverse("videos:detail", args=[video.pk])
     video.refresh_from_db()
     assert (video.title, video.fields["headline"], video.duration_seconds) == (
-        "Renamed", "New words", 5)  # fmt: skip
+        "Renamed",
+        "New words",
+        5,
+    )
 
 
 @pytest.mark.django_db
@@ -334,8 +375,9 @@ def test_busy_video_cannot_be_edited(owner, ready_video):
 
 
 @pytest.mark.django_db
-def test_delete_removes_the_video_and_its_files(owner, ready_video, settings,
-                                                django_capture_on_commit_callbacks):  # fmt: skip
+def test_delete_removes_the_video_and_its_files(
+    owner, ready_video, settings, django_capture_on_commit_callbacks
+):
     video = ready_video()
     assert stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):
@@ -385,8 +427,9 @@ def test_video_list_searches_filters_and_paginates(owner, workspace, ready_video
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 30])
-def test_video_list_query_count_does_not_grow(owner, workspace, ready_video, count,
-                                              django_assert_max_num_queries):  # fmt: skip
+def test_video_list_query_count_does_not_grow(
+    owner, workspace, ready_video, count, django_assert_max_num_queries
+):
     for n in range(count):
         ready_video(title=f"Clip {n}")
     client = client_in(owner, workspace)
@@ -422,8 +465,9 @@ def test_navigation_pages_are_no_longer_coming_soon(owner_client):
 
 
 @pytest.mark.django_db
-def test_create_and_render_makes_a_playable_video(owner, workspace, make_template,
-                                                  django_capture_on_commit_callbacks):  # fmt: skip
+def test_create_and_render_makes_a_playable_video(
+    owner, workspace, make_template, django_capture_on_commit_callbacks
+):
     template = make_template(duration=1)
     client = client_in(owner, workspace)
     with django_capture_on_commit_callbacks(execute=True):
@@ -461,8 +505,14 @@ def test_render_button_queues_a_job_and_the_page_polls(owner, ready_video):
 
 
 def _kit_post(**overrides):
-    return {"name": "Acme", "position": "top-left", "opacity": "60", "scale": "0.2",
-            "margin": "10", **overrides}  # fmt: skip
+    return {
+        "name": "Acme",
+        "position": "top-left",
+        "opacity": "60",
+        "scale": "0.2",
+        "margin": "10",
+        **overrides,
+    }
 
 
 @pytest.mark.django_db
@@ -478,7 +528,12 @@ def test_brand_kit_create_edit_preview_and_delete(owner, workspace, settings):
 
     kit = BrandKit.objects.get()
     assert (kit.workspace, kit.position, kit.opacity, kit.scale, kit.is_default) == (
-        workspace, "top-left", 60, 0.2, True)  # fmt: skip
+        workspace,
+        "top-left",
+        60,
+        0.2,
+        True,
+    )
     listing = client.get(reverse("videos:brand_kits")).content.decode()
     assert (
         reverse("videos:brand_kit_preview", args=[kit.pk]) in listing and "data-confirm" in listing
@@ -534,11 +589,14 @@ TOO_BIG = b"\0" * (5 * 1024 * 1024 + 1)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("logo", "message"), [
-    (upload("logo.png", b"not an image at all", "image/png"), UNREADABLE),
-    (upload("logo.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"), UNREADABLE),
-    (upload("logo.png", TOO_BIG, "image/png"), "The logo is larger than 5 MB."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        (upload("logo.png", b"not an image at all", "image/png"), UNREADABLE),
+        (upload("logo.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"), UNREADABLE),
+        (upload("logo.png", TOO_BIG, "image/png"), "The logo is larger than 5 MB."),
+    ],
+)
 def test_bad_logos_are_refused_and_store_nothing(owner, workspace, settings, logo, message):
     client = client_in(owner, workspace)
     response = client.post(reverse("videos:brand_kit_create"), _kit_post(logo=logo))
@@ -605,9 +663,9 @@ def test_every_starter_template_page_shows_its_form(owner, pro_workspace):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [2, 25])
-def test_template_library_query_count_does_not_grow(owner_client, make_template,
-                                                    only_test_templates, count,
-                                                    django_assert_max_num_queries):  # fmt: skip
+def test_template_library_query_count_does_not_grow(
+    owner_client, make_template, only_test_templates, count, django_assert_max_num_queries
+):
     for n in range(count):
         make_template(name=f"Template {n}")
     with django_assert_max_num_queries(8):  # 7, and the bell's unread count
@@ -617,8 +675,9 @@ def test_template_library_query_count_does_not_grow(owner_client, make_template,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 12])
-def test_brand_kit_list_query_count_does_not_grow(owner, workspace, count,
-                                                  django_assert_max_num_queries):  # fmt: skip
+def test_brand_kit_list_query_count_does_not_grow(
+    owner, workspace, count, django_assert_max_num_queries
+):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 

@@ -40,10 +40,15 @@ def x_server(httpserver, settings):
 @pytest.fixture
 def account(workspace):
     return ConnectedAccount.objects.create(
-        workspace=workspace, platform="x", external_id="42", name="Acme", handle="@acme",
-        access_token="x-access", refresh_token="x-refresh",
+        workspace=workspace,
+        platform="x",
+        external_id="42",
+        name="Acme",
+        handle="@acme",
+        access_token="x-access",
+        refresh_token="x-refresh",
         expires_at=timezone.now() + dt.timedelta(hours=2),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -216,8 +221,9 @@ def test_a_post_is_published_once_with_a_log_an_event_and_a_report(
     post = PlatformPost.objects.get(pk=post_id)
     assert (post.remote_id, post.remote_url) == ("t1", "https://x.com/acme/status/t1")
     assert seen["commands"][:2] == ["INIT", "APPEND"] and seen["commands"][-2:] == [
-        "FINALIZE", "STATUS",
-    ]  # fmt: skip
+        "FINALIZE",
+        "STATUS",
+    ]
     assert seen["bytes"] == ready.current_version.file.open("rb").read()
     assert seen["tweets"] == [{"text": "Launch day!", "media": {"media_ids": ["m1"]}}]
     [attempt] = PublishAttempt.objects.filter(post=post)
@@ -278,9 +284,13 @@ def test_a_500_is_retried_with_backoff_then_succeeds(x_server, ready, owner, acc
 def test_a_429_waits_for_the_reset_time(x_server, ready, owner, account):
     reset = int((timezone.now() + dt.timedelta(minutes=15)).timestamp())
     x_server.expect_request("/2/media/upload").respond_with_response(
-        Response(json.dumps({"title": "Too Many Requests"}), status=429,
-                 headers={"x-rate-limit-reset": str(reset)}, content_type="application/json")
-    )  # fmt: skip
+        Response(
+            json.dumps({"title": "Too Many Requests"}),
+            status=429,
+            headers={"x-rate-limit-reset": str(reset)},
+            content_type="application/json",
+        )
+    )
     post_id, lease = _claim_one(_schedule(ready, owner, account))
     assert dispatcher.publish_post(post_id=post_id, lease=lease) == "scheduled"
     post = PlatformPost.objects.get(pk=post_id)
@@ -372,8 +382,9 @@ def test_scheduling_through_the_page_in_the_users_time_zone(ready, owner, accoun
     assert schedule.publish_at == dt.datetime(2030, 3, 10, 13, 30, tzinfo=dt.UTC)  # EDT
     detail = client.get(response["Location"]).content.decode()
     assert "Scheduled" in detail and "Acme" in detail
-    refused = client.post(url, {"date": "yesterday", "time": "", "when": "later",
-                                "account": [account.pk]})  # fmt: skip
+    refused = client.post(
+        url, {"date": "yesterday", "time": "", "when": "later", "account": [account.pk]}
+    )
     assert refused.status_code == 400 and PublishSchedule.objects.count() == 1
     for view in ("month", "week", "list"):
         assert client.get(reverse("videos:schedule"), {"view": view}).status_code == 200

@@ -52,10 +52,15 @@ def _worker_env(fake: FakeX, settings, **extra) -> dict[str, str]:
 
 def _due_posts(version, workspace, count: int) -> list[int]:
     account = ConnectedAccount.objects.create(
-        workspace=workspace, platform="x", external_id="42", name="Acme", handle="@acme",
-        access_token="x-access", refresh_token="x-refresh",
+        workspace=workspace,
+        platform="x",
+        external_id="42",
+        name="Acme",
+        handle="@acme",
+        access_token="x-access",
+        refresh_token="x-refresh",
         expires_at=timezone.now() + dt.timedelta(hours=2),
-    )  # fmt: skip
+    )
     now = timezone.now() - dt.timedelta(seconds=1)
     schedules = PublishSchedule.objects.bulk_create(
         PublishSchedule(workspace=workspace, video=version.video, version=version, publish_at=now)

@@ -88,10 +88,16 @@ def test_the_default_brand_kit_is_applied_to_every_new_render(
     video, owner, workspace, django_capture_on_commit_callbacks
 ):
     kit = services.brand_kit_create(
-        workspace=workspace, actor=owner, name="Acme",
+        workspace=workspace,
+        actor=owner,
+        name="Acme",
         logo=upload("logo.png", png_bytes((64, 64), (255, 255, 255, 255)), "image/png"),
-        position="top-left", opacity=100, scale=0.3, margin=0, is_default=True,
-    )  # fmt: skip
+        position="top-left",
+        opacity=100,
+        scale=0.3,
+        margin=0,
+        is_default=True,
+    )
     assert BrandKit.objects.get(pk=kit.pk).is_default
     with django_capture_on_commit_callbacks(execute=True):
         services.video_render(video=video, actor=owner)

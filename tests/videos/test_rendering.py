@@ -406,10 +406,23 @@ def red_clip(tmp_path) -> Path:
     """A 2-second 4:3 red clip with a tone: it must be looped, and cropped to fill a 16:9 slot."""
     path = tmp_path / "red.mp4"
     ffmpeg(
-        "-f", "lavfi", "-i", "color=c=red:s=160x120:r=10:d=2",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path),
-    )  # fmt: skip
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=red:s=160x120:r=10:d=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=2",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(path),
+    )
     return path
 
 

@@ -128,7 +128,7 @@ BAD_TIME = "Write a time as seconds or minutes:seconds, for example 0:05 or 75."
         ("Keep this text", "0:11", "", "The time must be between 0:00 and 0:10."),
         ("Keep this text", "0:05", "0:04", "The range must end after it starts and by 0:10."),
     ],
-)  # fmt: skip
+)
 def test_a_refused_comment_shows_the_error_and_keeps_the_text(
     version, video, workspace, editor, text, at, until, error
 ):
@@ -337,9 +337,16 @@ def _root_of(node: dict) -> dict:
 @pytest.mark.django_db
 @pytest.mark.parametrize("total", [50, 500])
 def test_the_version_page_costs_the_same_queries_for_50_and_500_comments(
-    version, video, workspace, owner, admin_user, editor, viewer, total,
+    version,
+    video,
+    workspace,
+    owner,
+    admin_user,
+    editor,
+    viewer,
+    total,
     django_assert_max_num_queries,
-):  # fmt: skip
+):
     made = _bulk_threads(version, [owner, admin_user, editor, viewer], total)
     assert Comment.objects.filter(version=version).count() == total == made["comments"]
     client = client_in(editor, workspace)
@@ -366,9 +373,15 @@ def test_the_version_page_costs_the_same_queries_for_50_and_500_comments(
 
 @pytest.mark.django_db
 def test_approving_and_requesting_changes_through_the_page(
-    version, video, workspace, owner, admin_user, editor, viewer,
+    version,
+    video,
+    workspace,
+    owner,
+    admin_user,
+    editor,
+    viewer,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _comment(version, viewer, "Looks good", time_ms=0)
     client = client_in(editor, workspace)
     url = reverse("videos:version_decide", args=[video.pk, 1])
@@ -473,11 +486,14 @@ def test_api_lists_a_versions_comments_flat_with_depth(version, video, owner, ed
     assert all(c["version"] == 1 for c in rows)
 
     assert [c["id"] for c in api.get(url, {"version": 1}).json()["results"]] == [
-        other.pk, root.pk, reply.pk,
-    ]  # fmt: skip
+        other.pk,
+        root.pk,
+        reply.pk,
+    ]
     assert [c["id"] for c in api.get(url, {"resolved": "hide"}).json()["results"]] == [
-        root.pk, reply.pk,
-    ]  # fmt: skip
+        root.pk,
+        reply.pk,
+    ]
     assert _error(api.get(url, {"version": 7}))["fields"] == {
         "version": ["This video has no version 7."]
     }

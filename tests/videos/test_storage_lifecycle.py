@@ -39,10 +39,17 @@ def test_the_rules_are_set_and_read_back(s3):  # noqa: F811
 def test_it_is_idempotent_and_keeps_other_rules(s3):  # noqa: F811
     s3.put_bucket_lifecycle_configuration(
         Bucket=BUCKET,
-        LifecycleConfiguration={"Rules": [{"ID": "ops-logs", "Status": "Enabled",
-                                           "Filter": {"Prefix": "logs/"},
-                                           "Expiration": {"Days": 90}}]},
-    )  # fmt: skip
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "ops-logs",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": "logs/"},
+                    "Expiration": {"Days": 90},
+                }
+            ]
+        },
+    )
     _run()
     first = _rules(s3)
     _run()

@@ -90,8 +90,14 @@ def test_a_render_lands_in_the_bucket_and_its_presigned_link_downloads_it(
     assert not storage.is_local()
     template = make_template(duration=1)
     photo = upload("photo.png", png_bytes((64, 64)), "image/png")
-    video = services.video_create(workspace=workspace, template=template, title="Cloud cut",
-                                  actor=owner, duration=1, files={"photo": photo})  # fmt: skip
+    video = services.video_create(
+        workspace=workspace,
+        template=template,
+        title="Cloud cut",
+        actor=owner,
+        duration=1,
+        files={"photo": photo},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.video_render(video=video, actor=owner)
     video.refresh_from_db()
@@ -139,8 +145,9 @@ def test_outsiders_get_no_link_on_s3(s3, outsider, viewer, ready_video):
 
 
 @pytest.mark.django_db
-def test_deleting_a_video_removes_its_objects(s3, owner, ready_video,
-                                              django_capture_on_commit_callbacks):  # fmt: skip
+def test_deleting_a_video_removes_its_objects(
+    s3, owner, ready_video, django_capture_on_commit_callbacks
+):
     video = ready_video()
     assert video.file.name in _keys(s3)
     with django_capture_on_commit_callbacks(execute=True):

@@ -420,8 +420,13 @@ def test_api_compare(versioned, viewer, outsider):
     assert response.status_code == 200
     body = response.json()
     assert (body["a"]["number"], body["b"]["number"]) == (1, 2)
-    assert set(body) >= {"size_mb", "duration_seconds", "seconds_between", "authors",
-                         "fields_changed"}  # fmt: skip
+    assert set(body) >= {
+        "size_mb",
+        "duration_seconds",
+        "seconds_between",
+        "authors",
+        "fields_changed",
+    }
     bad = api_for(viewer).get(url, {"a": "one", "b": 2})
     assert bad.status_code == 400
     assert "Choose a version number" in bad.content.decode()
@@ -471,8 +476,12 @@ def test_retention_uses_the_plan_limit_without_a_setting(versioned, workspace):
     assert services.versions_to_keep(workspace) == 5
     assert services.retention_apply() == 1
     assert sorted(VideoVersion.objects.filter(video=video).values_list("number", flat=True)) == [
-        2, 3, 4, 5, 6,
-    ]  # fmt: skip
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
     # A workspace may keep fewer than the plan allows, never more.
     VideoSettings.objects.create(workspace=workspace, versions_to_keep=40)
     assert services.versions_to_keep(workspace) == 5

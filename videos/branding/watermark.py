@@ -77,17 +77,31 @@ def apply_watermark(
         scaled_logo = os.path.join(scratch, "logo.png")
         _scaled_logo(logo, w, h).save(scaled_logo, format="PNG", compress_level=1)
         args = [
-            "-i", input_path,
-            "-i", scaled_logo,
-            "-filter_complex", filters,
-            "-map", "[v]",
-            "-map", "0:a?",
-            "-c:v", "libx264", *encoder, "-crf", str(CRF), "-pix_fmt", "yuv420p",
-            "-c:a", "copy",
-            "-movflags", "+faststart",
-            "-f", "mp4",
+            "-i",
+            input_path,
+            "-i",
+            scaled_logo,
+            "-filter_complex",
+            filters,
+            "-map",
+            "[v]",
+            "-map",
+            "0:a?",
+            "-c:v",
+            "libx264",
+            *encoder,
+            "-crf",
+            str(CRF),
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
             output_path,
-        ]  # fmt: skip
+        ]
         try:
             run_ffmpeg(args, duration=info.duration, on_progress=on_progress, timeout=timeout)
         except BaseException:

@@ -99,8 +99,9 @@ def _clean_targets(workspace, version, video, targets: list[dict[str, Any]]) -> 
         caption = (target.get("caption") or "").strip()[:MAX_CAPTION]
         content = PostContent(title=title, caption=caption)
         problems += publisher_for(platform).problems(media_info(version), content)
-        cleaned.append({"platform": platform, "account": account, "title": title,
-                        "caption": caption})  # fmt: skip
+        cleaned.append(
+            {"platform": platform, "account": account, "title": title, "caption": caption}
+        )
     if problems:
         raise ValidationError({"platforms": problems}, code="platform_limits")
     return cleaned

@@ -41,8 +41,14 @@ def brand_kit_create(
         workspace, "brand_kits", current=BrandKit.objects.filter(workspace=workspace).count()
     )
     branding.validate_logo(logo)
-    kit = BrandKit(workspace=workspace, name=(name or "").strip()[:100], position=position,
-                   opacity=opacity, scale=scale, margin=margin)  # fmt: skip
+    kit = BrandKit(
+        workspace=workspace,
+        name=(name or "").strip()[:100],
+        position=position,
+        opacity=opacity,
+        scale=scale,
+        margin=margin,
+    )
     kit.logo.name = storage.save_upload(logo, workspace_id=workspace.pk, kind="brand")
     kit.full_clean(exclude=["logo"])
     kit.save()
@@ -89,7 +95,11 @@ def brand_kit_set_default(*, brand_kit: BrandKit, actor) -> None:
 @transaction.atomic
 def brand_kit_delete(*, brand_kit: BrandKit, actor) -> None:
     ensure_can(actor, brand_kit.workspace, "brand")
-    record("brand_kit.deleted", workspace=brand_kit.workspace, actor=actor,
-           properties={"brand_kit": brand_kit.pk, "name": brand_kit.name})  # fmt: skip
+    record(
+        "brand_kit.deleted",
+        workspace=brand_kit.workspace,
+        actor=actor,
+        properties={"brand_kit": brand_kit.pk, "name": brand_kit.name},
+    )
     brand_kit.delete()
     # The logo file stays: videos branded with it keep their history (issue: versions).

@@ -113,10 +113,20 @@ def video_create(
         created_by=actor,
     )
     Template.objects.filter(pk=template.pk).update(usage_count=F("usage_count") + 1)
-    record("video.created", workspace=workspace, actor=actor, subject=video,
-           properties={"template": template.key, "duration": seconds})  # fmt: skip
-    record("template.used", workspace=workspace, actor=actor, subject=template,
-           properties={"video": video.pk})  # fmt: skip
+    record(
+        "video.created",
+        workspace=workspace,
+        actor=actor,
+        subject=video,
+        properties={"template": template.key, "duration": seconds},
+    )
+    record(
+        "template.used",
+        workspace=workspace,
+        actor=actor,
+        subject=template,
+        properties={"video": video.pk},
+    )
     return video
 
 
@@ -177,7 +187,11 @@ def video_delete(*, video: Video, actor) -> None:
     keys += [
         v for name, v in video.fields.items() if isinstance(v, str) and v.startswith("workspaces/")
     ]
-    record("video.deleted", workspace=video.workspace, actor=actor,
-           properties={"video": video.pk, "title": video.title})  # fmt: skip
+    record(
+        "video.deleted",
+        workspace=video.workspace,
+        actor=actor,
+        properties={"video": video.pk, "title": video.title},
+    )
     video.delete()
     transaction.on_commit(lambda: storage.delete_quietly(*keys))

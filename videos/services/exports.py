@@ -136,9 +136,14 @@ def export_create(*, workspace: Team, video_ids, actor) -> ExportJob:
         video_ids=ids,
         version_ids=[videos[pk].current_version_id for pk in ids],
     )
-    record("export.created", workspace=workspace, actor=actor, subject=export,
-           properties={"videos": len(ids)},
-           idempotency_key=f"export.created:{export.pk}")  # fmt: skip
+    record(
+        "export.created",
+        workspace=workspace,
+        actor=actor,
+        subject=export,
+        properties={"videos": len(ids)},
+        idempotency_key=f"export.created:{export.pk}",
+    )
     from videos import tasks
 
     export_id = str(export.pk)
@@ -159,8 +164,13 @@ def export_cancel(*, export: ExportJob, actor) -> ExportJob:
         export.status, export.finished_at = ExportStatus.CANCELLED, timezone.now()
         fields += ["status", "finished_at"]
     export.save(update_fields=fields)
-    record("export.cancelled", workspace=export.workspace, actor=actor, subject=export,
-           idempotency_key=f"export.cancelled:{export.pk}")  # fmt: skip
+    record(
+        "export.cancelled",
+        workspace=export.workspace,
+        actor=actor,
+        subject=export,
+        idempotency_key=f"export.cancelled:{export.pk}",
+    )
     return export
 
 
@@ -366,12 +376,24 @@ def _finish_ready(export: ExportJob, worker: str, key: str, count: int, size: in
     export.expires_at = now + EXPORT_LIFETIME
     export.file.name, export.file_count, export.size = key, count, size
     export.save(
-        update_fields=["status", "progress", "finished_at", "expires_at", "file", "file_count",
-                       "size"]
-    )  # fmt: skip
-    record("export.ready", workspace=export.workspace, actor=export.requested_by, subject=export,
-           properties={"files": count, "size": size},
-           idempotency_key=f"export.ready:{export.pk}")  # fmt: skip
+        update_fields=[
+            "status",
+            "progress",
+            "finished_at",
+            "expires_at",
+            "file",
+            "file_count",
+            "size",
+        ]
+    )
+    record(
+        "export.ready",
+        workspace=export.workspace,
+        actor=export.requested_by,
+        subject=export,
+        properties={"files": count, "size": size},
+        idempotency_key=f"export.ready:{export.pk}",
+    )
     return True
 
 
@@ -390,12 +412,19 @@ def _finish_failed(export: ExportJob, worker: str, code: str) -> None:
     if export.worker != worker or export.status != ExportStatus.RUNNING:
         return
     export.status, export.finished_at, export.error_code = (
-        ExportStatus.FAILED, timezone.now(), code
-    )  # fmt: skip
+        ExportStatus.FAILED,
+        timezone.now(),
+        code,
+    )
     export.save(update_fields=["status", "finished_at", "error_code"])
-    record("export.failed", workspace=export.workspace, actor=export.requested_by,
-           subject=export, properties={"code": code},
-           idempotency_key=f"export.failed:{export.pk}")  # fmt: skip
+    record(
+        "export.failed",
+        workspace=export.workspace,
+        actor=export.requested_by,
+        subject=export,
+        properties={"code": code},
+        idempotency_key=f"export.failed:{export.pk}",
+    )
 
 
 # -- links and the e-mail -----------------------------------------------------------------------
@@ -481,8 +510,10 @@ def exports_requeue_stuck(*, now=None) -> int:
         for export in stuck:
             if export.attempts >= MAX_EXPORT_ATTEMPTS:
                 export.status, export.error_code, export.finished_at = (
-                    ExportStatus.FAILED, "attempts", now
-                )  # fmt: skip
+                    ExportStatus.FAILED,
+                    "attempts",
+                    now,
+                )
                 export.save(update_fields=["status", "error_code", "finished_at"])
                 continue
             export.status, export.worker = ExportStatus.QUEUED, ""

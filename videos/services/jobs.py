@@ -93,8 +93,13 @@ def video_render(*, video: Video, actor) -> RenderJob:
         adding=math.ceil(video.duration_seconds / 60),
     )
     job = _queue(video, kind=RenderJobKind.RENDER, actor=actor)
-    record("video.render_requested", workspace=video.workspace, actor=actor, subject=video,
-           properties={"job": str(job.pk), "resolution": video.resolution})  # fmt: skip
+    record(
+        "video.render_requested",
+        workspace=video.workspace,
+        actor=actor,
+        subject=video,
+        properties={"job": str(job.pk), "resolution": video.resolution},
+    )
     return job
 
 
@@ -107,8 +112,13 @@ def video_apply_branding(*, video: Video, brand_kit: BrandKit, actor) -> RenderJ
     if video.status != VideoStatus.READY or not video.file:
         raise ValidationError(_("Render the video before applying branding."))
     job = _queue(video, kind=RenderJobKind.BRANDING, actor=actor, brand_kit=brand_kit)
-    record("video.branding_requested", workspace=video.workspace, actor=actor, subject=video,
-           properties={"brand_kit": brand_kit.pk})  # fmt: skip
+    record(
+        "video.branding_requested",
+        workspace=video.workspace,
+        actor=actor,
+        subject=video,
+        properties={"brand_kit": brand_kit.pk},
+    )
     return job
 
 
@@ -293,11 +303,23 @@ def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
     video.rendered_at = now
     video.save(update_fields=["rendered_at", "updated_at"])
     name = "video.rendered" if job.kind == RenderJobKind.RENDER else "video.branded"
-    record(name, workspace=video.workspace, actor=job.requested_by, subject=video,
-           properties={"job": str(job.pk), "seconds": round(seconds, 2), "size": info.size,
-                       "duration": info.duration, "width": info.width, "height": info.height,
-                       "brand_kit": kit.pk if kit else None, "version": version.number},
-           idempotency_key=f"{name}:{job.pk}")  # fmt: skip
+    record(
+        name,
+        workspace=video.workspace,
+        actor=job.requested_by,
+        subject=video,
+        properties={
+            "job": str(job.pk),
+            "seconds": round(seconds, 2),
+            "size": info.size,
+            "duration": info.duration,
+            "width": info.width,
+            "height": info.height,
+            "brand_kit": kit.pk if kit else None,
+            "version": version.number,
+        },
+        idempotency_key=f"{name}:{job.pk}",
+    )
 
 
 @transaction.atomic
@@ -316,9 +338,14 @@ def _finish_failed(job, worker, code: str, detail: str) -> None:
     )
     video.error_code, video.error_detail, video.progress = code, detail[:2000], 0
     video.save(update_fields=["status", "error_code", "error_detail", "progress", "updated_at"])
-    record("video.render_failed", workspace=video.workspace, actor=job.requested_by,
-           subject=video, properties={"job": str(job.pk), "code": code, "kind": job.kind},
-           idempotency_key=f"video.render_failed:{job.pk}")  # fmt: skip
+    record(
+        "video.render_failed",
+        workspace=video.workspace,
+        actor=job.requested_by,
+        subject=video,
+        properties={"job": str(job.pk), "code": code, "kind": job.kind},
+        idempotency_key=f"video.render_failed:{job.pk}",
+    )
 
 
 def requeue_stuck_jobs(*, older_than: timedelta | None = None) -> int:
@@ -332,8 +359,10 @@ def requeue_stuck_jobs(*, older_than: timedelta | None = None) -> int:
         for job in stuck:
             if job.attempts >= MAX_RENDER_ATTEMPTS:
                 job.status, job.error_code, job.finished_at = (
-                    RenderJobStatus.FAILED, "attempts", timezone.now()
-                )  # fmt: skip
+                    RenderJobStatus.FAILED,
+                    "attempts",
+                    timezone.now(),
+                )
                 job.save(update_fields=["status", "error_code", "finished_at"])
                 Video.objects.filter(pk=job.video_id).update(
                     status=VideoStatus.FAILED, error_code="attempts", progress=0

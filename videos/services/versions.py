@@ -236,10 +236,20 @@ def version_create(
     _copy_video_metadata(video, version)
     video.brand_kit = brand_kit
     video.save()
-    record("video.version_created", workspace=video.workspace, actor=author, subject=video,
-           properties={"version": version.pk, "number": number, "kind": kind,
-                       "size": version.size, "changes": changes},
-           idempotency_key=f"video.version_created:{version.pk}")  # fmt: skip
+    record(
+        "video.version_created",
+        workspace=video.workspace,
+        actor=author,
+        subject=video,
+        properties={
+            "version": version.pk,
+            "number": number,
+            "kind": kind,
+            "size": version.size,
+            "changes": changes,
+        },
+        idempotency_key=f"video.version_created:{version.pk}",
+    )
     return version
 
 
@@ -291,8 +301,9 @@ def version_restore(*, video: Video, number: Any, actor, note: str = "") -> Vide
                     workspace_id=video.workspace_id, name=source.brand_kit_name
                 ).first()
             # The video's title and fields go back to what the restored file was made from.
-            Video.objects.filter(pk=video.pk).update(title=source.title or locked.title,
-                                                     fields=source.fields)  # fmt: skip
+            Video.objects.filter(pk=video.pk).update(
+                title=source.title or locked.title, fields=source.fields
+            )
             version = version_create(
                 video=locked,
                 kind=VersionKind.RESTORE,
@@ -308,10 +319,18 @@ def version_restore(*, video: Video, number: Any, actor, note: str = "") -> Vide
                 title=source.title,
                 fields=source.fields,
             )
-            record("video.version_restored", workspace=video.workspace, actor=actor,
-                   subject=version.video,
-                   properties={"version": version.pk, "number": version.number,
-                               "from": source.number, "from_version": source.pk})  # fmt: skip
+            record(
+                "video.version_restored",
+                workspace=video.workspace,
+                actor=actor,
+                subject=version.video,
+                properties={
+                    "version": version.pk,
+                    "number": version.number,
+                    "from": source.number,
+                    "from_version": source.pk,
+                },
+            )
     except BaseException:
         storage.delete_quietly(file_key, thumb_key)
         raise
@@ -486,10 +505,20 @@ def _apply_to_video(video: Video, *, keep: int, now) -> int:
             logger.info(
                 "retention: deleted version %s of video %s (keeping %s)", v.number, locked.pk, keep
             )
-            record("video.version_deleted", workspace=video.workspace, subject=locked,
-                   occurred_at=now,
-                   properties={"version": v.pk, "number": v.number, "kind": v.kind,
-                               "size": v.size, "reason": "retention", "keep": keep},
-                   idempotency_key=f"video.version_deleted:{v.pk}")  # fmt: skip
+            record(
+                "video.version_deleted",
+                workspace=video.workspace,
+                subject=locked,
+                occurred_at=now,
+                properties={
+                    "version": v.pk,
+                    "number": v.number,
+                    "kind": v.kind,
+                    "size": v.size,
+                    "reason": "retention",
+                    "keep": keep,
+                },
+                idempotency_key=f"video.version_deleted:{v.pk}",
+            )
         transaction.on_commit(lambda: storage.delete_quietly(*sorted(keys)))
     return len(doomed)

@@ -20,12 +20,19 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: str, concurrency: str, **options) -> None:
         commands = {
             "worker": [
-                sys.executable, "-m", "celery", "-A", "videocreator", "worker", "--beat",
-                "--loglevel=INFO", f"--concurrency={concurrency}",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "videocreator",
+                "worker",
+                "--beat",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
                 "--schedule=var/celerybeat-schedule",
             ],
             "web": [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-        }  # fmt: skip
+        }
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         stopping = False
 
