@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 
 from .models import ApiToken, Profile, User
 
@@ -53,7 +53,7 @@ def user_create(
 
 def user_signed_up_record(*, user: User, method: str = "web") -> None:
     record(
-        "user.signed_up",
+        EventName.USER_SIGNED_UP,
         actor=user,
         subject=user,
         workspace=user.teams.filter(is_personal=True).first(),
@@ -64,7 +64,7 @@ def user_signed_up_record(*, user: User, method: str = "web") -> None:
 
 def user_verified_record(*, user: User) -> None:
     record(
-        "user.verified",
+        EventName.USER_VERIFIED,
         actor=user,
         subject=user,
         idempotency_key=f"user.verified:{user.pk}",
@@ -72,7 +72,7 @@ def user_verified_record(*, user: User) -> None:
 
 
 def user_logged_in_record(*, user: User, request: HttpRequest | None = None) -> None:
-    record("user.logged_in", actor=user, subject=user)
+    record(EventName.USER_LOGGED_IN, actor=user, subject=user)
 
 
 @transaction.atomic
@@ -94,7 +94,7 @@ def profile_update(*, user: User, language: str, time_zone: str, marketing_email
     profile.save()
     if "marketing_emails" in changed:
         record(
-            "user.marketing_consent_changed",
+            EventName.USER_MARKETING_CONSENT_CHANGED,
             actor=user,
             subject=user,
             properties={"consent": marketing_emails},
@@ -117,7 +117,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=key[:10], key_hash=ApiToken.hash_key(key)
     )
-    record("api_token.created", actor=user, subject=token)
+    record(EventName.API_TOKEN_CREATED, actor=user, subject=token)
     return token, key
 
 
@@ -128,7 +128,7 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record("api_token.revoked", actor=user, subject=token)
+        record(EventName.API_TOKEN_REVOKED, actor=user, subject=token)
 
 
 def api_token_authenticate(*, key: str) -> ApiToken | None:

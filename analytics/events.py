@@ -1,18 +1,99 @@
-"""The event log: `record()` is how every app announces what happened.
+"""The event log: `record()` is how every app announces what happened, `read()` how a
+consumer (webhooks, funnels, experiments, drip campaigns) finds what to react to.
 
 This module imports no other app's code; foreign keys are by string, so every
-app may import it without creating a cycle.
+app may import it without creating a cycle. Every name is an `EventName`; README.md has the
+table of each event's subject and properties.
+
+`occurred_at` order is not commit order: a transaction that started earlier can commit
+later, so an event can appear "in the past" after a consumer has read past it. A consumer
+therefore never remembers "the last timestamp seen"; it keeps its own row per event it
+processed, under a unique key (a delivery, a send-log row, a reward), and re-reads a
+window that overlaps what it has already seen.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Event
+
+
+class EventName(StrEnum):
+    """Every event the product records; the value is what is stored in `Event.name`."""
+
+    # accounts
+    USER_SIGNED_UP = "user.signed_up"
+    USER_VERIFIED = "user.verified"
+    USER_LOGGED_IN = "user.logged_in"
+    USER_MARKETING_CONSENT_CHANGED = "user.marketing_consent_changed"
+    API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an event name, not a secret)
+    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    # teams
+    TEAM_WORKSPACE_CREATED = "team.workspace_created"
+    TEAM_WORKSPACE_RENAMED = "team.workspace_renamed"
+    TEAM_WORKSPACE_DELETED = "team.workspace_deleted"
+    TEAM_OWNERSHIP_TRANSFERRED = "team.ownership_transferred"
+    TEAM_ROLE_CHANGED = "team.role_changed"
+    TEAM_MEMBER_INVITED = "team.member_invited"
+    TEAM_MEMBER_JOINED = "team.member_joined"
+    TEAM_MEMBER_REMOVED = "team.member_removed"
+    COMMENT_CREATED = "comment.created"
+    COMMENT_DELETED = "comment.deleted"
+    COMMENT_RESOLVED = "comment.resolved"
+    COMMENT_UNRESOLVED = "comment.unresolved"
+    # billing
+    CHECKOUT_STARTED = "checkout.started"
+    INVOICE_CREATED = "invoice.created"
+    PAYMENT_SUCCEEDED = "payment.succeeded"
+    PAYMENT_FAILED = "payment.failed"
+    PAYMENT_REFUNDED = "payment.refunded"
+    CREDIT_GRANTED = "credit.granted"
+    SUBSCRIPTION_STARTED = "subscription.started"
+    SUBSCRIPTION_SWITCHED = "subscription.switched"
+    SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+    SUBSCRIPTION_RESUMED = "subscription.resumed"
+    SUBSCRIPTION_PAST_DUE = "subscription.past_due"
+    SUBSCRIPTION_RECOVERED = "subscription.recovered"
+    SUBSCRIPTION_ENDED = "subscription.ended"
+    # integrations
+    INTEGRATION_CONNECTED = "integration.connected"
+    INTEGRATION_NEEDS_RECONNECT = "integration.needs_reconnect"
+    INTEGRATION_DISCONNECTED = "integration.disconnected"
+    # videos
+    TEMPLATE_USED = "template.used"
+    VIDEO_CREATED = "video.created"
+    VIDEO_UPDATED = "video.updated"
+    VIDEO_DELETED = "video.deleted"
+    VIDEO_RENDER_REQUESTED = "video.render_requested"
+    VIDEO_BRANDING_REQUESTED = "video.branding_requested"
+    VIDEO_RENDERED = "video.rendered"
+    VIDEO_BRANDED = "video.branded"
+    VIDEO_RENDER_FAILED = "video.render_failed"
+    VIDEO_VERSION_CREATED = "video.version_created"
+    VIDEO_VERSION_RESTORED = "video.version_restored"
+    VIDEO_VERSION_DELETED = "video.version_deleted"
+    VIDEO_APPROVED = "video.approved"
+    VIDEO_CHANGES_REQUESTED = "video.changes_requested"
+    BRAND_KIT_CREATED = "brand_kit.created"
+    BRAND_KIT_DELETED = "brand_kit.deleted"
+    EXPORT_CREATED = "export.created"
+    EXPORT_CANCELLED = "export.cancelled"
+    EXPORT_READY = "export.ready"
+    EXPORT_FAILED = "export.failed"
+    VIDEO_SCHEDULED = "video.scheduled"
+    VIDEO_SCHEDULE_CANCELLED = "video.schedule_cancelled"
+    VIDEO_RESCHEDULED = "video.rescheduled"
+    VIDEO_PUBLISHED = "video.published"
+    VIDEO_PUBLISH_FAILED = "video.publish_failed"
 
 
 def _subject_parts(subject: models.Model | None) -> tuple[str, str]:
@@ -22,7 +103,7 @@ def _subject_parts(subject: models.Model | None) -> tuple[str, str]:
 
 
 def record(
-    name: str,
+    name: EventName,
     *,
     workspace: models.Model | None = None,
     actor: models.Model | None = None,
@@ -61,3 +142,36 @@ def record(
             return Event.objects.create(**fields)
     except IntegrityError:
         return Event.objects.get(idempotency_key=idempotency_key)
+
+
+def read(
+    *,
+    names: Iterable[EventName] | None = None,
+    since: datetime.datetime | None = None,
+    after_id: Any = None,
+    workspace_id: int | None = None,
+) -> QuerySet[Event]:
+    """Events in (occurred_at, id) order, for consumers of the log.
+
+    `names` limits the kinds, `since` is inclusive. `after_id` continues a read from the event
+    with that id (keyset paging: everything after it in the same order); an unknown id reads
+    nothing, so a consumer never mistakes a typo for "start over". Neither bound is a record of
+    what was processed (see the module's docstring): slice the result, handle each event
+    under a unique key of your own, and read again from a window that overlaps.
+    """
+    events = Event.objects.all()
+    if names is not None:
+        events = events.filter(name__in=[str(name) for name in names])
+    if since is not None:
+        events = events.filter(occurred_at__gte=since)
+    if workspace_id is not None:
+        events = events.filter(workspace_id=workspace_id)
+    if after_id is not None:
+        try:
+            anchor = Event.objects.filter(pk=after_id).values_list("occurred_at", flat=True).first()
+        except (ValueError, ValidationError):
+            anchor = None
+        if anchor is None:
+            return Event.objects.none()
+        events = events.filter(Q(occurred_at__gt=anchor) | Q(occurred_at=anchor, pk__gt=after_id))
+    return events.order_by("occurred_at", "pk")

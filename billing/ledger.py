@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 
 from .models import (
     Coupon,
@@ -204,7 +204,7 @@ def invoice_create(
             coupon=invoice.coupon, workspace=subscription.workspace
         ).update(invoices_applied=F("invoices_applied") + 1)
     record(
-        "invoice.created",
+        EventName.INVOICE_CREATED,
         workspace=subscription.workspace,
         subject=invoice,
         properties={
@@ -247,7 +247,7 @@ def payment_record(
     )
     if created:
         record(
-            "payment.succeeded" if succeeded else "payment.failed",
+            EventName.PAYMENT_SUCCEEDED if succeeded else EventName.PAYMENT_FAILED,
             workspace=workspace,
             subject=payment,
             properties={

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from analytics.events import record
+from analytics.events import EventName, record
 
 from . import ledger, services, tasks
 from .models import (
@@ -254,7 +254,12 @@ def _renewal_paid_remotely(subscription: Subscription, obj: dict[str, Any]) -> N
     kind = ChangeKind.RECOVERED if was_past_due else ChangeKind.RENEWED
     _change(subscription, kind, to_plan=subscription.plan, invoice=invoice.number, source="stripe")
     if was_past_due:
-        _announce(subscription, "recovered", plan=subscription.plan.key, **_money(invoice))
+        _announce(
+            subscription,
+            EventName.SUBSCRIPTION_RECOVERED,
+            plan=subscription.plan.key,
+            **_money(invoice),
+        )
 
 
 def _handle_invoice_paid(obj: dict[str, Any]) -> None:
@@ -296,12 +301,14 @@ def _handle_subscription_updated(obj: dict[str, Any]) -> None:
     money = {"amount": plan.price_in(subscription.currency), "currency": subscription.currency}
     if not cancel:
         _change(subscription, ChangeKind.RESUMED, to_plan=plan, source="stripe")
-        _announce(subscription, "resumed", plan=plan.key, source="stripe", **money)
+        _announce(
+            subscription, EventName.SUBSCRIPTION_RESUMED, plan=plan.key, source="stripe", **money
+        )
         return
     _change(subscription, ChangeKind.CANCEL_SCHEDULED, from_plan=plan, source="stripe")
     ends_at = subscription.current_period_end
     record(
-        "user.cancelled",
+        EventName.SUBSCRIPTION_CANCEL_SCHEDULED,
         workspace=subscription.workspace,
         subject=subscription,
         properties={

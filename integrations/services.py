@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.http import absolute_url
-from analytics.events import record
+from analytics.events import EventName, record
 from teams.models import Team
 from teams.permissions import ensure_can
 
@@ -169,7 +169,7 @@ def _save_accounts(workspace, platform_key, tokens: Tokens, identities, actor):
             },
         )
         record(
-            "integration.connected",
+            EventName.INTEGRATION_CONNECTED,
             workspace=workspace,
             actor=actor,
             subject=account,
@@ -188,7 +188,7 @@ def _mark_reconnect(account: ConnectedAccount, reason: str) -> None:
     )
     account.status, account.last_error = AccountStatus.RECONNECT, reason
     record(
-        "integration.needs_reconnect",
+        EventName.INTEGRATION_NEEDS_RECONNECT,
         workspace=account.workspace,
         subject=account,
         properties={"platform": account.platform, "reason": reason[:500]},
@@ -256,7 +256,7 @@ def account_disconnect(*, account: ConnectedAccount, actor) -> None:
         access_token="", refresh_token="", status=AccountStatus.DISCONNECTED, expires_at=None
     )
     record(
-        "integration.disconnected",
+        EventName.INTEGRATION_DISCONNECTED,
         workspace=account.workspace,
         actor=actor,
         subject=account,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from analytics.events import record
+from analytics.events import EventName, record
 
 from .models import Invitation, Membership, Notification, NotificationKind, Role, Team
 from .notifications import notify, wants_email
@@ -184,7 +184,7 @@ def invitations_create(
             expires_at=now + timedelta(days=Invitation.VALID_FOR_DAYS),
         )
         record(
-            "team.member_invited",
+            EventName.TEAM_MEMBER_INVITED,
             workspace=workspace,
             actor=actor,
             subject=invitation,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 
 from .models import Comment, CommentMention, Membership, NotificationKind
 from .notifications import notify
@@ -247,7 +247,7 @@ def comment_create(
     if parent_comment is not None:
         _notify_replied(comment, parent_comment, author, members=members, skip=notified)
     record(
-        "comment.created",
+        EventName.COMMENT_CREATED,
         workspace=workspace,
         actor=author,
         subject=comment,
@@ -326,7 +326,7 @@ def comment_delete(*, comment: Comment, actor) -> None:
     else:
         comment.delete()
     record(
-        "comment.deleted",
+        EventName.COMMENT_DELETED,
         workspace=comment.workspace,
         actor=actor,
         properties={"comment_id": comment.pk, "version_id": comment.version_id},
@@ -364,7 +364,7 @@ def _set_resolved(comment: Comment, actor, *, resolved: bool) -> Comment:
     root.resolved_by = actor if resolved else None
     root.save(update_fields=["resolved_at", "resolved_by"])
     record(
-        "comment.resolved" if resolved else "comment.unresolved",
+        EventName.COMMENT_RESOLVED if resolved else EventName.COMMENT_UNRESOLVED,
         workspace=root.workspace,
         actor=actor,
         subject=root,

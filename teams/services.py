@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 
 from .models import Membership, Role, Team
 from .permissions import ensure_can
@@ -23,7 +23,7 @@ class SeatLimitError(ValidationError):
 def _workspace_with_owner(*, owner, name: str, is_personal: bool = False) -> Team:
     team = Team.objects.create(name=name, is_personal=is_personal, created_by=owner)
     Membership.objects.create(team=team, user=owner, role=Role.OWNER)
-    record("team.workspace_created", workspace=team, actor=owner, subject=team)
+    record(EventName.TEAM_WORKSPACE_CREATED, workspace=team, actor=owner, subject=team)
     return team
 
 
@@ -59,7 +59,7 @@ def workspace_rename(*, workspace: Team, name: str, actor) -> Team:
     workspace.name = name
     workspace.save(update_fields=["name"])
     record(
-        "team.workspace_renamed",
+        EventName.TEAM_WORKSPACE_RENAMED,
         workspace=workspace,
         actor=actor,
         subject=workspace,
@@ -77,7 +77,7 @@ def workspace_delete(*, workspace: Team, actor) -> None:
     workspace_id, name = workspace.pk, workspace.name
     # The event keeps the id and name; its workspace link is cleared by the delete.
     record(
-        "team.workspace_deleted",
+        EventName.TEAM_WORKSPACE_DELETED,
         workspace=workspace,
         actor=actor,
         properties={"workspace_id": workspace_id, "name": name},
@@ -120,7 +120,7 @@ def ownership_transfer(*, workspace: Team, to_user, actor) -> Membership:
     target.save(update_fields=["role"])
     Membership.objects.filter(team=workspace, user=actor).update(role=Role.ADMIN)
     record(
-        "team.ownership_transferred",
+        EventName.TEAM_OWNERSHIP_TRANSFERRED,
         workspace=workspace,
         actor=actor,
         subject=target,
@@ -153,7 +153,7 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
     membership.role = role
     membership.save(update_fields=["role"])
     record(
-        "team.role_changed",
+        EventName.TEAM_ROLE_CHANGED,
         workspace=workspace,
         actor=actor,
         subject=membership,
@@ -180,7 +180,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
     user_id, role = membership.user_id, membership.role
     membership.delete()
     record(
-        "team.member_removed",
+        EventName.TEAM_MEMBER_REMOVED,
         workspace=workspace,
         actor=actor,
         properties={"user_id": user_id, "role": role, "left": leaving},
@@ -226,7 +226,7 @@ def membership_add(*, workspace: Team, user, role: str, actor) -> Membership:
     ensure_seat_available(workspace)
     membership = Membership.objects.create(team=workspace, user=user, role=role)
     record(
-        "team.member_joined",
+        EventName.TEAM_MEMBER_JOINED,
         workspace=workspace,
         actor=actor,
         subject=membership,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import ledger
 from billing.models import (
     ChangeKind,
@@ -92,7 +92,7 @@ def checkout_start(
     provider.start_checkout(session, amount_due=draft.total)
     session.save()
     record(
-        "checkout.started",
+        EventName.CHECKOUT_STARTED,
         workspace=workspace,
         actor=actor,
         subject=session,
@@ -167,7 +167,7 @@ def checkout_complete(
         invoice=invoice.number,
     )
     record(
-        "user.subscribed",
+        EventName.SUBSCRIPTION_STARTED,
         workspace=session.workspace,
         actor=session.created_by,
         subject=subscription,

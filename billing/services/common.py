@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements, ledger
 from billing.models import (
     DunningNotice,
@@ -55,14 +55,15 @@ def _change(subscription, kind, *, actor=None, from_plan=None, to_plan=None, **d
     entitlements.forget_tier(subscription.workspace)
 
 
-def _announce(subscription: Subscription, change: str, *, actor=None, **properties) -> None:
-    """Record the `subscription.changed` event that webhooks, funnels and growth read."""
+def _announce(subscription: Subscription, name: EventName, *, actor=None, **properties) -> None:
+    """Record a `subscription.*` event (its subject is the subscription) that webhooks,
+    funnels and growth read."""
     record(
-        "subscription.changed",
+        name,
         workspace=subscription.workspace,
         actor=actor,
         subject=subscription,
-        properties={"change": change, **properties},
+        properties=properties,
     )
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing.models import (
     Credit,
     Payment,
@@ -36,7 +36,7 @@ def credit_grant(
     )
     if created:
         record(
-            "credit.granted",
+            EventName.CREDIT_GRANTED,
             workspace=workspace,
             subject=credit,
             properties={"amount": amount, "currency": currency, "reason": reason},
@@ -68,7 +68,7 @@ def payment_record_refund(*, payment: Payment, refunded_total: int, actor=None) 
         payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["refunded_amount", "status"])
     record(
-        "payment.refunded",
+        EventName.PAYMENT_REFUNDED,
         workspace=payment.workspace,
         actor=actor,
         subject=payment,

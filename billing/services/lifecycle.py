@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import ledger
 from billing.models import (
     ChangeKind,
@@ -104,7 +104,12 @@ def invoice_payment_failed(
         subscription.next_retry_at = now + datetime.timedelta(days=RETRY_DAYS[0])
         subscription.save()
         _change(subscription, ChangeKind.PAST_DUE, invoice=invoice.number)
-        _announce(subscription, "past_due", plan=subscription.plan.key, **_money(invoice))
+        _announce(
+            subscription,
+            EventName.SUBSCRIPTION_PAST_DUE,
+            plan=subscription.plan.key,
+            **_money(invoice),
+        )
     _notify_once(subscription, invoice, DunningNotice.Kind.PAYMENT_FAILED)
 
 
@@ -131,7 +136,12 @@ def dunning_retry(*, subscription: Subscription, now: datetime.datetime | None =
     if _pay(subscription, invoice, result, now):
         _start_period(subscription, invoice)
         _change(subscription, ChangeKind.RECOVERED, invoice=invoice.number)
-        _announce(subscription, "recovered", plan=subscription.plan.key, **_money(invoice))
+        _announce(
+            subscription,
+            EventName.SUBSCRIPTION_RECOVERED,
+            plan=subscription.plan.key,
+            **_money(invoice),
+        )
         return
     subscription.retry_count += 1
     if subscription.retry_count >= len(RETRY_DAYS):
@@ -177,7 +187,7 @@ def subscription_end(
     )
     _announce(
         subscription,
-        "ended",
+        EventName.SUBSCRIPTION_ENDED,
         actor=actor,
         reason=reason,
         from_plan=previous.key,
@@ -196,11 +206,11 @@ def _set_cancel_at_period_end(subscription: Subscription, *, cancel: bool, actor
     }
     if not cancel:
         _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
-        _announce(subscription, "resumed", actor=actor, **properties)
+        _announce(subscription, EventName.SUBSCRIPTION_RESUMED, actor=actor, **properties)
         return
     _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
     record(
-        "user.cancelled",
+        EventName.SUBSCRIPTION_CANCEL_SCHEDULED,
         workspace=subscription.workspace,
         actor=actor,
         subject=subscription,

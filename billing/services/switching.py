@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from analytics.events import EventName
 from billing import ledger
 from billing.models import (
     ChangeKind,
@@ -114,7 +115,7 @@ def subscription_switch(
     )
     _announce(
         subscription,
-        "switched",
+        EventName.SUBSCRIPTION_SWITCHED,
         actor=actor,
         from_plan=previous.key,
         to_plan=plan.key,

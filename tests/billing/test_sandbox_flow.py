@@ -71,7 +71,7 @@ def test_upgrade_renew_fail_dunning_to_free(owner, workspace, django_capture_on_
     assert (subscription.plan.key, subscription.status) == ("pro-monthly", "active")
     first = Invoice.objects.get(subscription=subscription)
     assert (first.total, first.currency, first.status) == (1200, "USD", "paid")
-    assert _events("user.subscribed")[0].properties["amount"] == 1200
+    assert _events("subscription.started")[0].properties["amount"] == 1200
     paid = _events("payment.succeeded")[0].properties
     assert (paid["amount"], paid["currency"], paid["invoice"]) == (1200, "USD", first.number)
 
@@ -121,7 +121,7 @@ def test_upgrade_renew_fail_dunning_to_free(owner, workspace, django_capture_on_
     assert Invoice.objects.get(status="uncollectible").reason == "renewal"
     assert Payment.objects.filter(status="failed").count() == 4
     assert len(mail.outbox) == 2
-    assert _events("subscription.changed")[-1].properties["change"] == "ended"
+    assert _events("subscription.ended")[-1].properties["reason"] == "payment_failed"
     page = client.get(reverse("billing:page")).content.decode()
     assert "free" in page.lower() or "gratuit" in page.lower()
 
@@ -152,7 +152,7 @@ def test_cancel_then_resume_then_cancel_ends_at_period_end(owner, workspace):
     client.post(reverse("billing:cancel"))
     subscription = Subscription.objects.get(workspace=workspace)
     assert subscription.cancel_at_period_end and subscription.plan.key == "pro-annual"
-    assert _events("user.cancelled")[0].properties["amount"] == 11000
+    assert _events("subscription.cancel_scheduled")[0].properties["amount"] == 11000
 
     client.post(reverse("billing:resume"))
     subscription.refresh_from_db()
@@ -191,7 +191,7 @@ def test_paying_the_same_checkout_twice_charges_once(owner, workspace):
     services.checkout_complete(session=session, provider_payment_id="sbx_a")
     services.checkout_complete(session=session, provider_payment_id="sbx_b")
     assert Invoice.objects.count() == 1 and Payment.objects.count() == 1
-    assert len(_events("user.subscribed")) == 1
+    assert len(_events("subscription.started")) == 1
 
 
 @pytest.mark.django_db

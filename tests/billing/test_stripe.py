@@ -326,7 +326,7 @@ def test_checkout_completed_webhook_activates_pro(stripe_api, run_on_commit, wor
     assert payment.status == PaymentStatus.SUCCEEDED
     assert payment.provider_payment_id == "in_1:paid"
     assert payment.amount == 1200
-    for name in ("user.subscribed", "invoice.created", "payment.succeeded"):
+    for name in ("subscription.started", "invoice.created", "payment.succeeded"):
         assert _event_count(name, workspace) == 1, name
     session.refresh_from_db()
     assert session.status == CheckoutStatus.COMPLETED
@@ -353,7 +353,7 @@ def test_the_same_event_delivered_twice_is_processed_once(
     assert StripeEvent.objects.get().attempts == 1
     assert Invoice.objects.filter(workspace=workspace).count() == 1
     assert Payment.objects.filter(workspace=workspace).count() == 1
-    for name in ("user.subscribed", "invoice.created", "payment.succeeded"):
+    for name in ("subscription.started", "invoice.created", "payment.succeeded"):
         assert _event_count(name, workspace) == 1, name
     assert SubscriptionChange.objects.filter(kind=ChangeKind.SUBSCRIBED).count() == 1
 
@@ -672,7 +672,7 @@ def test_a_cancellation_in_the_customer_portal_is_synced(
     subscription = Subscription.objects.get(workspace=workspace)
     assert subscription.cancel_at_period_end is True
     assert subscription.changes.filter(kind=ChangeKind.CANCEL_SCHEDULED).count() == 1
-    assert _event_count("user.cancelled", workspace) == 1
+    assert _event_count("subscription.cancel_scheduled", workspace) == 1
     assert not _requests(stripe_api, "/v1/subscriptions/sub_1")
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from analytics.events import record
+from analytics.events import EventName, record
 from integrations import messages
 from integrations.http import AUTH, PERMANENT, RATE_LIMIT, Exchange, PlatformError
 from integrations.models import AccountStatus
@@ -215,7 +215,7 @@ def _succeeded(post, lease, published, exchanges, started, attempt_started) -> s
     _log(post, exchanges, started, attempt_started, "published", None)
     schedule = post.schedule
     record(
-        "video.published",
+        EventName.VIDEO_PUBLISHED,
         workspace=schedule.workspace,
         subject=schedule.video,
         properties={
@@ -265,7 +265,7 @@ def _failed(post, lease, error: PlatformError, exchanges, started, attempt_start
     _log(post, exchanges, started, attempt_started, outcome, error)
     if status == PostStatus.FAILED:
         record(
-            "video.publish_failed",
+            EventName.VIDEO_PUBLISH_FAILED,
             workspace=post.schedule.workspace,
             subject=post.schedule.video,
             properties={

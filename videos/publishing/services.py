@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements
 from integrations.models import AccountStatus, ConnectedAccount
 from integrations.publishers import Media, PostContent, publisher_for
@@ -165,7 +165,7 @@ def schedule_create(
         for target in targets
     )
     record(
-        "video.scheduled",
+        EventName.VIDEO_SCHEDULED,
         workspace=workspace,
         actor=actor,
         subject=video,
@@ -201,7 +201,7 @@ def schedule_cancel(*, schedule: PublishSchedule, actor) -> PublishSchedule:
             code="not_cancellable",
         )
     record(
-        "video.schedule_cancelled",
+        EventName.VIDEO_SCHEDULE_CANCELLED,
         workspace=schedule.workspace,
         actor=actor,
         subject=schedule.video,
@@ -231,7 +231,7 @@ def schedule_reschedule(
     schedule.save(update_fields=["publish_at"])
     schedule.posts.update(next_attempt_at=publish_at)
     record(
-        "video.rescheduled",
+        EventName.VIDEO_RESCHEDULED,
         workspace=schedule.workspace,
         actor=actor,
         subject=schedule.video,

@@ -7,7 +7,7 @@ import logging
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements
 from teams.models import Team
 from teams.permissions import ensure_can
@@ -54,7 +54,7 @@ def brand_kit_create(
     kit.save()
     if is_default:
         brand_kit_set_default(brand_kit=kit, actor=actor)
-    record("brand_kit.created", workspace=workspace, actor=actor, subject=kit)
+    record(EventName.BRAND_KIT_CREATED, workspace=workspace, actor=actor, subject=kit)
     return kit
 
 
@@ -96,7 +96,7 @@ def brand_kit_set_default(*, brand_kit: BrandKit, actor) -> None:
 def brand_kit_delete(*, brand_kit: BrandKit, actor) -> None:
     ensure_can(actor, brand_kit.workspace, "brand")
     record(
-        "brand_kit.deleted",
+        EventName.BRAND_KIT_DELETED,
         workspace=brand_kit.workspace,
         actor=actor,
         properties={"brand_kit": brand_kit.pk, "name": brand_kit.name},

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements
 from teams.models import Team
 from teams.permissions import ensure_can
@@ -114,14 +114,14 @@ def video_create(
     )
     Template.objects.filter(pk=template.pk).update(usage_count=F("usage_count") + 1)
     record(
-        "video.created",
+        EventName.VIDEO_CREATED,
         workspace=workspace,
         actor=actor,
         subject=video,
         properties={"template": template.key, "duration": seconds},
     )
     record(
-        "template.used",
+        EventName.TEMPLATE_USED,
         workspace=workspace,
         actor=actor,
         subject=template,
@@ -170,7 +170,7 @@ def video_update(
     if source_clip is not None:
         video.source_clip = _store_clip(video.workspace, source_clip)
     video.save()
-    record("video.updated", workspace=video.workspace, actor=actor, subject=video)
+    record(EventName.VIDEO_UPDATED, workspace=video.workspace, actor=actor, subject=video)
     return video
 
 
@@ -188,7 +188,7 @@ def video_delete(*, video: Video, actor) -> None:
         v for name, v in video.fields.items() if isinstance(v, str) and v.startswith("workspaces/")
     ]
     record(
-        "video.deleted",
+        EventName.VIDEO_DELETED,
         workspace=video.workspace,
         actor=actor,
         properties={"video": video.pk, "title": video.title},

@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.http import absolute_url
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements
 from teams.models import Team
 from teams.permissions import ensure_can, scope_for_user
@@ -137,7 +137,7 @@ def export_create(*, workspace: Team, video_ids, actor) -> ExportJob:
         version_ids=[videos[pk].current_version_id for pk in ids],
     )
     record(
-        "export.created",
+        EventName.EXPORT_CREATED,
         workspace=workspace,
         actor=actor,
         subject=export,
@@ -165,7 +165,7 @@ def export_cancel(*, export: ExportJob, actor) -> ExportJob:
         fields += ["status", "finished_at"]
     export.save(update_fields=fields)
     record(
-        "export.cancelled",
+        EventName.EXPORT_CANCELLED,
         workspace=export.workspace,
         actor=actor,
         subject=export,
@@ -387,7 +387,7 @@ def _finish_ready(export: ExportJob, worker: str, key: str, count: int, size: in
         ]
     )
     record(
-        "export.ready",
+        EventName.EXPORT_READY,
         workspace=export.workspace,
         actor=export.requested_by,
         subject=export,
@@ -418,7 +418,7 @@ def _finish_failed(export: ExportJob, worker: str, code: str) -> None:
     )
     export.save(update_fields=["status", "finished_at", "error_code"])
     record(
-        "export.failed",
+        EventName.EXPORT_FAILED,
         workspace=export.workspace,
         actor=export.requested_by,
         subject=export,

@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements
 from teams.models import Team
 from teams.permissions import ensure_can
@@ -94,7 +94,7 @@ def video_render(*, video: Video, actor) -> RenderJob:
     )
     job = _queue(video, kind=RenderJobKind.RENDER, actor=actor)
     record(
-        "video.render_requested",
+        EventName.VIDEO_RENDER_REQUESTED,
         workspace=video.workspace,
         actor=actor,
         subject=video,
@@ -113,7 +113,7 @@ def video_apply_branding(*, video: Video, brand_kit: BrandKit, actor) -> RenderJ
         raise ValidationError(_("Render the video before applying branding."))
     job = _queue(video, kind=RenderJobKind.BRANDING, actor=actor, brand_kit=brand_kit)
     record(
-        "video.branding_requested",
+        EventName.VIDEO_BRANDING_REQUESTED,
         workspace=video.workspace,
         actor=actor,
         subject=video,
@@ -302,7 +302,7 @@ def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
     video = version.video
     video.rendered_at = now
     video.save(update_fields=["rendered_at", "updated_at"])
-    name = "video.rendered" if job.kind == RenderJobKind.RENDER else "video.branded"
+    name = EventName.VIDEO_RENDERED if job.kind == RenderJobKind.RENDER else EventName.VIDEO_BRANDED
     record(
         name,
         workspace=video.workspace,
@@ -339,7 +339,7 @@ def _finish_failed(job, worker, code: str, detail: str) -> None:
     video.error_code, video.error_detail, video.progress = code, detail[:2000], 0
     video.save(update_fields=["status", "error_code", "error_detail", "progress", "updated_at"])
     record(
-        "video.render_failed",
+        EventName.VIDEO_RENDER_FAILED,
         workspace=video.workspace,
         actor=job.requested_by,
         subject=video,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from teams.models import Comment, Membership, NotificationKind
 from teams.notifications import notify
 from teams.permissions import ensure_can
@@ -15,8 +15,8 @@ from teams.permissions import ensure_can
 from ..models import ReviewState, VideoVersion
 
 DECISION_EVENTS = {
-    ReviewState.APPROVED: "video.approved",
-    ReviewState.CHANGES_REQUESTED: "video.changes_requested",
+    ReviewState.APPROVED: EventName.VIDEO_APPROVED,
+    ReviewState.CHANGES_REQUESTED: EventName.VIDEO_CHANGES_REQUESTED,
 }
 NOTE_MAX_LENGTH = 1000
 

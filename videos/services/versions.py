@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import record
+from analytics.events import EventName, record
 from billing import entitlements
 from teams.permissions import ensure_can
 from videos import storage
@@ -237,7 +237,7 @@ def version_create(
     video.brand_kit = brand_kit
     video.save()
     record(
-        "video.version_created",
+        EventName.VIDEO_VERSION_CREATED,
         workspace=video.workspace,
         actor=author,
         subject=video,
@@ -320,7 +320,7 @@ def version_restore(*, video: Video, number: Any, actor, note: str = "") -> Vide
                 fields=source.fields,
             )
             record(
-                "video.version_restored",
+                EventName.VIDEO_VERSION_RESTORED,
                 workspace=video.workspace,
                 actor=actor,
                 subject=version.video,
@@ -506,7 +506,7 @@ def _apply_to_video(video: Video, *, keep: int, now) -> int:
                 "retention: deleted version %s of video %s (keeping %s)", v.number, locked.pk, keep
             )
             record(
-                "video.version_deleted",
+                EventName.VIDEO_VERSION_DELETED,
                 workspace=video.workspace,
                 subject=locked,
                 occurred_at=now,
