@@ -1,3 +1,6 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -20,3 +23,14 @@ def absolute_url(name: str, *args: object) -> str:
     from django.urls import reverse
 
     return settings.SITE_URL + reverse(name, args=args)
+
+
+def error_messages(request: HttpRequest, error: ValidationError | ErrorDict) -> None:
+    """Show a service's `ValidationError`, or a form's errors, as error messages on the next
+    page (the pattern of a POST view that redirects)."""
+    if isinstance(error, ValidationError):
+        texts = error.messages
+    else:
+        texts = [text for field_errors in error.values() for text in field_errors]
+    for text in texts:
+        messages.error(request, text)

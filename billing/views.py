@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.http import absolute_url
+from accounts.http import absolute_url, error_messages
 from teams.models import Membership, Team
 from teams.permissions import get_for_user, role_allows
 from teams.selectors import current_membership
@@ -19,11 +19,6 @@ from .forms import CheckoutForm, SandboxCardForm, SwitchForm
 from .models import CURRENCIES, CheckoutSession, CheckoutStatus, Invoice, Provider
 from .money import currency_choices, default_currency
 from .providers import get_provider
-
-
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _membership(request: HttpRequest, action: str) -> Membership:
@@ -71,9 +66,7 @@ def checkout_start(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request, "billing")
     form = CheckoutForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        error_messages(request, form.errors)
         return redirect("billing:pricing")
     try:
         session = services.checkout_start(
@@ -84,7 +77,7 @@ def checkout_start(request: HttpRequest) -> HttpResponse:
             coupon_code=form.cleaned_data["coupon"],
         )
     except ValidationError as error:
-        _error(request, error)
+        error_messages(request, error)
         return redirect(reverse("billing:pricing") + f"?currency={form.cleaned_data['currency']}")
     return redirect(session.url)
 
@@ -111,7 +104,7 @@ def subscription_cancel(request: HttpRequest) -> HttpResponse:
             subscription=services.subscription_for(workspace), actor=request.user
         )
     except ValidationError as error:
-        _error(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -130,7 +123,7 @@ def subscription_resume(request: HttpRequest) -> HttpResponse:
             subscription=services.subscription_for(workspace), actor=request.user
         )
     except ValidationError as error:
-        _error(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("Your plan will renew as before."))
     return redirect("billing:page")
@@ -151,7 +144,7 @@ def subscription_switch(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         )
     except ValidationError as error:
-        _error(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -173,7 +166,7 @@ def manage_payment_method(request: HttpRequest) -> HttpResponse:
             subscription, return_url=absolute_url("billing:page")
         )
     except ValidationError as error:
-        _error(request, error)
+        error_messages(request, error)
         return redirect("billing:page")
     return redirect(url)
 

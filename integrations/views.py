@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import error_messages
 from teams.permissions import get_for_user, role_allows
 from teams.selectors import workspace_for_page
 
@@ -43,8 +44,7 @@ def connect(request: HttpRequest, platform: str) -> HttpResponse:
             actor=request.user,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
         return redirect("integrations:accounts")
     return redirect(url)
 
@@ -63,8 +63,7 @@ def callback(request: HttpRequest, platform: str) -> HttpResponse:
             actor=request.user,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
         return redirect("integrations:accounts")
     names = ", ".join(account.name for account in accounts)
     messages.success(

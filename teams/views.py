@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.http import safe_next_url
+from accounts.http import error_messages, safe_next_url
 
 from . import services
 from .invitations import invitation_for_token, invitations_summary, pending_invitations
@@ -19,11 +19,6 @@ from .selectors import (
     member_or_404,
     workspace_members,
 )
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -85,7 +80,7 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
         try:
             team = services.workspace_create(owner=request.user, name=request.POST.get("name", ""))
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
             messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
@@ -102,7 +97,7 @@ def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
             workspace=workspace, name=request.POST.get("name", ""), actor=request.user
         )
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("Workspace renamed."))
     return redirect("teams:team")
@@ -119,7 +114,7 @@ def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
     try:
         services.workspace_delete(workspace=workspace, actor=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
         return redirect("teams:team")
     request.session.pop(CURRENT_WORKSPACE_SESSION_KEY, None)
     messages.success(request, _("Workspace %(name)s deleted.") % {"name": name})
@@ -138,7 +133,7 @@ def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
     try:
         services.ownership_transfer(workspace=workspace, to_user=target.user, actor=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -157,7 +152,7 @@ def member_role(request: HttpRequest, workspace_id: int, user_id: int) -> HttpRe
             membership=membership, role=request.POST.get("role", ""), actor=request.user
         )
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("Role changed."))
     return redirect("teams:team")
@@ -174,7 +169,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
     try:
         services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
         return redirect("teams:team")
     if leaving:
         request.session.pop(CURRENT_WORKSPACE_SESSION_KEY, None)
@@ -199,7 +194,7 @@ def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
             actor=request.user,
         )
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, invitations_summary(len(created)))
     return redirect("teams:team")
@@ -216,7 +211,7 @@ def _invitation_action(
     try:
         service(invitation=invitation, actor=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, success % {"email": invitation.email})
     return redirect("teams:team")
@@ -286,7 +281,7 @@ def _invitation_answer(
                 token=token, invitation_id=invitation_id, user=request.user
             )
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = membership.team_id
             messages.success(request, _("Welcome to %(name)s.") % {"name": membership.team.name})

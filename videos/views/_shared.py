@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import error_messages
 from billing import entitlements
 from teams.permissions import role_allows
 from teams.selectors import workspace_for_page
@@ -31,11 +32,6 @@ CAN_ACTIONS = (
     "approve",
     "schedule",
 )
-
-
-def error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def can(role: str | None) -> dict[str, bool]:

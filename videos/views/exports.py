@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import error_messages
 from teams.permissions import get_for_user
 
 from .. import selectors
 from ..models import ExportJob
 from ..services import exports as export_services
-from ._shared import after_refusal, current, error_messages
+from ._shared import after_refusal, current
 
 EXPORTS_ON_PAGE = 20
 

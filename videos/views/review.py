@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import error_messages
 from teams import services as team_services
 from teams.models import Comment
 from teams.permissions import get_for_user
@@ -18,7 +19,6 @@ from teams.review import parse_timecode
 
 from .. import selectors, services
 from ..models import ReviewState
-from ._shared import error_messages
 from .versions import version_page, video_for_action
 
 

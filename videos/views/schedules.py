@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import error_messages
 from integrations.models import Platform
 from integrations.selectors import accounts_for_workspace
 from teams.permissions import get_for_user
@@ -21,7 +22,7 @@ from teams.permissions import get_for_user
 from ..models import Video
 from ..publishing import selectors, services
 from ..publishing.models import PlatformPost, PublishSchedule, ScheduleStatus
-from ._shared import can, current, error_messages
+from ._shared import can, current
 
 PER_PAGE = 25
 

@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import error_messages
 from teams.permissions import get_for_user
 from teams.review import mention_handles
 from teams.selectors import version_comments, workspace_members
 
 from .. import selectors, services
 from ..models import Video
-from ._shared import can, error_messages
+from ._shared import can
 
 
 def video_for_action(request: HttpRequest, video_id: int, action: str) -> Video:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts.http import error_messages
 from billing import entitlements
 from teams.permissions import get_for_user, role_allows
 
 from .. import selectors, services, storage
 from ..forms import BrandingForm, VideoFilterForm, VideoForm
 from ..models import Video
-from ._shared import can, current, error_messages, render_if_asked, start_render
+from ._shared import can, current, render_if_asked, start_render
 
 VIDEOS_PER_PAGE = 24
 
