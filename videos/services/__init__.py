@@ -6,6 +6,7 @@ under a row lock, so two workers never render the same job.
 """
 
 from .brand_kits import brand_kit_create, brand_kit_delete, brand_kit_set_default, brand_kit_update
+from .changes import change_texts, field_labels, version_description
 from .editing import render_error_message, video_create, video_delete, video_update
 from .jobs import (
     MAX_RENDER_ATTEMPTS,
@@ -28,11 +29,8 @@ from .uploads import (
     validate_image,
 )
 from .versions import (
-    change_texts,
-    field_labels,
     retention_apply,
     version_create,
-    version_description,
     version_restore,
     versions_compare,
     versions_to_keep,
