@@ -15,7 +15,8 @@ from typing import Any
 from PIL import Image
 
 from . import draw
-from .spec import ANCHORS, GROWTHS, PLACEHOLDER, SLIDES_IN, SLIDES_OUT, parse_color, resolve_time
+from .spec_layers import GROWTHS, SLIDES_IN, SLIDES_OUT
+from .spec_values import ANCHORS, PLACEHOLDER, parse_color, resolve_time
 from .text import RGBA, BoxStyle, Raster, ShadowStyle, TextStyle, add_shadow, render_text
 
 WHITE: RGBA = (255, 255, 255, 255)
