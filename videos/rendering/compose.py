@@ -546,9 +546,3 @@ def _combine(a: Element, b: Element) -> Element:
     canvas.alpha_composite(b.image, (b.x - x0, b.y - y0))
     name = f"{a.name}+{b.name}" if a.name or b.name else ""
     return Element("image", x0, y0, x1 - x0, y1 - y0, a.motion, image=canvas, name=name)
-
-
-def uses_video_slot(spec: dict) -> bool:
-    return spec["background"]["type"] == "video" or any(
-        layer["type"] == "video" for layer in spec["layers"]
-    )

@@ -209,3 +209,9 @@ def validate_spec(spec: dict, fields: list[dict]) -> None:
     slots += spec["background"]["type"] == "video"
     if slots > 1:
         check.fail("spec", "has more than one video slot")
+
+
+def uses_video_slot(spec: dict) -> bool:
+    return spec["background"]["type"] == "video" or any(
+        layer["type"] == "video" for layer in spec["layers"]
+    )
