@@ -74,13 +74,8 @@ class Planner(LayerDrawer):
     def background(self, bg: dict) -> tuple[Image.Image | None, ClipSlot | None]:
         kind = bg["type"]
         if kind == "video":
-            if self.source_clip:
-                slot = ClipSlot(
-                    self.source_clip,
-                    bg.get("audio", "drop"),
-                    bg.get("volume", 1.0),
-                    self.clip_has_audio,
-                )
+            slot = self.clip_slot(bg)
+            if slot is not None:
                 return None, slot
             fallback = bg.get("fallback", {"type": "color", "color": "#111318"})
             return self.background({**fallback, "vignette": bg.get("vignette", 0)})

@@ -225,15 +225,21 @@ class LayerDrawer:
             {**layer, "placeholder": False}, motion, path, fit="contain", rect=self.rect(layer)
         )
 
+    def clip_slot(self, slot_spec: dict) -> ClipSlot | None:
+        """The creator's clip in a video layer or background, or None when there is no clip."""
+        if not self.source_clip:
+            return None
+        return ClipSlot(
+            self.source_clip,
+            slot_spec.get("audio", "drop"),
+            slot_spec.get("volume", 1.0),
+            self.clip_has_audio,
+        )
+
     def layer_video(self, layer: dict, motion: Motion) -> list[Element]:
         x, y, w, h = self.rect(layer, even=True)
-        if self.source_clip:
-            slot = ClipSlot(
-                self.source_clip,
-                layer.get("audio", "drop"),
-                layer.get("volume", 1.0),
-                self.clip_has_audio,
-            )
+        slot = self.clip_slot(layer)
+        if slot is not None:
             return [Element("clip", x, y, w, h, motion, clip=slot, name=layer.get("name", ""))]
         path = self.file_field(layer.get("fallback_field"))
         return self.picture(layer, motion, path, fit="cover", rect=(x, y, w, h))
