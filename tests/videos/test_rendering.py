@@ -25,7 +25,7 @@ from videos.rendering import (
     run_ffmpeg,
     validate_spec,
 )
-from videos.rendering.compose import uses_video_slot
+from videos.rendering.spec import uses_video_slot
 from videos.rendering.text import TextStyle, render_text
 from videos.starter_templates import STARTER_TEMPLATES
 

@@ -7,30 +7,31 @@ from dataclasses import replace
 from PIL import Image
 
 from . import draw
-from .compose import CountUp, Element, Motion, Planner, format_number
 from .errors import RenderError
 from .fonts import font_for_text
 from .graph import _ease_out
+from .layers import LayerDrawer, format_number
+from .plan import CountUp, Element, Motion
 from .text import TextStyle, render_text
 
 
-def bar_chart(planner: Planner, layer: dict, motion: Motion) -> list[Element]:
+def bar_chart(drawer: LayerDrawer, layer: dict, motion: Motion) -> list[Element]:
     """Bars growing to the entered numbers (one picture each), a still picture of the labels and
     the axis, and values counting up with ffmpeg's drawtext while their bar grows."""
-    raw = planner.fields.get(layer["field"]) or []
+    raw = drawer.fields.get(layer["field"]) or []
     values = [float(v) for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
     values = [max(0.0, v) for v in values][:12]
     if not values:
         return []
-    labels_text = planner.fields.get(layer["labels_field"]) or ""
+    labels_text = drawer.fields.get(layer["labels_field"]) or ""
     labels = [s.strip() for s in _split_labels(str(labels_text))]
-    x, y, w, h = planner.rect(layer)
+    x, y, w, h = drawer.rect(layer)
     n = len(values)
     slot = w / n
-    label_size = max(6, planner.px_h(layer.get("label_size", 0.035)))
-    value_size = max(6, planner.px_h(layer.get("value_size", 0.045)))
-    label_color = planner.color(layer.get("label_color", "#ffffff"))
-    value_color = planner.color(layer.get("value_color", "#ffffff"))
+    label_size = max(6, drawer.px_h(layer.get("label_size", 0.035)))
+    value_size = max(6, drawer.px_h(layer.get("value_size", 0.045)))
+    label_color = drawer.color(layer.get("label_color", "#ffffff"))
+    value_color = drawer.color(layer.get("value_color", "#ffffff"))
     label_style = TextStyle(
         size=label_size,
         color=label_color,
@@ -49,23 +50,23 @@ def bar_chart(planner: Planner, layer: dict, motion: Motion) -> list[Element]:
     top = y + round(value_size * 1.5)
     full = max(2, baseline - top)
     maximum = layer.get("max") or max(values) or 1.0
-    colors = [planner.color(c) for c in layer.get("colors", ["#4f8cff"])]
+    colors = [drawer.color(c) for c in layer.get("colors", ["#4f8cff"])]
     bar_w = max(2, round(slot * layer.get("bar_width", 0.6)))
     radius = round(layer.get("radius", 0.08) * bar_w)
     grow = max(0.1, layer.get("grow", 1.2))
     stagger = layer.get("stagger", 0.25)
     prefix, suffix = (
-        planner.substitute(layer.get("prefix", "")),
-        planner.substitute(layer.get("suffix", "")),
+        drawer.substitute(layer.get("prefix", "")),
+        drawer.substitute(layer.get("suffix", "")),
     )
     axis = layer.get("axis", {})
-    thickness = planner.px_h(axis.get("thickness", 0.004))
+    thickness = drawer.px_h(axis.get("thickness", 0.004))
 
     # labels and the axis: one still picture with the layer's own timing
     canvas = Image.new("RGBA", (w + 2, h + 2), (0, 0, 0, 0))
     if thickness > 0:
         canvas.alpha_composite(
-            draw.shape_box(w, thickness, planner.color(axis.get("color", "#ffffff"), opacity=0.6)),
+            draw.shape_box(w, thickness, drawer.color(axis.get("color", "#ffffff"), opacity=0.6)),
             (0, baseline - y),
         )
     for i, raster in enumerate(rasters):
@@ -77,15 +78,15 @@ def bar_chart(planner: Planner, layer: dict, motion: Motion) -> list[Element]:
             raster.image,
             (max(0, cx - (bx1 - bx0) // 2 - bx0), baseline - y + thickness + gap - by0),
         )
-    elements = [planner.element({**layer, "name": "bars/labels"}, motion, canvas, x, y)]
+    elements = [drawer.element({**layer, "name": "bars/labels"}, motion, canvas, x, y)]
 
     fade_in = 0.3
     for i, value in enumerate(values):
         decimals = layer.get("decimals")
         if decimals is None:  # as entered, at most two
             decimals = min(2, len(format_number(value).partition(".")[2]))
-        bar_start = planner.q(motion.start + motion.in_d * 0.5 + i * stagger)
-        if bar_start >= motion.end - 1 / planner.fps:
+        bar_start = drawer.q(motion.start + motion.in_d * 0.5 + i * stagger)
+        if bar_start >= motion.end - 1 / drawer.fps:
             break
         bar_h = max(2, round(full * min(1.0, value / maximum))) if value > 0 else 0
         bx = round(x + slot * (i + 0.5) - bar_w / 2)
@@ -146,7 +147,7 @@ def bar_chart(planner: Planner, layer: dict, motion: Motion) -> list[Element]:
             lx = round(cx - (bx1 - bx0) / 2) - bx0
             ly = baseline - bar_h - round(value_size * 0.25) - (by1 - by0) - by0
             ride = replace(count_motion, fx_in=("fade",), in_d=fade_in)
-            element = planner.element(layer, ride, raster, lx, ly)
+            element = drawer.element(layer, ride, raster, lx, ly)
             element.name = f"bars/value{i}"
             element.y_follow = f"{bar_h}*(1-{ease})"
             element.y_follow_max = bar_h

@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .compose import Planner, uses_video_slot
+from .compose import Planner
 from .errors import RenderError
 from .graph import build_command
 from .media import MediaInfo, _parse_infos, probe, probe_audio, run_ffmpeg
+from .spec import uses_video_slot
 
 MAX_DURATION = 600.0
 

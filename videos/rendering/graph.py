@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from .compose import ClipSlot, Element, Plan
+from .plan import ClipSlot, Element, Plan
 
 ENCODE_VIDEO = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
 ENCODE_AUDIO = ["-c:a", "aac", "-b:a", "128k"]

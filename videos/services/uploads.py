@@ -136,7 +136,7 @@ def _store_files(workspace: Team, files: dict[str, UploadedFile]) -> dict:
 def has_video_slot(template: Template) -> bool:
     """Whether the template has a place for the creator's own clip: in the spec format
     (videos.rendering.spec) a `video` layer or a `video` background."""
-    from videos.rendering.compose import uses_video_slot
+    from videos.rendering.spec import uses_video_slot
 
     return uses_video_slot(template.spec)
 
