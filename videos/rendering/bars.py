@@ -9,7 +9,7 @@ from PIL import Image
 from . import draw
 from .errors import RenderError
 from .fonts import font_for_text
-from .graph import _ease_out
+from .graph import ease_out_expression
 from .layers import LayerDrawer, format_number
 from .plan import CountUp, Element, Motion
 from .text import TextStyle, render_text
@@ -114,7 +114,7 @@ def bar_chart(drawer: LayerDrawer, layer: dict, motion: Motion) -> list[Element]
                     name=f"bars/{i}",
                 )
             )
-        ease = _ease_out(bar_start, grow_d)
+        ease = ease_out_expression(bar_start, grow_d)
         alpha = f"clip((t-{bar_start:.4f})/{fade_in},0,1)"
         if "fade" in motion.fx_out and motion.out_d > 0:
             alpha += f"*clip(({motion.end:.4f}-t)/{motion.out_d:.4f},0,1)"

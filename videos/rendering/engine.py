@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .compose import Planner
 from .errors import RenderError
 from .graph import build_command
-from .media import MediaInfo, _parse_infos, probe, probe_audio, run_ffmpeg
+from .media import MediaInfo, probe, probe_audio, probe_infos, run_ffmpeg
 from .spec import uses_video_slot
 
 MAX_DURATION = 600.0
@@ -93,7 +93,7 @@ def render(
     try:
         clip, clip_has_audio = None, False
         if request.source_clip and uses_video_slot(request.spec):
-            info = _parse_infos(request.source_clip)
+            info = probe_infos(request.source_clip)
             if not info.get("video_found") or not info.get("video_size"):
                 raise RenderError("bad_input", "the clip has no video stream")
             if float(info.get("duration") or 0) <= 0:

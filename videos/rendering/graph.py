@@ -25,7 +25,7 @@ def _num(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _ease_out(start: float, duration: float) -> str:
+def ease_out_expression(start: float, duration: float) -> str:
     """0 → 1 between start and start + duration, decelerating (cubic)."""
     return f"(1-pow(1-clip((t-{_num(start)})/{_num(duration)},0,1),3))"
 
@@ -132,7 +132,7 @@ class _Graph:
         if phase == "in":
             growth = motion.growth
             if growth:
-                ease = _ease_out(motion.start, motion.in_d)
+                ease = ease_out_expression(motion.start, motion.in_d)
                 if growth == "zoom":
                     factor = f"({_num(motion.zoom_from)}+{_num(1 - motion.zoom_from)}*{ease})"
                     w, h = f"max(2,trunc(iw*{factor}))", f"max(2,trunc(ih*{factor}))"
@@ -159,7 +159,7 @@ class _Graph:
         elif growth == "grow-y":
             y_terms = [f"{element.y + element.h}-overlay_h"]
         if phase in ("in", "clip") and motion.in_d > 0:
-            remaining = f"(1-{_ease_out(motion.start, motion.in_d)})"
+            remaining = f"(1-{ease_out_expression(motion.start, motion.in_d)})"
             for terms, offset in ((x_terms, motion.slide_in[0]), (y_terms, motion.slide_in[1])):
                 if offset:
                     terms.append(f"({offset})*{remaining}")

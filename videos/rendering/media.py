@@ -94,7 +94,7 @@ def probe(path: str, *, checksum: bool = True) -> MediaInfo:
     ``checksum=False`` skips hashing the file (``checksum`` is then ""): for inputs, whose
     hash nobody keeps. Raises RenderError("bad_input") for anything that is not a readable video.
     """
-    info = _parse_infos(path)
+    info = probe_infos(path)
     if not info.get("video_found") or not info.get("video_size"):
         raise RenderError("bad_input", f"{os.path.basename(path)}: no video stream")
     duration = float(info.get("duration") or 0.0)
@@ -115,13 +115,14 @@ def probe(path: str, *, checksum: bool = True) -> MediaInfo:
 
 def probe_audio(path: str) -> float:
     """Duration of a file that must carry an audio stream; RenderError("bad_input") otherwise."""
-    info = _parse_infos(path)
+    info = probe_infos(path)
     if not info.get("audio_found"):
         raise RenderError("bad_input", f"{os.path.basename(path)}: no audio stream")
     return float(info.get("duration") or 0.0)
 
 
-def _parse_infos(path: str) -> dict:
+def probe_infos(path: str) -> dict:
+    """ffmpeg's description of a media file (streams, duration, size), as MoviePy parses it."""
     if not path or not os.path.isfile(path):
         raise RenderError("bad_input", f"{path!r} is not a file")
     from moviepy.video.io.ffmpeg_reader import ffmpeg_parse_infos
