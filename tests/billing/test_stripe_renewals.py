@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import translation
 from django.utils.translation import gettext
 
+from analytics.events import EventName, read
 from billing import services
 from billing.models import (
     ChangeKind,
@@ -166,3 +167,45 @@ def test_a_dunning_retry_collects_the_stripe_invoice(stripe_api, run_on_commit, 
     assert Invoice.objects.get(provider_invoice_id="in_3").status == InvoiceStatus.PAID
     assert Payment.objects.get(provider_payment_id="in_3:paid").status == PaymentStatus.SUCCEEDED
     stripe_api.check_assertions()
+
+
+@pytest.mark.django_db
+def test_a_renewal_stripe_reports_in_two_events_is_recorded_once(
+    stripe_api, run_on_commit, workspace, owner
+):
+    subscription = subscribe(stripe_api, run_on_commit, workspace, owner)
+    old_end = subscription.current_period_end
+
+    # Two events (two ids) about the same invoice, as when Stripe sends a second invoice.paid.
+    deliver(run_on_commit, renewal_invoice("invoice.paid", "in_2"))
+    deliver(run_on_commit, renewal_invoice("invoice.paid", "in_2"))
+
+    subscription.refresh_from_db()
+    assert subscription.current_period_start == old_end
+    assert Invoice.objects.filter(workspace=workspace, reason=InvoiceReason.RENEWAL).count() == 1
+    assert Payment.objects.filter(provider_payment_id="in_2:paid").count() == 1
+    assert subscription.changes.filter(kind=ChangeKind.RENEWED).count() == 1
+    renewal = Invoice.objects.get(provider_invoice_id="in_2")
+    renewed = subscription.changes.get(kind=ChangeKind.RENEWED)
+    assert renewed.details == {"invoice": renewal.number, "source": "stripe"}
+
+
+@pytest.mark.django_db
+def test_past_due_then_recovered_at_stripe_record_their_events_with_the_invoice(
+    stripe_api, run_on_commit, workspace, owner
+):
+    subscribe(stripe_api, run_on_commit, workspace, owner)
+
+    deliver(run_on_commit, renewal_invoice("invoice.payment_failed", "in_3"))
+    deliver(run_on_commit, renewal_invoice("invoice.paid", "in_3", attempt_count=2))
+
+    renewal = Invoice.objects.get(provider_invoice_id="in_3")
+    past_due, recovered = read(
+        names=[EventName.SUBSCRIPTION_PAST_DUE, EventName.SUBSCRIPTION_RECOVERED],
+        workspace_id=workspace.id,
+    )
+    expected = {"plan": "pro-monthly", "amount": 1200, "currency": "USD", "invoice": renewal.number}
+    assert (past_due.name, past_due.properties) == (EventName.SUBSCRIPTION_PAST_DUE, expected)
+    assert (recovered.name, recovered.properties) == (EventName.SUBSCRIPTION_RECOVERED, expected)
+    change = Subscription.objects.get(workspace=workspace).changes.get(kind=ChangeKind.RECOVERED)
+    assert change.details == {"invoice": renewal.number, "source": "stripe"}

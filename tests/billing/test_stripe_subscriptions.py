@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from analytics.events import EventName, read
+from billing import services
 from billing.models import (
     ChangeKind,
     Invoice,
@@ -218,3 +220,101 @@ def test_a_declined_switch_changes_nothing_and_takes_the_credit_back(
     assert subscription.plan.key == "pro-monthly"
     assert not Invoice.objects.filter(reason=InvoiceReason.SWITCH).exists()
     assert len(stripe_requests(stripe_api, "/v1/invoiceitems/ii_1", "DELETE")) == 1
+
+
+# -- changes Stripe tells us of, through the same services -----------------------------------
+
+
+@pytest.mark.django_db
+def test_a_cancel_then_resume_at_stripe_records_both_with_source_stripe_and_calls_nothing(
+    stripe_api, run_on_commit, workspace, owner
+):
+    subscription = subscribe(stripe_api, run_on_commit, workspace, owner)
+    ends_at = subscription.current_period_end.isoformat()
+
+    for cancel in (True, False):
+        updated = {"id": "sub_1", "object": "subscription", "cancel_at_period_end": cancel}
+        deliver(run_on_commit, stripe_event("customer.subscription.updated", updated))
+
+    subscription.refresh_from_db()
+    assert subscription.cancel_at_period_end is False
+    scheduled, resumed = read(
+        names=[EventName.SUBSCRIPTION_CANCEL_SCHEDULED, EventName.SUBSCRIPTION_RESUMED],
+        workspace_id=workspace.id,
+    )
+    assert scheduled.name == EventName.SUBSCRIPTION_CANCEL_SCHEDULED
+    assert scheduled.properties == {
+        "plan": "pro-monthly",
+        "amount": 1200,
+        "currency": "USD",
+        "ends_at": ends_at,
+        "source": "stripe",
+    }
+    assert resumed.name == EventName.SUBSCRIPTION_RESUMED
+    assert resumed.properties == {
+        "plan": "pro-monthly",
+        "amount": 1200,
+        "currency": "USD",
+        "source": "stripe",
+    }
+    assert scheduled.actor is None and resumed.actor is None
+    kinds = subscription.changes.exclude(kind=ChangeKind.SUBSCRIBED).order_by("id")
+    assert [(c.kind, c.details) for c in kinds] == [
+        (ChangeKind.CANCEL_SCHEDULED, {"source": "stripe"}),
+        (ChangeKind.RESUMED, {"source": "stripe"}),
+    ]
+    assert not stripe_requests(stripe_api, "/v1/subscriptions/sub_1")
+    assert not stripe_requests(stripe_api, "/v1/subscriptions/sub_1", "GET")
+
+
+@pytest.mark.django_db
+def test_a_cancel_at_date_set_at_stripe_schedules_the_cancellation(
+    stripe_api, run_on_commit, workspace, owner
+):
+    subscribe(stripe_api, run_on_commit, workspace, owner)
+    updated = {"id": "sub_1", "object": "subscription", "cancel_at": 1893456000}
+
+    deliver(run_on_commit, stripe_event("customer.subscription.updated", updated))
+
+    assert Subscription.objects.get(workspace=workspace).cancel_at_period_end is True
+    assert event_count(EventName.SUBSCRIPTION_CANCEL_SCHEDULED, workspace) == 1
+    assert not stripe_requests(stripe_api, "/v1/subscriptions/sub_1")
+
+
+@pytest.mark.django_db
+def test_setting_cancel_at_period_end_twice_from_the_app_tells_stripe_and_records_once(
+    stripe_api, run_on_commit, workspace, owner
+):
+    subscription = subscribe(stripe_api, run_on_commit, workspace, owner)
+    stripe_api.expect_request("/v1/subscriptions/sub_1", method="POST").respond_with_json(
+        {"id": "sub_1", "object": "subscription"}
+    )
+
+    for _attempt in range(2):
+        services.subscription_set_cancel_at_period_end(
+            subscription=subscription, cancel=True, actor=owner
+        )
+
+    (call,) = stripe_requests(stripe_api, "/v1/subscriptions/sub_1")
+    assert form_of(call) == {"cancel_at_period_end": "true"}
+    (scheduled,) = read(names=[EventName.SUBSCRIPTION_CANCEL_SCHEDULED])
+    assert "source" not in scheduled.properties
+    assert scheduled.actor == owner
+    change = subscription.changes.get(kind=ChangeKind.CANCEL_SCHEDULED)
+    assert (change.actor, change.details) == (owner, {})
+
+
+@pytest.mark.django_db
+def test_a_stripe_update_for_a_workspace_on_free_changes_nothing(
+    stripe_api, run_on_commit, workspace, owner
+):
+    subscription = subscribe(stripe_api, run_on_commit, workspace, owner)
+    Subscription.objects.filter(pk=subscription.pk).update(status=SubscriptionStatus.CANCELED)
+
+    services.subscription_set_cancel_at_period_end(
+        subscription=subscription, cancel=True, source="stripe"
+    )
+
+    assert Subscription.objects.get(pk=subscription.pk).cancel_at_period_end is False
+    assert event_count(EventName.SUBSCRIPTION_CANCEL_SCHEDULED, workspace) == 0
+    assert not subscription.changes.filter(kind=ChangeKind.CANCEL_SCHEDULED).exists()
