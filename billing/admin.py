@@ -24,8 +24,10 @@ from .models import (
     Invoice,
     InvoiceLine,
     Payment,
+    PaymentStatus,
     Plan,
     PlanPrice,
+    Provider,
     StripeEvent,
     Subscription,
     SubscriptionChange,
@@ -224,7 +226,7 @@ class PaymentAdmin(RecordAdmin):
         # records them here.
         refunded = skipped = 0
         for payment in queryset.select_related("invoice"):
-            if payment.provider != "sandbox" or payment.status != "succeeded":
+            if payment.provider != Provider.SANDBOX or payment.status != PaymentStatus.SUCCEEDED:
                 skipped += 1
                 continue
             services.payment_record_refund(

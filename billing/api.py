@@ -11,7 +11,7 @@ from teams.models import Team
 from teams.permissions import get_for_user
 
 from . import entitlements, selectors, services
-from .models import Invoice, Plan
+from .models import Invoice, Plan, Tier
 
 
 class PlanPriceSerializer(serializers.Serializer):
@@ -29,11 +29,11 @@ class PlanSerializer(serializers.ModelSerializer):
         fields = ["key", "name", "description", "tier", "interval", "prices", "features", "limits"]
 
     def get_features(self, plan: Plan) -> dict[str, bool]:
-        pro = plan.tier == "pro"
+        pro = plan.tier == Tier.PRO
         return {k: (f.pro if pro else f.free) for k, f in entitlements.FEATURES.items()}
 
     def get_limits(self, plan: Plan) -> dict[str, int]:
-        pro = plan.tier == "pro"
+        pro = plan.tier == Tier.PRO
         return {k: (lim.pro if pro else lim.free) for k, lim in entitlements.LIMITS.items()}
 
 

@@ -22,23 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from analytics.events import EventName, record
-
-from . import ledger, services, tasks
+from . import services, tasks
 from .models import (
-    ChangeKind,
     CheckoutSession,
-    Invoice,
-    InvoiceReason,
-    InvoiceStatus,
     Payment,
     Provider,
     StripeEvent,
     Subscription,
-    SubscriptionStatus,
     WebhookEventStatus,
 )
-from .services.common import _announce, _change, _money, _start_period
 
 logger = logging.getLogger(__name__)
 
@@ -191,132 +183,38 @@ def _handle_checkout_completed(obj: dict[str, Any]) -> None:
     )
 
 
-def _renewal_invoice(subscription: Subscription, obj: dict[str, Any]) -> Invoice:
-    """Our invoice for Stripe's renewal invoice `obj`, written through the ledger once."""
-    invoice = Invoice.objects.filter(
-        provider=Provider.STRIPE, provider_invoice_id=obj["id"]
-    ).first()
-    if invoice is not None:
-        return invoice
-    if subscription.current_period_end is None:
-        raise LookupError(f"Subscription {subscription.pk} has no paid period to renew")
-    period_start = subscription.current_period_end
-    invoice = Invoice.objects.filter(
-        subscription=subscription, reason=InvoiceReason.RENEWAL, period_start=period_start
-    ).first()
-    if invoice is not None:
-        if not invoice.provider_invoice_id:
-            invoice.provider_invoice_id = obj["id"]
-            invoice.save(update_fields=["provider_invoice_id"])
-        return invoice
-    draft = ledger.draft_invoice(
-        plan=subscription.plan,
-        currency=subscription.currency,
-        period_start=period_start,
-        coupon=ledger.coupon_for_next_invoice(workspace=subscription.workspace),
-        # Stripe does not know our credit balance, so its invoice used none of it.
-        credits=[],
-    )
-    return ledger.invoice_create(
-        subscription=subscription,
-        plan=subscription.plan,
-        draft=draft,
-        reason=InvoiceReason.RENEWAL,
-        provider=Provider.STRIPE,
-        provider_invoice_id=obj["id"],
-    )
-
-
-def _amount_paid(invoice: Invoice, obj: dict[str, Any]) -> int:
-    amount = obj.get("amount_paid")
-    same_currency = str(obj.get("currency", "")).upper() == invoice.currency
-    return amount if isinstance(amount, int) and amount >= 0 and same_currency else invoice.total
-
-
-def _renewal_paid_remotely(subscription: Subscription, obj: dict[str, Any]) -> None:
-    """Stripe collected a renewal (on time or on a retry): invoice, payment, next period."""
-    now = timezone.now()
-    invoice = _renewal_invoice(subscription, obj)
-    if invoice.status == InvoiceStatus.PAID:
-        return
-    was_past_due = subscription.status == SubscriptionStatus.PAST_DUE
-    ledger.payment_record(
-        workspace=subscription.workspace,
-        invoice=invoice,
-        amount=_amount_paid(invoice, obj),
-        currency=invoice.currency,
-        succeeded=True,
-        provider=Provider.STRIPE,
-        provider_payment_id=f"{obj['id']}:paid",
-    )
-    ledger.invoice_mark_paid(invoice=invoice, paid_at=now)
-    _start_period(subscription, invoice)
-    kind = ChangeKind.RECOVERED if was_past_due else ChangeKind.RENEWED
-    _change(subscription, kind, to_plan=subscription.plan, invoice=invoice.number, source="stripe")
-    if was_past_due:
-        _announce(
-            subscription,
-            EventName.SUBSCRIPTION_RECOVERED,
-            plan=subscription.plan.key,
-            **_money(invoice),
-        )
-
-
 def _handle_invoice_paid(obj: dict[str, Any]) -> None:
     if obj.get("billing_reason") != "subscription_cycle":
         return  # the first invoice and switches were recorded when they happened
     subscription = _locked_subscription(_subscription_id(obj))
-    _renewal_paid_remotely(subscription, obj)
+    amount_paid = obj.get("amount_paid")
+    services.renewal_record_payment(
+        subscription=subscription,
+        provider_invoice_id=obj["id"],
+        amount_paid=amount_paid if isinstance(amount_paid, int) else None,
+        currency=str(obj.get("currency", "")),
+    )
 
 
 def _handle_invoice_payment_failed(obj: dict[str, Any]) -> None:
     if obj.get("billing_reason") != "subscription_cycle":
         return  # checkout and switches report their own failures to the customer
     subscription = _locked_subscription(_subscription_id(obj))
-    invoice = _renewal_invoice(subscription, obj)
-    attempt = obj.get("attempt_count") or 1
-    ledger.payment_record(
-        workspace=subscription.workspace,
-        invoice=invoice,
-        amount=obj["amount_due"] if isinstance(obj.get("amount_due"), int) else invoice.total,
-        currency=invoice.currency,
-        succeeded=False,
-        provider=Provider.STRIPE,
-        provider_payment_id=f"{obj['id']}:attempt:{attempt}",
-        failure_reason=_("Stripe could not collect the payment (attempt %(attempt)s).")
-        % {"attempt": attempt},
+    amount_due = obj.get("amount_due")
+    services.renewal_record_failure(
+        subscription=subscription,
+        provider_invoice_id=obj["id"],
+        amount_due=amount_due if isinstance(amount_due, int) else None,
+        attempt=obj.get("attempt_count") or 1,
     )
-    if invoice.status == InvoiceStatus.OPEN:
-        services.invoice_payment_failed(subscription=subscription, invoice=invoice)
 
 
 def _handle_subscription_updated(obj: dict[str, Any]) -> None:
     subscription = _locked_subscription(obj.get("id") or "", required=False)
-    cancel = bool(obj.get("cancel_at_period_end") or obj.get("cancel_at"))
-    if not subscription.is_paid or subscription.cancel_at_period_end == cancel:
-        return
-    subscription.cancel_at_period_end = cancel
-    subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
-    plan = subscription.plan
-    money = {"amount": plan.price_in(subscription.currency), "currency": subscription.currency}
-    if not cancel:
-        _change(subscription, ChangeKind.RESUMED, to_plan=plan, source="stripe")
-        _announce(
-            subscription, EventName.SUBSCRIPTION_RESUMED, plan=plan.key, source="stripe", **money
-        )
-        return
-    _change(subscription, ChangeKind.CANCEL_SCHEDULED, from_plan=plan, source="stripe")
-    ends_at = subscription.current_period_end
-    record(
-        EventName.SUBSCRIPTION_CANCEL_SCHEDULED,
-        workspace=subscription.workspace,
-        subject=subscription,
-        properties={
-            "plan": plan.key,
-            "ends_at": ends_at.isoformat() if ends_at else None,
-            "source": "stripe",
-            **money,
-        },
+    services.subscription_set_cancel_at_period_end(
+        subscription=subscription,
+        cancel=bool(obj.get("cancel_at_period_end") or obj.get("cancel_at")),
+        source="stripe",
     )
 
 

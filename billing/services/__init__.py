@@ -1,4 +1,5 @@
-"""Subscription lifecycle: checkout, renewal, dunning, cancel, resume, switch, credits.
+"""Subscription lifecycle: checkout, renewal (ours or Stripe's), dunning, cancel, resume, switch,
+credits.
 
 Every write is atomic, records its events with amounts and currency, and is
 safe to run twice: rows are locked and their state checked before anything
@@ -21,7 +22,9 @@ from .lifecycle import (
     subscription_end,
     subscription_renew,
     subscription_resume,
+    subscription_set_cancel_at_period_end,
 )
+from .stripe_renewals import renewal_record_failure, renewal_record_payment
 from .switching import subscription_switch
 
 __all__ = [
@@ -37,11 +40,14 @@ __all__ = [
     "free_plan",
     "invoice_payment_failed",
     "payment_record_refund",
+    "renewal_record_failure",
+    "renewal_record_payment",
     "sandbox_card_set",
     "subscription_cancel",
     "subscription_end",
     "subscription_for",
     "subscription_renew",
     "subscription_resume",
+    "subscription_set_cancel_at_period_end",
     "subscription_switch",
 ]

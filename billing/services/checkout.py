@@ -19,17 +19,23 @@ from billing.models import (
     Credit,
     InvoiceReason,
     Plan,
-    PlanPrice,
     Provider,
     Subscription,
     SubscriptionStatus,
-    Tier,
 )
 from billing.providers import ChargeResult, get_provider
 from teams.models import Team
 from teams.permissions import ensure_can
 
-from .common import _change, _clear_dunning, _lock, _money, _pay, subscription_for
+from .common import (
+    charge_result_apply,
+    dunning_clear,
+    invoice_money,
+    plan_ensure_buyable,
+    subscription_change_log,
+    subscription_for,
+    subscription_lock,
+)
 
 
 def coupon_validate(*, code: str, currency: str) -> Coupon | None:
@@ -52,13 +58,6 @@ def coupon_validate(*, code: str, currency: str) -> Coupon | None:
     return coupon
 
 
-def _check_paid_plan(plan: Plan, currency: str) -> None:
-    if plan.tier != Tier.PRO or not plan.is_public:
-        raise ValidationError(_("This plan cannot be bought."))
-    if not PlanPrice.objects.filter(plan=plan, currency=currency).exists():
-        raise ValidationError(_("This plan is not sold in %(currency)s.") % {"currency": currency})
-
-
 def checkout_preview(*, workspace: Team, plan: Plan, currency: str, coupon: Coupon | None):
     credits = list(Credit.objects.filter(workspace=workspace, currency=currency, remaining__gt=0))
     return ledger.draft_invoice(
@@ -72,8 +71,8 @@ def checkout_start(
 ) -> CheckoutSession:
     """Begin an upgrade; the returned session's url is where the owner pays."""
     ensure_can(actor, workspace, "billing")
-    _check_paid_plan(plan, currency)
-    subscription = _lock(subscription_for(workspace))
+    plan_ensure_buyable(plan=plan, currency=currency)
+    subscription = subscription_lock(subscription=subscription_for(workspace))
     if subscription.is_paid:
         raise ValidationError(
             _("This workspace already has a paid plan. Change or cancel it on the billing page.")
@@ -118,7 +117,7 @@ def checkout_complete(
     """The customer paid: start the paid period, write the invoice and the payment. Once."""
     now = now or timezone.now()
     session = CheckoutSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
-    subscription = _lock(subscription_for(session.workspace))
+    subscription = subscription_lock(subscription=subscription_for(session.workspace))
     if session.status == CheckoutStatus.COMPLETED:
         return subscription
     previous_plan = subscription.plan
@@ -144,7 +143,7 @@ def checkout_complete(
     subscription.provider_subscription_id = provider_subscription_id
     if session.provider == Provider.SANDBOX and not subscription.sandbox_card:
         subscription.sandbox_card = "ok"
-    _clear_dunning(subscription)
+    dunning_clear(subscription=subscription)
     subscription.save()
     invoice = ledger.invoice_create(
         subscription=subscription,
@@ -154,13 +153,18 @@ def checkout_complete(
         provider=session.provider,
         provider_invoice_id=provider_invoice_id,
     )
-    _pay(subscription, invoice, ChargeResult(True, provider_payment_id), now)
+    charge_result_apply(
+        subscription=subscription,
+        invoice=invoice,
+        result=ChargeResult(True, provider_payment_id),
+        now=now,
+    )
     session.status = CheckoutStatus.COMPLETED
     session.completed_at = now
     session.save(update_fields=["status", "completed_at"])
-    _change(
-        subscription,
-        ChangeKind.SUBSCRIBED,
+    subscription_change_log(
+        subscription=subscription,
+        kind=ChangeKind.SUBSCRIBED,
         actor=session.created_by,
         from_plan=previous_plan,
         to_plan=session.plan,
@@ -175,7 +179,7 @@ def checkout_complete(
             "plan": session.plan.key,
             "interval": session.plan.interval,
             "coupon": session.coupon.code if session.coupon else None,
-            **_money(invoice),
+            **invoice_money(invoice),
         },
     )
     return subscription

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime
+from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.models import User
 from analytics.events import EventName, record
 from billing import entitlements, ledger
 from billing.models import (
-    DunningNotice,
+    ChangeKind,
     Invoice,
     Plan,
+    PlanPrice,
     Subscription,
     SubscriptionChange,
     SubscriptionStatus,
+    Tier,
 )
 from billing.providers import ChargeResult
 from teams.models import Team
@@ -21,9 +28,20 @@ FREE_PLAN_KEY = "free"
 # Dunning retries, counted in days from the first failed renewal.
 RETRY_DAYS = (1, 3, 5)
 
+# Where a change came from: our own pages and tasks, or Stripe telling us of one made there.
+Source = Literal["app", "stripe"]
+
 
 def free_plan() -> Plan:
     return Plan.objects.get(key=FREE_PLAN_KEY)
+
+
+def plan_ensure_buyable(*, plan: Plan, currency: str) -> None:
+    """Raise a ValidationError unless `plan` is a public paid plan priced in `currency`."""
+    if plan.tier != Tier.PRO or not plan.is_public:
+        raise ValidationError(_("This plan cannot be bought."))
+    if not PlanPrice.objects.filter(plan=plan, currency=currency).exists():
+        raise ValidationError(_("This plan is not sold in %(currency)s.") % {"currency": currency})
 
 
 def subscription_for(workspace: Team) -> Subscription:
@@ -35,7 +53,7 @@ def subscription_for(workspace: Team) -> Subscription:
     return subscription
 
 
-def _lock(subscription: Subscription) -> Subscription:
+def subscription_lock(*, subscription: Subscription) -> Subscription:
     return (
         Subscription.objects.select_for_update()
         .select_related("plan", "workspace")
@@ -43,7 +61,16 @@ def _lock(subscription: Subscription) -> Subscription:
     )
 
 
-def _change(subscription, kind, *, actor=None, from_plan=None, to_plan=None, **details) -> None:
+def subscription_change_log(
+    *,
+    subscription: Subscription,
+    kind: ChangeKind,
+    actor: User | None = None,
+    from_plan: Plan | None = None,
+    to_plan: Plan | None = None,
+    **details: Any,
+) -> None:
+    """Add a row to the subscription's history; the workspace's cached tier is dropped."""
     SubscriptionChange.objects.create(
         subscription=subscription,
         kind=kind,
@@ -55,7 +82,9 @@ def _change(subscription, kind, *, actor=None, from_plan=None, to_plan=None, **d
     entitlements.forget_tier(subscription.workspace)
 
 
-def _announce(subscription: Subscription, name: EventName, *, actor=None, **properties) -> None:
+def subscription_event_record(
+    *, subscription: Subscription, name: EventName, actor: User | None = None, **properties: Any
+) -> None:
     """Record a `subscription.*` event (its subject is the subscription) that webhooks,
     funnels and growth read."""
     record(
@@ -67,17 +96,25 @@ def _announce(subscription: Subscription, name: EventName, *, actor=None, **prop
     )
 
 
-def _money(invoice: Invoice) -> dict:
+def invoice_money(invoice: Invoice) -> dict[str, Any]:
+    """An invoice's amount, currency and number, as event properties."""
     return {"amount": invoice.total, "currency": invoice.currency, "invoice": invoice.number}
 
 
-def _clear_dunning(subscription: Subscription) -> None:
+def dunning_clear(*, subscription: Subscription) -> None:
+    """Forget a failed renewal's retries; the caller saves."""
     subscription.payment_failed_at = None
     subscription.retry_count = 0
     subscription.next_retry_at = None
 
 
-def _pay(subscription: Subscription, invoice: Invoice, result: ChargeResult, now) -> bool:
+def charge_result_apply(
+    *,
+    subscription: Subscription,
+    invoice: Invoice,
+    result: ChargeResult,
+    now: datetime.datetime,
+) -> bool:
     """Apply a charge's result to the ledger and the subscription. True when paid."""
     if result.provider_invoice_id and not invoice.provider_invoice_id:
         invoice.provider_invoice_id = result.provider_invoice_id
@@ -97,26 +134,10 @@ def _pay(subscription: Subscription, invoice: Invoice, result: ChargeResult, now
     return result.succeeded
 
 
-def _start_period(subscription: Subscription, invoice: Invoice) -> None:
+def subscription_period_start(*, subscription: Subscription, invoice: Invoice) -> None:
+    """The paid invoice's period becomes the current one, and the plan is active again."""
     subscription.current_period_start = invoice.period_start
     subscription.current_period_end = invoice.period_end
     subscription.status = SubscriptionStatus.ACTIVE
-    _clear_dunning(subscription)
+    dunning_clear(subscription=subscription)
     subscription.save()
-
-
-def _start_period_from_current(subscription: Subscription) -> None:
-    # Paid elsewhere (e.g. at Stripe) while we were waiting: nothing is owed any more.
-    subscription.status = SubscriptionStatus.ACTIVE
-    _clear_dunning(subscription)
-    subscription.save()
-
-
-def _notify_once(subscription: Subscription, invoice: Invoice, kind: str) -> None:
-    notice, created = DunningNotice.objects.get_or_create(
-        invoice=invoice, kind=kind, defaults={"subscription": subscription}
-    )
-    if created:
-        from billing.tasks import send_dunning_notice
-
-        transaction.on_commit(lambda: send_dunning_notice.delay(notice.pk))

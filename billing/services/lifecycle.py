@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.events import EventName, record
+from accounts.models import User
+from analytics.events import EventName
 from billing import ledger
 from billing.models import (
     ChangeKind,
@@ -26,24 +27,40 @@ from teams.permissions import ensure_can
 from .common import (
     FREE_PLAN_KEY,
     RETRY_DAYS,
-    _announce,
-    _change,
-    _clear_dunning,
-    _lock,
-    _money,
-    _notify_once,
-    _pay,
-    _start_period,
-    _start_period_from_current,
+    Source,
+    charge_result_apply,
+    dunning_clear,
     free_plan,
+    invoice_money,
+    subscription_change_log,
+    subscription_event_record,
+    subscription_lock,
+    subscription_period_start,
 )
+
+
+def _start_period_from_current(subscription: Subscription) -> None:
+    # Paid elsewhere (e.g. at Stripe) while we were waiting: nothing is owed any more.
+    subscription.status = SubscriptionStatus.ACTIVE
+    dunning_clear(subscription=subscription)
+    subscription.save()
+
+
+def _notify_once(subscription: Subscription, invoice: Invoice, kind: str) -> None:
+    notice, created = DunningNotice.objects.get_or_create(
+        invoice=invoice, kind=kind, defaults={"subscription": subscription}
+    )
+    if created:
+        from billing.tasks import send_dunning_notice
+
+        transaction.on_commit(lambda: send_dunning_notice.delay(notice.pk))
 
 
 @transaction.atomic
 def subscription_renew(*, subscription: Subscription, now: datetime.datetime | None = None) -> None:
     """At the end of a paid period: end it if cancelled, else invoice and charge the next."""
     now = now or timezone.now()
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if (
         not subscription.is_paid
         or subscription.status != SubscriptionStatus.ACTIVE
@@ -81,9 +98,14 @@ def subscription_renew(*, subscription: Subscription, now: datetime.datetime | N
         if invoice.total == 0
         else get_provider(subscription.provider).charge(subscription, invoice)
     )
-    if _pay(subscription, invoice, result, now):
-        _start_period(subscription, invoice)
-        _change(subscription, ChangeKind.RENEWED, to_plan=subscription.plan, invoice=invoice.number)
+    if charge_result_apply(subscription=subscription, invoice=invoice, result=result, now=now):
+        subscription_period_start(subscription=subscription, invoice=invoice)
+        subscription_change_log(
+            subscription=subscription,
+            kind=ChangeKind.RENEWED,
+            to_plan=subscription.plan,
+            invoice=invoice.number,
+        )
     else:
         invoice_payment_failed(subscription=subscription, invoice=invoice, now=now)
 
@@ -94,7 +116,7 @@ def invoice_payment_failed(
 ) -> None:
     """A renewal could not be collected: past due, the owner is told, retries are planned."""
     now = now or timezone.now()
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if subscription.status == SubscriptionStatus.CANCELED:
         return
     if subscription.status != SubscriptionStatus.PAST_DUE:
@@ -103,12 +125,14 @@ def invoice_payment_failed(
         subscription.retry_count = 0
         subscription.next_retry_at = now + datetime.timedelta(days=RETRY_DAYS[0])
         subscription.save()
-        _change(subscription, ChangeKind.PAST_DUE, invoice=invoice.number)
-        _announce(
-            subscription,
-            EventName.SUBSCRIPTION_PAST_DUE,
+        subscription_change_log(
+            subscription=subscription, kind=ChangeKind.PAST_DUE, invoice=invoice.number
+        )
+        subscription_event_record(
+            subscription=subscription,
+            name=EventName.SUBSCRIPTION_PAST_DUE,
             plan=subscription.plan.key,
-            **_money(invoice),
+            **invoice_money(invoice),
         )
     _notify_once(subscription, invoice, DunningNotice.Kind.PAYMENT_FAILED)
 
@@ -117,7 +141,7 @@ def invoice_payment_failed(
 def dunning_retry(*, subscription: Subscription, now: datetime.datetime | None = None) -> None:
     """Retry a past-due invoice on days 1, 3 and 5; after the last failure move to Free."""
     now = now or timezone.now()
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if (
         subscription.status != SubscriptionStatus.PAST_DUE
         or subscription.next_retry_at is None
@@ -133,14 +157,16 @@ def dunning_retry(*, subscription: Subscription, now: datetime.datetime | None =
         _start_period_from_current(subscription)
         return
     result = get_provider(subscription.provider).charge(subscription, invoice)
-    if _pay(subscription, invoice, result, now):
-        _start_period(subscription, invoice)
-        _change(subscription, ChangeKind.RECOVERED, invoice=invoice.number)
-        _announce(
-            subscription,
-            EventName.SUBSCRIPTION_RECOVERED,
+    if charge_result_apply(subscription=subscription, invoice=invoice, result=result, now=now):
+        subscription_period_start(subscription=subscription, invoice=invoice)
+        subscription_change_log(
+            subscription=subscription, kind=ChangeKind.RECOVERED, invoice=invoice.number
+        )
+        subscription_event_record(
+            subscription=subscription,
+            name=EventName.SUBSCRIPTION_RECOVERED,
             plan=subscription.plan.key,
-            **_money(invoice),
+            **invoice_money(invoice),
         )
         return
     subscription.retry_count += 1
@@ -162,7 +188,7 @@ def subscription_end(
 ) -> None:
     """Move the workspace to Free. Nothing is deleted; what is over Free's limits is read-only."""
     now = now or timezone.now()
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if not subscription.is_paid:
         return
     previous = subscription.plan
@@ -175,19 +201,19 @@ def subscription_end(
     subscription.current_period_start = None
     subscription.current_period_end = None
     subscription.provider_subscription_id = ""
-    _clear_dunning(subscription)
+    dunning_clear(subscription=subscription)
     subscription.save()
-    _change(
-        subscription,
-        ChangeKind.ENDED,
+    subscription_change_log(
+        subscription=subscription,
+        kind=ChangeKind.ENDED,
         actor=actor,
         from_plan=previous,
         to_plan=subscription.plan,
         reason=reason,
     )
-    _announce(
-        subscription,
-        EventName.SUBSCRIPTION_ENDED,
+    subscription_event_record(
+        subscription=subscription,
+        name=EventName.SUBSCRIPTION_ENDED,
         actor=actor,
         reason=reason,
         from_plan=previous.key,
@@ -195,47 +221,83 @@ def subscription_end(
     )
 
 
-def _set_cancel_at_period_end(subscription: Subscription, *, cancel: bool, actor) -> None:
-    get_provider(subscription.provider).set_cancel_at_period_end(subscription, cancel)
+@transaction.atomic
+def subscription_set_cancel_at_period_end(
+    *,
+    subscription: Subscription,
+    cancel: bool,
+    actor: User | None = None,
+    source: Source = "app",
+) -> Subscription:
+    """Schedule the move to Free at the period's end (`cancel`), or undo that. Once.
+
+    No permission check: people come through `subscription_cancel` and `subscription_resume`.
+    """
+    subscription = subscription_lock(subscription=subscription)
+    if not subscription.is_paid or subscription.cancel_at_period_end == cancel:
+        return subscription
+    from_stripe = source == "stripe"
+    # A change that came from Stripe is made there already; telling Stripe would echo it.
+    if not from_stripe:
+        get_provider(subscription.provider).set_cancel_at_period_end(subscription, cancel)
     subscription.cancel_at_period_end = cancel
     subscription.save(update_fields=["cancel_at_period_end", "updated_at"])
+    plan = subscription.plan
+    origin = {"source": source} if from_stripe else {}
     properties = {
-        "plan": subscription.plan.key,
-        "amount": subscription.plan.price_in(subscription.currency),
+        "plan": plan.key,
+        "amount": plan.price_in(subscription.currency),
         "currency": subscription.currency,
+        **origin,
     }
     if not cancel:
-        _change(subscription, ChangeKind.RESUMED, actor=actor, to_plan=subscription.plan)
-        _announce(subscription, EventName.SUBSCRIPTION_RESUMED, actor=actor, **properties)
-        return
-    _change(subscription, ChangeKind.CANCEL_SCHEDULED, actor=actor, from_plan=subscription.plan)
-    record(
-        EventName.SUBSCRIPTION_CANCEL_SCHEDULED,
-        workspace=subscription.workspace,
+        subscription_change_log(
+            subscription=subscription, kind=ChangeKind.RESUMED, actor=actor, to_plan=plan, **origin
+        )
+        subscription_event_record(
+            subscription=subscription,
+            name=EventName.SUBSCRIPTION_RESUMED,
+            actor=actor,
+            **properties,
+        )
+        return subscription
+    ends_at = subscription.current_period_end
+    subscription_change_log(
+        subscription=subscription,
+        kind=ChangeKind.CANCEL_SCHEDULED,
         actor=actor,
-        subject=subscription,
-        properties={**properties, "ends_at": subscription.current_period_end.isoformat()},
+        from_plan=plan,
+        **origin,
     )
+    subscription_event_record(
+        subscription=subscription,
+        name=EventName.SUBSCRIPTION_CANCEL_SCHEDULED,
+        actor=actor,
+        ends_at=ends_at.isoformat() if ends_at else None,
+        **properties,
+    )
+    return subscription
 
 
 @transaction.atomic
 def subscription_cancel(*, subscription: Subscription, actor) -> Subscription:
     """Cancel at the end of the paid period; the owner keeps Pro until then."""
     ensure_can(actor, subscription.workspace, "billing")
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if not subscription.is_paid:
         raise ValidationError(_("This workspace has no paid plan to cancel."))
-    if not subscription.cancel_at_period_end:
-        _set_cancel_at_period_end(subscription, cancel=True, actor=actor)
-    return subscription
+    return subscription_set_cancel_at_period_end(
+        subscription=subscription, cancel=True, actor=actor
+    )
 
 
 @transaction.atomic
 def subscription_resume(*, subscription: Subscription, actor) -> Subscription:
     """Undo a cancellation before the period ends."""
     ensure_can(actor, subscription.workspace, "billing")
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if not subscription.is_paid or not subscription.cancel_at_period_end:
         raise ValidationError(_("There is no cancellation to undo."))
-    _set_cancel_at_period_end(subscription, cancel=False, actor=actor)
-    return subscription
+    return subscription_set_cancel_at_period_end(
+        subscription=subscription, cancel=False, actor=actor
+    )

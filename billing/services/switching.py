@@ -26,8 +26,15 @@ from billing.models import (
 from billing.providers import ChargeResult, get_provider
 from teams.permissions import ensure_can
 
-from .checkout import _check_paid_plan
-from .common import _announce, _change, _lock, _money, _pay, _start_period
+from .common import (
+    charge_result_apply,
+    invoice_money,
+    plan_ensure_buyable,
+    subscription_change_log,
+    subscription_event_record,
+    subscription_lock,
+    subscription_period_start,
+)
 
 
 def _switch_draft(*, subscription, plan, now, credits) -> ledger.InvoiceDraft:
@@ -69,10 +76,10 @@ def subscription_switch(
     """Switch between monthly and annual now, crediting the unused part of the period."""
     ensure_can(actor, subscription.workspace, "billing")
     now = now or timezone.now()
-    subscription = _lock(subscription)
+    subscription = subscription_lock(subscription=subscription)
     if not subscription.is_paid or subscription.status != SubscriptionStatus.ACTIVE:
         raise ValidationError(_("Only an active paid plan can be switched."))
-    _check_paid_plan(plan, subscription.currency)
+    plan_ensure_buyable(plan=plan, currency=subscription.currency)
     if plan.pk == subscription.plan.pk or plan.interval == Interval.NONE:
         raise ValidationError(_("Choose the other billing period to switch to."))
     draft = _switch_draft(
@@ -102,24 +109,24 @@ def subscription_switch(
         raise ValidationError(
             _("The payment for the switch failed: %(reason)s") % {"reason": result.failure_reason}
         )
-    _pay(subscription, invoice, result, now)
+    charge_result_apply(subscription=subscription, invoice=invoice, result=result, now=now)
     subscription.plan = plan
-    _start_period(subscription, invoice)
-    _change(
-        subscription,
-        ChangeKind.SWITCHED,
+    subscription_period_start(subscription=subscription, invoice=invoice)
+    subscription_change_log(
+        subscription=subscription,
+        kind=ChangeKind.SWITCHED,
         actor=actor,
         from_plan=previous,
         to_plan=plan,
         invoice=invoice.number,
     )
-    _announce(
-        subscription,
-        EventName.SUBSCRIPTION_SWITCHED,
+    subscription_event_record(
+        subscription=subscription,
+        name=EventName.SUBSCRIPTION_SWITCHED,
         actor=actor,
         from_plan=previous.key,
         to_plan=plan.key,
         leftover_credit=draft.leftover_credit,
-        **_money(invoice),
+        **invoice_money(invoice),
     )
     return invoice

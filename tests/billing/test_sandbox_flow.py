@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -289,7 +290,7 @@ def test_bad_coupon_is_a_clear_error_and_nothing_starts(owner, workspace):
     )
     assert response.status_code == 302
     assert not CheckoutSession.objects.exists()
-    messages = [str(m) for m in response.wsgi_request._messages]
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("NOPE" in m for m in messages)
 
 
