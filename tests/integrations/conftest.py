@@ -4,11 +4,15 @@ publishing (`server`) and for connecting accounts (`platforms`), and what the te
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 import random
+from urllib.parse import parse_qs
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 from werkzeug import Response
 
 from integrations.models import ConnectedAccount
@@ -96,3 +100,68 @@ def json_response(body, status: int = 200, headers: dict | None = None) -> Respo
 
 def calls_to(server) -> list[str]:
     return [f"{request.method} {request.path}" for request, _response in server.log]
+
+
+# -- connecting accounts ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def platforms(httpserver, settings):
+    """Every platform configured, every URL on the local server."""
+    base = httpserver.url_for("").rstrip("/")
+    settings.SOCIAL_PLATFORMS = {
+        "youtube": {
+            "client_id": "yt-id",
+            "client_secret": "yt-secret",
+            "authorize_url": f"{base}/o/oauth2/v2/auth",
+            "token_url": f"{base}/token",
+            "api_base": base,
+        },
+        "facebook": {
+            "client_id": "fb-id",
+            "client_secret": "fb-secret",
+            "authorize_url": f"{base}/dialog/oauth",
+            "api_base": f"{base}/v21.0",
+        },
+        "tiktok": {
+            "client_id": "tt-key",
+            "client_secret": "tt-secret",
+            "authorize_url": f"{base}/v2/auth/authorize/",
+            "api_base": base,
+        },
+        "x": {
+            "client_id": "x-id",
+            "client_secret": "x-secret",
+            "authorize_url": f"{base}/i/oauth2/authorize",
+            "api_base": base,
+        },
+    }
+    settings.SOCIAL_PLATFORMS["instagram"] = dict(settings.SOCIAL_PLATFORMS["facebook"])
+    return httpserver
+
+
+def form_of(request) -> dict:
+    return {k: v[0] for k, v in parse_qs(request.get_data(as_text=True)).items()}
+
+
+def raw_tokens(account) -> tuple[str, str]:
+    table = connection.ops.quote_name(ConnectedAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT access_token, refresh_token FROM {table} WHERE id = %s",  # noqa: S608
+            [account.pk],
+        )
+        return cursor.fetchone()
+
+
+def account_with_tokens(workspace, **fields) -> ConnectedAccount:
+    defaults = dict(
+        workspace=workspace,
+        platform="youtube",
+        external_id="UC1",
+        name="Acme TV",
+        access_token="old-access",
+        refresh_token="refresh-1",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    return ConnectedAccount.objects.create(**{**defaults, **fields})
