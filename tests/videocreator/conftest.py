@@ -1,0 +1,226 @@
+"""Videocreator test kit: the objects the route permission tests act on (`world`), a quick
+password hasher for the cast they sign in, and the requests they send as each role."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from billing import entitlements
+from billing import services as billing_services
+from billing.models import Plan
+from teams import services as team_services
+from teams.models import Role
+from teams.notifications import notify
+from tests.conftest import client_for
+from tests.factories import MembershipFactory, UserFactory
+from tests.videocreator.route_table import CAST_ORDER, Route
+from tests.videos.conftest import (  # noqa: F401 - fixtures for world
+    make_template,
+    media_dir,
+    mp4_path,
+    png_bytes,
+    ready_video,
+    template,
+    upload,
+)
+from videos import services as video_services
+from videos.services import versions as version_services
+
+
+def is_api(route: Route) -> bool:
+    return route.route.startswith("api/")
+
+
+def api_methods(route: Route) -> list[str]:
+    view_class = getattr(route.callback, "cls", None) or getattr(route.callback, "view_class", None)
+    return [
+        m.upper()
+        for m in ("get", "post", "put", "patch", "delete")
+        if view_class is not None and hasattr(view_class, m)
+    ]
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """The cast is made for every route: a cheap hasher keeps that quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class World:
+    """One object of each kind in the cast's workspace, each made when first needed."""
+
+    def __init__(self, *, workspace, owner, video_template, make_video):
+        self.workspace, self.owner, self.template = workspace, owner, video_template
+        self._make_video = make_video
+        self.version = 1
+        # Our workspace on Pro, paid through the sandbox checkout: an invoice and a session.
+        self.session = billing_services.checkout_start(
+            workspace=workspace,
+            plan=Plan.objects.get(key="pro-monthly"),
+            currency="USD",
+            actor=owner,
+        )
+        billing_services.checkout_complete(session=self.session, provider_payment_id="sbx_routes")
+        entitlements.forget_tier(workspace)
+
+    @cached_property
+    def invoice(self):
+        return self.workspace.invoices.get()
+
+    @cached_property
+    def video(self):
+        """A ready video with a real file, and its version 1."""
+        video = self._make_video()
+        version_services.version_create(
+            video=video,
+            kind="render",
+            file_key=video.file.name,
+            thumbnail_key=video.thumbnail.name,
+            info=SimpleNamespace(
+                size=video.size, duration=2.0, width=64, height=36, fps=10.0, checksum="c" * 64
+            ),
+            author=self.owner,
+        )
+        assert default_storage.exists(video.file.name)
+        return video
+
+    @cached_property
+    def kit(self):
+        return video_services.brand_kit_create(
+            workspace=self.workspace,
+            actor=self.owner,
+            name="Acme",
+            logo=upload("logo.png", png_bytes(), "image/png"),
+            position="bottom-right",
+            opacity=80,
+            scale=0.15,
+            margin=24,
+        )
+
+    @cached_property
+    def export(self):
+        return video_services.export_create(
+            workspace=self.workspace, video_ids=[self.video.pk], actor=self.owner
+        )
+
+    @cached_property
+    def token(self):
+        return account_services.api_token_create(user=self.owner, name="CI")[0]
+
+    @cached_property
+    def invitation(self):
+        return team_services.invitations_create(
+            workspace=self.workspace,
+            emails=["invitee@example.com"],
+            role="editor",
+            actor=self.owner,
+        )[0]
+
+    @cached_property
+    def received_invitation(self):
+        """An invitation to the owner from someone else's workspace."""
+        other = team_services.workspace_create(owner=self.stranger, name="Elsewhere")
+        return team_services.invitations_create(
+            workspace=other, emails=[self.owner.email], role="viewer", actor=self.stranger
+        )[0]
+
+    @cached_property
+    def stranger(self):
+        return UserFactory(email="stranger@example.com")
+
+    @cached_property
+    def comment(self):
+        """The owner's comment on version 1 of the video."""
+        return team_services.comment_create(
+            version=self.video.versions.get(number=1),
+            author=self.owner,
+            text="Brighter here",
+            time_ms=500,
+        )
+
+    @cached_property
+    def notification(self):
+        return notify(
+            recipient=self.owner, kind="mention", key="routes", workspace=self.workspace, url="/"
+        )
+
+    @cached_property
+    def account(self):
+        from integrations.models import ConnectedAccount
+
+        return ConnectedAccount.objects.create(
+            workspace=self.workspace, platform="youtube", external_id="UC1", name="Acme TV"
+        )
+
+    @cached_property
+    def post(self):
+        """A scheduled post of the video to the connected account, tomorrow."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from videos.models import PlatformPost, PublishSchedule
+
+        when = timezone.now() + dt.timedelta(days=1)
+        schedule = PublishSchedule.objects.create(
+            workspace=self.workspace,
+            video=self.video,
+            version=self.video.versions.get(number=1),
+            requested_by=self.owner,
+            publish_at=when,
+        )
+        return PlatformPost.objects.create(
+            schedule=schedule, platform="youtube", account=self.account, next_attempt_at=when
+        )
+
+    @cached_property
+    def member(self):
+        """A member the member routes act on (not one of the cast, who could "leave")."""
+        user = UserFactory(email="member@example.com", name="Mo Member")
+        MembershipFactory(team=self.workspace, user=user, role=Role.VIEWER)
+        return user
+
+
+@pytest.fixture
+def world(cast, workspace, owner, ready_video, template) -> World:  # noqa: F811
+    return World(workspace=workspace, owner=owner, video_template=template, make_video=ready_video)
+
+
+def send_rolled_back(client, method: str, url: str, data: dict, fmt: str | None):
+    """One request whose database changes are rolled back, so every role meets the same data."""
+    with transaction.atomic():
+        if isinstance(client, APIClient):
+            call = getattr(client, method.lower())
+            response = call(url, data, format=fmt) if method != "GET" else call(url, data)
+        else:
+            response = getattr(client, method.lower())(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def cast_clients(cast, workspace, *, api: bool) -> dict:
+    clients = {}
+    for role in CAST_ORDER:
+        user = cast[role]
+        if api:
+            client = APIClient()
+            client.force_authenticate(user)
+        else:
+            client = client_for(user)
+        if role != "outsider" and not api:  # the header's choice: our workspace
+            client.post(reverse("teams:switch"), {"workspace": workspace.pk})
+        clients[role] = client
+    return clients
+
+
+def describe_response(response) -> str:
+    location = response.get("Location", "")
+    return f"{response.status_code}{' -> ' + location if location else ''}"
