@@ -6,13 +6,25 @@ per page area, as in videos/views/.
 """
 
 from .brand_kits import BrandKitForm, BrandKitPreviewForm
+from .exports import ExportForm
 from .library import TemplateFilterForm
+from .review import CommentEditForm, CommentForm, CommentResolveForm, ReviewDecisionForm
+from .schedules import RescheduleForm, ScheduleForm
+from .versions import RestoreForm
 from .videos import BrandingForm, VideoFilterForm, VideoForm
 
 __all__ = [
     "BrandKitForm",
     "BrandKitPreviewForm",
     "BrandingForm",
+    "CommentEditForm",
+    "CommentForm",
+    "CommentResolveForm",
+    "ExportForm",
+    "RescheduleForm",
+    "RestoreForm",
+    "ReviewDecisionForm",
+    "ScheduleForm",
     "TemplateFilterForm",
     "VideoFilterForm",
     "VideoForm",

@@ -1,7 +1,11 @@
-"""What the videos forms share: putting a service's errors back on the form."""
+"""What the videos forms share: putting a service's errors back on the form, and lists of
+posted values."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -22,3 +26,21 @@ class ServiceErrors:
         for key, messages in error.message_dict.items():
             name = self.input_for(key)
             self.add_error(name if name in self.fields else None, messages)
+
+
+class ValueListField(forms.Field):
+    """Every value posted under the field's name, as typed: the service decides which are valid."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(item) for item in value or []]
+
+
+def typed_text(**kwargs: Any) -> forms.CharField:
+    """A text input passed on exactly as typed (blank when absent): the service checks it."""
+    return forms.CharField(required=False, strip=False, **kwargs)

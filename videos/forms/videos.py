@@ -131,6 +131,11 @@ class VideoForm(ServiceErrors, forms.Form):
     def input_for(self, key: str) -> str:
         return FIELD_PREFIX + key if FIELD_PREFIX + key in self.fields else key
 
+    def wants_render(self) -> bool:
+        """Whether the "… and render" button sent the form: a button, not an input, so it has
+        no field (the fields are all drawn as inputs)."""
+        return bool(self.data.get("render"))
+
 
 def _form_field(spec: dict, current: Any) -> forms.Field:
     kind = spec["type"]

@@ -16,6 +16,7 @@ from accounts.http import error_messages
 from teams.permissions import get_for_user
 
 from .. import selectors, services
+from ..forms import ExportForm
 from ..models import ExportJob
 from ._shared import after_refusal, current
 
@@ -36,10 +37,13 @@ def _export(request: HttpRequest, export_id) -> ExportJob:
 def export_create(request: HttpRequest) -> HttpResponse:
     """The "Export selected" button of the video list."""
     membership = current(request, "export")
-    ids = request.POST.getlist("video_ids")
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("videos:list")
     try:
         export = services.export_create(
-            workspace=membership.team, video_ids=ids, actor=request.user
+            workspace=membership.team, video_ids=form.cleaned_data["video_ids"], actor=request.user
         )
     except ValidationError as error:
         error_messages(request, error)
