@@ -128,6 +128,11 @@ def api_for(user) -> APIClient:
     return api
 
 
+def api_error(response) -> dict:
+    """The API's error object: {"code", "message", "fields"?, "upgrade_url"?}."""
+    return response.json()["error"]
+
+
 # -- real media ---------------------------------------------------------------------------------
 
 
