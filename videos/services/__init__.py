@@ -40,12 +40,10 @@ from .uploads import (
     validate_clip,
     validate_image,
 )
+from .version_changes import change_texts, field_labels, version_description
 from .versions import (
-    change_texts,
-    field_labels,
     retention_apply,
     version_create,
-    version_description,
     version_restore,
     versions_compare,
     versions_to_keep,
