@@ -6,9 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
-from videos import api as videos_api
-from videos import review_api
-from videos.publishing import api as publishing_api
+from videos.api import urls as videos_api
 
 from . import health, views
 from .api import router
@@ -18,8 +16,6 @@ api_v1 = [
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
-    *review_api.urlpatterns,
-    *publishing_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports as export_views
 from .views import review as review_views
 from .views import schedules as schedule_views
 from .views import versions as version_views
@@ -79,12 +80,6 @@ urlpatterns = [
         schedule_views.post_detail,
         name="post_detail",
     ),
-]
-
-# -- batch export --
-from .views import exports as export_views  # noqa: E402
-
-urlpatterns += [
     path("videos/export/", export_views.export_create, name="export_create"),
     path("exports/", export_views.export_list, name="exports"),
     path("exports/<uuid:export_id>/", export_views.export_detail, name="export_detail"),

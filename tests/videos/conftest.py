@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import subprocess
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import translation
+from PIL import Image
 from rest_framework.test import APIClient
 
+from teams import services as team_services
+from teams.models import Comment
 from tests.conftest import client_for
-from videos import storage
+from videos import branding, services, storage
 from videos.models import Template, Video, VideoStatus
 from videos.rendering import (
-    RenderError,
-    RenderRequest,
-    ffmpeg_exe,
-    mp4_top_level_atoms,
-    probe,
-    resolve_fields,
     validate_spec,
 )
 
@@ -127,6 +128,11 @@ def api_for(user) -> APIClient:
     api = APIClient()
     api.force_authenticate(user)
     return api
+
+
+def api_error(response) -> dict:
+    """The API's error object: {"code", "message", "fields"?, "upgrade_url"?}."""
+    return response.json()["error"]
 
 
 # -- real media ---------------------------------------------------------------------------------
@@ -263,66 +269,121 @@ def version(ready_video, owner):
     return first_version(ready_video(), owner)
 
 
-# -- the rendering engine (test_rendering_*.py) ----------------------------------------------
-
-NOTO = Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")
-NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
-
-
-def _have_ffmpeg() -> bool:
-    try:
-        ffmpeg_exe()
-    except RenderError:
-        return False
-    return True
+@pytest.fixture
+def english():
+    """Texts are asserted in English whatever an earlier test left active
+    (`pytestmark = pytest.mark.usefixtures("english")`)."""
+    with translation.override("en"):
+        yield
 
 
-needs_ffmpeg = pytest.mark.skipif(not _have_ffmpeg(), reason="imageio-ffmpeg has no ffmpeg binary")
-needs_fonts = pytest.mark.skipif(
-    not (NOTO.exists() and NOTO_CJK.exists()),
-    reason="Noto fonts missing (Debian: apt install fonts-noto-core fonts-noto-cjk)",
-)
+# -- reviewing ------------------------------------------------------------------------------
 
 
-def small_size(aspect_ratio: str) -> tuple[int, int]:
-    return {"16:9": (320, 180), "9:16": (320, 568), "1:1": (320, 320)}[aspect_ratio]
+@pytest.fixture
+def video(version) -> Video:
+    """The rendered video whose version 1 is `version`: the one under review."""
+    return version.video
 
 
-def streams(path: Path) -> str:
-    """The stream lines `ffmpeg -i` prints for a file."""
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
+def version_url(video, number: int = 1) -> str:
+    return reverse("videos:version", args=[video.pk, number])
+
+
+def add_comment(version, author, text, **kwargs) -> Comment:
+    return team_services.comment_create(version=version, author=author, text=text, **kwargs)
+
+
+# -- versions -------------------------------------------------------------------------------
+
+
+def media_info(size: int = 1000, duration: float = 2.0, width: int = 64, height: int = 36):
+    return SimpleNamespace(
+        size=size, duration=duration, width=width, height=height, fps=30.0, checksum="c" * 64
     )
-    return "\n".join(line for line in result.stderr.splitlines() if "Stream #" in line)
 
 
-def request_for(template: dict, tmp_path: Path, **overrides) -> RenderRequest:
-    width, height = small_size(template["aspect_ratio"])
-    values = {
-        "spec": template["spec"],
-        "fields": resolve_fields(template["fields"], {}),
-        "duration": template["duration"],
-        "width": width,
-        "height": height,
-        "fps": 10,
-        "output_path": str(tmp_path / "out.mp4"),
-        "thumbnail_path": str(tmp_path / "thumb.jpg"),
-        "work_dir": str(tmp_path / "work"),
-    }
-    values.update(overrides)
-    return RenderRequest(**values)
+def store_bytes(workspace, kind: str, content: bytes, suffix: str) -> str:
+    return default_storage.save(storage.new_key(workspace.pk, kind, suffix), ContentFile(content))
 
 
-def assert_valid_mp4(path: Path, *, duration: float, width: int, height: int) -> None:
-    info = probe(str(path))
-    assert info.video_codec == "h264"
-    assert (info.width, info.height) == (width, height)
-    assert abs(info.duration - duration) <= 0.1, info.duration
-    assert info.has_audio
-    assert info.size == path.stat().st_size
-    assert re.fullmatch(r"[0-9a-f]{64}", info.checksum)
-    lines = streams(path)
-    assert re.search(r"Video: h264 .*yuv420p", lines), lines
-    assert re.search(r"Audio: aac", lines), lines
-    atoms = mp4_top_level_atoms(str(path))
-    assert atoms.index("moov") < atoms.index("mdat"), atoms  # faststart
+def add_version(video, author, *, content: bytes | None = None, **info):
+    """A version with real (tiny) files in storage, made through the service."""
+    body = content or f"video {time.monotonic_ns()}".encode()
+    return services.version_create(
+        video=video,
+        kind="render",
+        file_key=store_bytes(video.workspace, "renders", body, ".mp4"),
+        thumbnail_key=store_bytes(video.workspace, "thumbnails", png_bytes(), ".png"),
+        info=media_info(size=len(body), **info),
+        author=author,
+    )
+
+
+@pytest.fixture
+def draft_video(template, workspace, owner) -> Video:
+    """A new video with no version yet."""
+    return services.video_create(
+        workspace=workspace, template=template, title="Teaser", actor=owner, duration=1
+    )
+
+
+@pytest.fixture
+def versioned(draft_video, owner):
+    """`versioned(n)` → the draft video with n versions (v1…vn), each with its own files."""
+
+    def make(n: int) -> Video:
+        for i in range(n):
+            add_version(draft_video, owner, content=f"file {i}".encode())
+        draft_video.refresh_from_db()
+        return draft_video
+
+    return make
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+# The pages' form for SPEC's template, filled in.
+FILLED_FORM = {
+    "field_headline": "Hello",
+    "field_background": "#123456",
+    "field_count": "3",
+    "field_values": "1, 2",
+    "duration": "2",
+    "resolution": "720",
+}
+
+
+# -- branding: a 640 × 360 video and a 64 px logo ----------------------------------------
+
+
+WHITE = (255, 255, 255)
+RED = (255, 0, 0)
+VIDEO_W, VIDEO_H = 640, 360
+LOGO_SIDE, LOGO_BORDER = 64, 8  # an opaque 48 px square inside an 8 px transparent border
+SCALE, MARGIN = 0.2, 16  # → a 128 × 128 box, the square 96 px, the border 16 px
+
+
+def draw_logo(path: Path, color=WHITE, side=LOGO_SIDE, border=LOGO_BORDER) -> str:
+    """A square PNG logo: an opaque `color` square inside a transparent border."""
+    image = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    image.paste((*color, 255), (border, border, side - border, side - border))
+    image.save(path)
+    return str(path)
+
+
+def centre(box) -> tuple[int, int]:
+    x, y, w, h = box
+    return x + w // 2, y + h // 2
+
+
+def expected_box(position: str) -> tuple[int, int, int, int]:
+    """Where the logo goes on the test video at `position` (SCALE, MARGIN)."""
+    return branding.logo_box(
+        VIDEO_W, VIDEO_H, LOGO_SIDE, LOGO_SIDE, position=position, scale=SCALE, margin=MARGIN
+    )
+
+
+def near(pixel, expected, tolerance) -> bool:
+    return all(abs(int(a) - int(b)) <= tolerance for a, b in zip(pixel, expected, strict=True))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.videos.conftest import assert_valid_mp4, needs_ffmpeg, needs_fonts, request_for
+from tests.videos.rendering_kit import assert_valid_mp4, needs_ffmpeg, needs_fonts, request_for
 from videos.rendering import (
     RenderError,
     RenderRequest,

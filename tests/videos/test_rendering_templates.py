@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from tests.videos.conftest import assert_valid_mp4, needs_ffmpeg, needs_fonts, request_for
+from tests.videos.rendering_kit import assert_valid_mp4, needs_ffmpeg, needs_fonts, request_for
 from videos.rendering import probe, render, validate_spec
 from videos.rendering.spec import uses_video_slot
 from videos.starter_templates import STARTER_TEMPLATES

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PIL import ImageFont
 
-from tests.videos.conftest import NOTO, needs_fonts
+from tests.videos.rendering_kit import NOTO, needs_fonts
 from videos.rendering.text import TextStyle, render_text
 
 

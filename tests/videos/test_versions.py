@@ -1,75 +1,27 @@
-"""Versions: numbering (also under concurrency), restore, compare, history, API, retention."""
+"""Video versions: numbering through real renders, restoring one, comparing two."""
 
 from __future__ import annotations
 
 import threading
 import time
-from types import SimpleNamespace
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
-from pytest_django.asserts import assertContains
 
 from analytics.models import Event
-from videos import services, storage
-from videos.models import BrandKit, ExportJob, Video, VideoSettings, VideoVersion
+from videos import services
+from videos.models import BrandKit, Video, VideoVersion
 
-from .conftest import api_for, client_in, png_bytes
+from .conftest import add_version, media_info, png_bytes, store_bytes
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Descriptions are asserted in English whatever an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
-def _info(size: int = 1000, duration: float = 2.0, width: int = 64, height: int = 36):
-    return SimpleNamespace(
-        size=size, duration=duration, width=width, height=height, fps=30.0, checksum="c" * 64
-    )
-
-
-def _stored(workspace, kind: str, content: bytes, suffix: str) -> str:
-    return default_storage.save(storage.new_key(workspace.pk, kind, suffix), ContentFile(content))
-
-
-def _add_version(video, author, *, content: bytes | None = None, **info):
-    """A version with real (tiny) files in storage, made through the service."""
-    body = content or f"video {time.monotonic_ns()}".encode()
-    return services.version_create(
-        video=video,
-        kind="render",
-        file_key=_stored(video.workspace, "renders", body, ".mp4"),
-        thumbnail_key=_stored(video.workspace, "thumbnails", png_bytes(), ".png"),
-        info=_info(size=len(body), **info),
-        author=author,
-    )
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def video(template, workspace, owner):
-    return services.video_create(
-        workspace=workspace, template=template, title="Teaser", actor=owner, duration=1
-    )
-
-
-@pytest.fixture
-def versioned(video, owner):
-    """`versioned(n)` → the video with n versions (v1…vn), each with its own files."""
-
-    def make(n: int) -> Video:
-        for i in range(n):
-            _add_version(video, owner, content=f"file {i}".encode())
-        video.refresh_from_db()
-        return video
-
-    return make
+def video(draft_video):
+    # These tests start from a video with no version (conftest's `video` is one under review).
+    return draft_video
 
 
 def _render(video, actor, capture):
@@ -92,7 +44,7 @@ def test_renders_and_branding_make_versions_1_2_3_with_descriptions(
     kit = BrandKit.objects.create(
         workspace=workspace,
         name="Spring kit",
-        logo=_stored(workspace, "brand", png_bytes((16, 16)), ".png"),
+        logo=store_bytes(workspace, "brand", png_bytes((16, 16)), ".png"),
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.video_apply_branding(video=video, brand_kit=kit, actor=owner)
@@ -127,9 +79,9 @@ def test_renders_and_branding_make_versions_1_2_3_with_descriptions(
 
 @pytest.mark.django_db
 def test_a_changed_field_is_described_by_its_label(video, owner):
-    first = _add_version(video, owner)
+    first = add_version(video, owner)
     Video.objects.filter(pk=video.pk).update(fields={**video.fields, "headline": "New"})
-    second = _add_version(video, owner, duration=3.0)
+    second = add_version(video, owner, duration=3.0)
     assert first.changes == [{"code": "rendered"}]
     assert second.changes == [
         {"code": "field_changed", "field": "headline"},
@@ -165,7 +117,7 @@ def test_concurrent_transactions_get_consecutive_numbers(template, workspace, ow
                     kind="render",
                     file_key=f"workspaces/{workspace.pk}/renders/race-{i}.mp4",
                     thumbnail_key="",
-                    info=_info(),
+                    info=media_info(),
                     author=None,
                 )
                 time.sleep(0.2)  # hold the transaction open: the others must wait, not guess
@@ -252,11 +204,11 @@ def test_restore_needs_edit_and_an_existing_version(versioned, viewer):
 
 @pytest.mark.django_db
 def test_compare_reports_size_duration_time_authors_and_fields(video, owner, editor):
-    one = _add_version(video, owner, content=b"x" * 1024 * 1024)
+    one = add_version(video, owner, content=b"x" * 1024 * 1024)
     Video.objects.filter(pk=video.pk).update(
         title="Renamed", fields={**video.fields, "headline": "New"}
     )
-    two = _add_version(video, editor, content=b"y" * 3 * 1024 * 1024, duration=3.5)
+    two = add_version(video, editor, content=b"y" * 3 * 1024 * 1024, duration=3.5)
     result = services.versions_compare(video=video, a="1", b=2)
     assert result["a"] == one and result["b"] == two
     assert result["size_mb"] == {"a": 1.0, "b": 3.0, "difference": 2.0}
@@ -279,261 +231,3 @@ def test_compare_refuses_bad_numbers(versioned, a, b, key):
     with pytest.raises(ValidationError) as caught:
         services.versions_compare(video=video, a=a, b=b)
     assert key in caught.value.message_dict
-
-
-# -- pages --------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_history_page_runs_a_fixed_number_of_queries(versioned, owner, workspace):
-    client = client_in(owner, workspace)
-    video = versioned(3)
-    url = reverse("videos:history", args=[video.pk])
-    with CaptureQueriesContext(connection) as small:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert response.content.decode().count("version-thumb") == 3
-    for _ in range(27):
-        _add_version(video, owner)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assertContains(response, "version-thumb", count=30)
-    assert len(large.captured_queries) == len(small.captured_queries)
-
-
-@pytest.mark.django_db
-def test_history_query_count_is_bounded(versioned, owner, workspace, django_assert_max_num_queries):
-    client = client_in(owner, workspace)
-    video = versioned(30)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("videos:history", args=[video.pk])).status_code == 200
-    with django_assert_max_num_queries(12):
-        api = api_for(owner)
-        assert api.get(f"/api/v1/videos/{video.pk}/versions/").status_code == 200
-
-
-@pytest.mark.django_db
-def test_viewer_sees_history_and_plays_but_cannot_restore(versioned, viewer, workspace):
-    video = versioned(2)
-    client = client_in(viewer, workspace)
-    page = client.get(reverse("videos:history", args=[video.pk]))
-    assert page.status_code == 200
-    assert "Restore version 1" not in page.content.decode()
-    play = client.get(reverse("videos:version", args=[video.pk, 1]))
-    assert play.status_code == 200 and b"<video" in play.content
-    response = client.post(reverse("videos:version_restore", args=[video.pk, 1]))
-    assert response.status_code == 403
-    assert VideoVersion.objects.filter(video=video).count() == 2
-
-
-@pytest.mark.django_db
-def test_editor_restores_from_the_page(versioned, editor, workspace):
-    video = versioned(2)
-    client = client_in(editor, workspace)
-    page = client.get(reverse("videos:history", args=[video.pk]))
-    assert "data-confirm" in page.content.decode()
-    response = client.post(reverse("videos:version_restore", args=[video.pk, 1]), {"note": "Undo"})
-    assert response.status_code == 302
-    latest = VideoVersion.objects.filter(video=video).order_by("-number").first()
-    assert (latest.number, latest.kind, latest.note, latest.author) == (
-        3,
-        "restore",
-        "Undo",
-        editor,
-    )
-
-
-@pytest.mark.django_db
-def test_compare_page_shows_two_players_and_a_clear_400(versioned, owner, workspace):
-    video = versioned(2)
-    client = client_in(owner, workspace)
-    page = client.get(reverse("videos:compare", args=[video.pk]), {"a": 1, "b": 2})
-    assert page.status_code == 200
-    assert page.content.decode().count("<video") == 2
-    bad = client.get(reverse("videos:compare", args=[video.pk]), {"a": 1, "b": 7})
-    assert bad.status_code == 400
-    assert "This video has no version 7." in bad.content.decode()
-
-
-@pytest.mark.django_db
-def test_outsider_gets_404_on_every_version_page(versioned, outsider):
-    video = versioned(2)
-    client = client_in(outsider, video.workspace)
-    for url in [
-        reverse("videos:history", args=[video.pk]),
-        reverse("videos:version", args=[video.pk, 1]),
-        reverse("videos:compare", args=[video.pk]) + "?a=1&b=2",
-    ]:
-        assert client.get(url).status_code == 404
-    assert client.post(reverse("videos:version_restore", args=[video.pk, 1])).status_code == 404
-
-
-@pytest.mark.django_db
-def test_video_page_links_to_the_history(versioned, owner, workspace):
-    video = versioned(1)
-    page = client_in(owner, workspace).get(reverse("videos:detail", args=[video.pk]))
-    assert reverse("videos:history", args=[video.pk]) in page.content.decode()
-
-
-# -- API ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_api_lists_versions_newest_first(versioned, viewer):
-    video = versioned(3)
-    response = api_for(viewer).get(f"/api/v1/videos/{video.pk}/versions/")
-    assert response.status_code == 200
-    rows = response.json()["results"]
-    assert [row["number"] for row in rows] == [3, 2, 1]
-    assert rows[0]["is_current"] is True and rows[1]["is_current"] is False
-    assert rows[2]["description"] == "First render"
-    assert rows[0]["author"]["name"] == "Olivia Owner"
-    assert rows[0]["file_url"] and rows[0]["thumbnail_url"]
-
-
-@pytest.mark.django_db
-def test_api_restore(versioned, owner, viewer, outsider):
-    video = versioned(2)
-    url = f"/api/v1/videos/{video.pk}/versions/1/restore/"
-    assert api_for(outsider).post(url).status_code == 404
-    assert api_for(viewer).post(url).status_code == 403
-    assert api_for(owner).post(f"/api/v1/videos/{video.pk}/versions/9/restore/").status_code == 404
-    response = api_for(owner).post(url, {"note": "v1 was better"}, format="json")
-    assert response.status_code == 201
-    body = response.json()
-    assert (body["number"], body["kind"], body["restored_from"], body["note"]) == (
-        3,
-        "restore",
-        1,
-        "v1 was better",
-    )
-    assert body["is_current"] is True
-    assert VideoVersion.objects.filter(video=video).count() == 3
-
-
-@pytest.mark.django_db
-def test_api_compare(versioned, viewer, outsider):
-    video = versioned(2)
-    url = f"/api/v1/videos/{video.pk}/versions/compare/"
-    assert api_for(outsider).get(url, {"a": 1, "b": 2}).status_code == 404
-    response = api_for(viewer).get(url, {"a": 1, "b": 2})
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["a"]["number"], body["b"]["number"]) == (1, 2)
-    assert set(body) >= {
-        "size_mb",
-        "duration_seconds",
-        "seconds_between",
-        "authors",
-        "fields_changed",
-    }
-    bad = api_for(viewer).get(url, {"a": "one", "b": 2})
-    assert bad.status_code == 400
-    assert "Choose a version number" in bad.content.decode()
-    missing = api_for(viewer).get(url, {"a": 1})
-    assert missing.status_code == 400
-
-
-# -- retention ----------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_retention_keeps_the_newest_n_the_current_and_exported_versions(
-    versioned, workspace, owner, caplog, django_capture_on_commit_callbacks
-):
-    VideoSettings.objects.create(workspace=workspace, versions_to_keep=2)
-    video = versioned(7)
-    v = {x.number: x for x in VideoVersion.objects.filter(video=video)}
-    Video.objects.filter(pk=video.pk).update(current_version=v[3])  # an older current version
-    ExportJob.objects.create(workspace=workspace, status="running", version_ids=[v[1].pk])
-    ExportJob.objects.create(workspace=workspace, status="queued", version_ids=[v[2].pk])
-    ExportJob.objects.create(workspace=workspace, status="ready", version_ids=[v[4].pk])
-
-    with (
-        caplog.at_level("INFO", logger="videos.services.versions"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert services.retention_apply() == 2
-
-    kept = set(VideoVersion.objects.filter(video=video).values_list("number", flat=True))
-    assert kept == {1, 2, 3, 6, 7}
-    for number in (4, 5):
-        assert not default_storage.exists(v[number].file.name)
-        assert not default_storage.exists(v[number].thumbnail.name)
-    for number in kept:
-        assert default_storage.exists(v[number].file.name)
-    deleted = Event.objects.filter(name="video.version_deleted", subject_id=str(video.pk))
-    assert sorted(e.properties["number"] for e in deleted) == [4, 5]
-    assert "deleted version 4" in caplog.text and "deleted version 5" in caplog.text
-
-    # Running it again deletes nothing more.
-    assert services.retention_apply() == 0
-
-
-@pytest.mark.django_db
-def test_retention_uses_the_plan_limit_without_a_setting(versioned, workspace):
-    video = versioned(6)
-    assert services.versions_to_keep(workspace) == 5
-    assert services.retention_apply() == 1
-    assert sorted(VideoVersion.objects.filter(video=video).values_list("number", flat=True)) == [
-        2,
-        3,
-        4,
-        5,
-        6,
-    ]
-    # A workspace may keep fewer than the plan allows, never more.
-    VideoSettings.objects.create(workspace=workspace, versions_to_keep=40)
-    assert services.versions_to_keep(workspace) == 5
-
-
-@pytest.mark.django_db
-def test_retention_spares_versions_with_an_open_review_thread(versioned, workspace, owner):
-    from teams import services as team_services
-
-    video = versioned(7)
-    v = {x.number: x for x in VideoVersion.objects.filter(video=video)}
-    team_services.comment_create(version=v[1], author=owner, text="Still open", time_ms=0)
-    done = team_services.comment_create(version=v[2], author=owner, text="Done", time_ms=0)
-    team_services.comment_resolve(comment=done, actor=owner)
-
-    assert services.retention_apply() == 1  # keeps 5 (the plan's), v1 is under review
-    kept = set(VideoVersion.objects.filter(video=video).values_list("number", flat=True))
-    assert kept == {1, 3, 4, 5, 6, 7}
-
-
-@pytest.mark.django_db
-def test_retention_spares_versions_a_pending_post_will_publish(versioned, workspace, owner):
-    from django.utils import timezone
-
-    from videos.models import PlatformPost, PublishSchedule
-
-    video = versioned(7)
-    v = {x.number: x for x in VideoVersion.objects.filter(video=video)}
-    for number, status in ((1, "scheduled"), (2, "published")):
-        schedule = PublishSchedule.objects.create(
-            workspace=workspace, video=video, version=v[number], publish_at=timezone.now()
-        )
-        PlatformPost.objects.create(
-            schedule=schedule, platform="x", status=status, next_attempt_at=timezone.now()
-        )
-    assert services.retention_apply() == 1
-    kept = set(VideoVersion.objects.filter(video=video).values_list("number", flat=True))
-    assert kept == {1, 3, 4, 5, 6, 7}
-
-
-@pytest.mark.django_db
-def test_deleting_a_video_deletes_every_version_file(
-    versioned, owner, django_capture_on_commit_callbacks
-):
-    video = versioned(2)
-    keys = [x.file.name for x in VideoVersion.objects.filter(video=video)]
-    with django_capture_on_commit_callbacks(execute=True):
-        services.video_delete(video=video, actor=owner)
-    assert not any(default_storage.exists(key) for key in keys)
-
-
-def test_retention_is_scheduled():
-    from videocreator.periodic import PERIODIC_TASKS
-
-    assert any(t.task == "videos.apply_version_retention" for t in PERIODIC_TASKS)

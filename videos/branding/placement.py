@@ -24,7 +24,8 @@ def _even_down(value: float) -> int:
     return max(2, int(value) - int(value) % 2)
 
 
-def _check_settings(position: str, scale: float, margin: int, opacity: float = 100) -> None:
+def check_settings(position: str, scale: float, margin: int, opacity: float = 100) -> None:
+    """Raise ValueError for a position, scale, margin or opacity out of range."""
     if position not in POSITIONS:
         raise ValueError(f"unknown logo position {position!r}")
     if not (SCALE_MIN - 1e-9 <= scale <= SCALE_MAX + 1e-9):
@@ -53,7 +54,7 @@ def logo_box(
     chosen corner (``center`` ignores the margin); x and y are rounded down to even numbers so
     the logo lines up with 4:2:0 chroma. The box always lies inside the frame.
     """
-    _check_settings(position, scale, margin)
+    check_settings(position, scale, margin)
     if min(video_w, video_h) < 2 or min(logo_w, logo_h) < 1:
         raise ValueError(f"bad sizes: frame {video_w}×{video_h}, logo {logo_w}×{logo_h}")
     gap = 0 if position == "center" else margin
@@ -77,24 +78,24 @@ def logo_box(
     return x - x % 2, y - y % 2, w, h
 
 
-def _alpha_factor(opacity: float) -> str:
+def alpha_factor(opacity: float) -> str:
     """The opacity as ffmpeg's colorchannelmixer ``aa`` argument (two decimals)."""
     return f"{max(0.0, min(100.0, float(opacity))) / 100:.2f}"
 
 
-def _opacity_lut(opacity: float) -> list[int]:
+def opacity_lut(opacity: float) -> list[int]:
     """What ``colorchannelmixer=aa=…`` does to 8-bit alpha: ``lrint(a × aa)``.
 
     Python's ``round`` rounds half to even, like C's ``lrint`` in the default rounding mode.
     """
-    factor = float(_alpha_factor(opacity))
+    factor = float(alpha_factor(opacity))
     return [min(255, max(0, round(a * factor))) for a in range(256)]
 
 
 # -- the logo, scaled ------------------------------------------------------------------------
 
 
-def _open_logo(logo_path: str) -> Image.Image:
+def open_logo(logo_path: str) -> Image.Image:
     """The logo as an RGBA image, upright (EXIF orientation applied). Raises OSError/ValueError."""
     try:
         image = Image.open(logo_path)
@@ -110,6 +111,7 @@ def _open_logo(logo_path: str) -> Image.Image:
         return upright.convert("RGBA")
 
 
-def _scaled_logo(logo: Image.Image, w: int, h: int) -> Image.Image:
+def scaled_logo(logo: Image.Image, w: int, h: int) -> Image.Image:
+    """The logo at ``w`` × ``h``, resampled the same way for the preview and for ffmpeg."""
     # Pillow resizes RGBA with premultiplied alpha, so transparent edges do not darken.
     return logo if logo.size == (w, h) else logo.resize((w, h), _RESAMPLE)

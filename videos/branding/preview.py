@@ -7,7 +7,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from .placement import _check_settings, _opacity_lut, _open_logo, _scaled_logo, logo_box
+from .placement import check_settings, logo_box, opacity_lut, open_logo, scaled_logo
 
 MAX_PREVIEW_FRAME_SIDE = 4096
 
@@ -29,7 +29,7 @@ def preview(
     the video's), else a generated ``width`` × ``height`` gradient with a placeholder title.
     Raises ``ValueError`` for bad settings and ``OSError``/``ValueError`` for unreadable images.
     """
-    _check_settings(position, scale, margin, opacity)
+    check_settings(position, scale, margin, opacity)
     if frame_path:
         try:
             image = Image.open(frame_path)
@@ -44,13 +44,13 @@ def preview(
             raise ValueError(f"preview size {width}×{height} is out of range")
         frame = _cached_sample_frame(width, height).copy()
 
-    logo = _open_logo(logo_path)
+    logo = open_logo(logo_path)
     x, y, w, h = logo_box(
         frame.width, frame.height, *logo.size, position=position, scale=scale, margin=margin
     )
-    mark = _scaled_logo(logo, w, h)
+    mark = scaled_logo(logo, w, h)
     red, green, blue, alpha = mark.split()
-    mark = Image.merge("RGBA", (red, green, blue, alpha.point(_opacity_lut(opacity))))
+    mark = Image.merge("RGBA", (red, green, blue, alpha.point(opacity_lut(opacity))))
     frame.alpha_composite(mark, (x, y))
 
     out = io.BytesIO()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from videos.rendering import MediaInfo
 
-from .placement import _alpha_factor, _check_settings, _open_logo, _scaled_logo, logo_box
+from .placement import alpha_factor, check_settings, logo_box, open_logo, scaled_logo
 
 # libx264 settings. On two shared cores at 720p (tests/perf/bench_branding.py, idle machine)
 # `veryfast` runs about 5.8× real time and `superfast` about 8×; the issue asks for 10×. This
@@ -52,12 +52,12 @@ def apply_watermark(
     """
     from videos.rendering import RenderError, probe, run_ffmpeg
 
-    _check_settings(position, scale, margin, opacity)
+    check_settings(position, scale, margin, opacity)
     if os.path.abspath(input_path) == os.path.abspath(output_path):
         raise ValueError("the output must not overwrite the input")
     info = probe(input_path, checksum=False)  # only its size and duration are needed
     try:
-        logo = _open_logo(logo_path)
+        logo = open_logo(logo_path)
     except Exception as exc:
         raise RenderError("bad_input", f"logo: {exc}") from exc
     x, y, w, h = logo_box(
@@ -67,20 +67,20 @@ def apply_watermark(
     video_chain = f"[0:v][wm]overlay=x={x}:y={y}:format=yuv420:eof_action=repeat"
     if info.width % 2 or info.height % 2:  # yuv420p needs even sides
         video_chain += ",crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0"
-    filters = f"[1:v]format=rgba,colorchannelmixer=aa={_alpha_factor(opacity)}[wm];{video_chain}[v]"
+    filters = f"[1:v]format=rgba,colorchannelmixer=aa={alpha_factor(opacity)}[wm];{video_chain}[v]"
     if preset:
         encoder = ["-preset", preset]
     else:
         encoder = ["-preset", "ultrafast", "-x264-params", _FAST_X264_PARAMS]
 
     with tempfile.TemporaryDirectory(prefix="branding-") as scratch:
-        scaled_logo = os.path.join(scratch, "logo.png")
-        _scaled_logo(logo, w, h).save(scaled_logo, format="PNG", compress_level=1)
+        logo_png = os.path.join(scratch, "logo.png")
+        scaled_logo(logo, w, h).save(logo_png, format="PNG", compress_level=1)
         args = [
             "-i",
             input_path,
             "-i",
-            scaled_logo,
+            logo_png,
             "-filter_complex",
             filters,
             "-map",

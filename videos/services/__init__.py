@@ -1,13 +1,25 @@
-"""Videos: create, edit, render, brand, delete — and brand kits.
+"""Videos: create, edit, render, brand, delete, version, review, export — and brand kits.
+
+Callers import the package (`from videos import services`) and use the names listed here;
+the submodules are how the package is organised, not an interface.
 
 Every write checks the actor's role and the plan's entitlements first, so a
-refused request changes nothing. Rendering runs in a task; a job is claimed
-under a row lock, so two workers never render the same job.
+refused request changes nothing. Rendering and exports run in tasks; a job is claimed
+under a row lock, so two workers never run the same job.
 """
 
 from .brand_kits import brand_kit_create, brand_kit_delete, brand_kit_set_default, brand_kit_update
-from .changes import change_texts, field_labels, version_description
 from .editing import render_error_message, video_create, video_delete, video_update
+from .exports import (
+    download_filename,
+    download_url,
+    export_cancel,
+    export_create,
+    export_run,
+    export_send_ready_email,
+    exports_expire,
+    read_download_token,
+)
 from .jobs import (
     MAX_RENDER_ATTEMPTS,
     RENDER_TIMEOUT_SECONDS,
@@ -28,6 +40,7 @@ from .uploads import (
     validate_clip,
     validate_image,
 )
+from .version_changes import change_texts, field_labels, version_description
 from .versions import (
     retention_apply,
     version_create,
@@ -48,8 +61,16 @@ __all__ = [
     "brand_kit_set_default",
     "brand_kit_update",
     "change_texts",
+    "download_filename",
+    "download_url",
+    "export_cancel",
+    "export_create",
+    "export_run",
+    "export_send_ready_email",
+    "exports_expire",
     "field_labels",
     "has_video_slot",
+    "read_download_token",
     "render_error_message",
     "render_job_run",
     "render_minutes_used",
@@ -69,21 +90,4 @@ __all__ = [
     "video_delete",
     "video_render",
     "video_update",
-]
-
-# -- batch export (appended) --
-from .exports import (
-    export_cancel,
-    export_create,
-    export_run,
-    export_send_ready_email,
-    exports_expire,
-)
-
-__all__ += [
-    "export_cancel",
-    "export_create",
-    "export_run",
-    "export_send_ready_email",
-    "exports_expire",
 ]

@@ -34,7 +34,7 @@ from videos.models import (
     VideoVersion,
 )
 
-from .changes import describe_changes, field_names
+from .version_changes import describe_changes, field_names
 
 logger = logging.getLogger(__name__)
 

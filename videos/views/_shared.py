@@ -56,8 +56,8 @@ def start_render(request: HttpRequest, video: Video) -> HttpResponse:
     return redirect(url)
 
 
-def render_if_asked(request: HttpRequest, video: Video) -> HttpResponse:
+def render_if_asked(request: HttpRequest, video: Video, *, render: bool) -> HttpResponse:
     """The "… and render" buttons: start the render right after the video was saved."""
-    if request.POST.get("render"):
+    if render:
         return start_render(request, video)
     return redirect("videos:detail", video_id=video.pk)

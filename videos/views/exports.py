@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import error_messages
 from teams.permissions import get_for_user
 
-from .. import selectors
+from .. import selectors, services
+from ..forms import ExportForm
 from ..models import ExportJob
-from ..services import exports as export_services
 from ._shared import after_refusal, current
 
 EXPORTS_ON_PAGE = 20
@@ -37,10 +37,13 @@ def _export(request: HttpRequest, export_id) -> ExportJob:
 def export_create(request: HttpRequest) -> HttpResponse:
     """The "Export selected" button of the video list."""
     membership = current(request, "export")
-    ids = request.POST.getlist("video_ids")
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("videos:list")
     try:
-        export = export_services.export_create(
-            workspace=membership.team, video_ids=ids, actor=request.user
+        export = services.export_create(
+            workspace=membership.team, video_ids=form.cleaned_data["video_ids"], actor=request.user
         )
     except ValidationError as error:
         error_messages(request, error)
@@ -59,7 +62,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 def _status_context(export: ExportJob) -> dict:
-    return {"export": export, "download_url": export_services.download_url(export)}
+    return {"export": export, "download_url": services.download_url(export)}
 
 
 @login_required
@@ -82,7 +85,7 @@ def export_status(request: HttpRequest, export_id) -> HttpResponse:
 def export_cancel(request: HttpRequest, export_id) -> HttpResponse:
     export = _export(request, export_id)
     try:
-        export_services.export_cancel(export=export, actor=request.user)
+        services.export_cancel(export=export, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
     else:
@@ -93,7 +96,7 @@ def export_cancel(request: HttpRequest, export_id) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link (local storage), good until the export expires: what S3 presigns."""
-    export = export_services.read_download_token(token)
+    export = services.read_download_token(token)
     if export is None:
         raise Http404
     try:
@@ -103,7 +106,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=export_services.download_filename(export),
+        filename=services.download_filename(export),
         content_type="application/zip",
     )
     response["Cache-Control"] = "private, no-store"

@@ -71,7 +71,7 @@ def template_detail(request: HttpRequest, key: str) -> HttpResponse:
             else:
                 title = {"title": video.title}
                 messages.success(request, _("Your video “%(title)s” was created.") % title)
-                return render_if_asked(request, video)
+                return render_if_asked(request, video, render=form.wants_render())
     context = {
         "template": template,
         "form": form,

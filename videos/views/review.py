@@ -18,6 +18,7 @@ from teams.permissions import get_for_user
 from teams.review import parse_timecode
 
 from .. import selectors, services
+from ..forms import CommentEditForm, CommentForm, CommentResolveForm, ReviewDecisionForm
 from ..models import ReviewState
 from .versions import version_page, video_for_action
 
@@ -29,10 +30,15 @@ def _comment(request: HttpRequest, video_id: int, comment_id: int, action: str) 
     return get_for_user(request.user, queryset, comment_id, action)
 
 
-def _back(comment: Comment, request: HttpRequest) -> HttpResponse:
+def _back(comment: Comment, *, hide_resolved: bool) -> HttpResponse:
     url = reverse("videos:version", args=[comment.version.video_id, comment.version.number])
-    query = "?resolved=hide" if request.POST.get("resolved") == "hide" else ""
+    query = "?resolved=hide" if hide_resolved else ""
     return redirect(f"{url}{query}#comment-{comment.pk}")
+
+
+def _version_back(comment: Comment) -> HttpResponse:
+    version = comment.version
+    return redirect("videos:version", video_id=version.video_id, number=version.number)
 
 
 @login_required
@@ -42,35 +48,43 @@ def comment_post(request: HttpRequest, video_id: int, number: int) -> HttpRespon
     version = selectors.video_version(video=video, number=number)
     if version is None:
         return version_page(request, video, number)  # raises 404
-    form = {key: request.POST.get(key, "") for key in ("text", "at", "until", "parent")}
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("videos:version", video_id=video.pk, number=number)
+    typed = form.typed()
     try:
         comment = team_services.comment_create(
             version=version,
             author=request.user,
-            text=form["text"],
-            time_ms=parse_timecode(form["at"]),
-            end_ms=parse_timecode(form["until"]),
-            parent=form["parent"] or None,
+            text=typed["text"],
+            time_ms=parse_timecode(typed["at"]),
+            end_ms=parse_timecode(typed["until"]),
+            parent=typed["parent"] or None,
         )
     except ValidationError as error:
         if "parent" in getattr(error, "error_dict", {}):
-            form["parent"] = ""  # no such comment to reply to: the text returns to the main box
-        return version_page(request, video, number, form=form, errors=error.messages, status=400)
+            typed["parent"] = ""  # no such comment to reply to: the text returns to the main box
+        return version_page(request, video, number, form=typed, errors=error.messages, status=400)
     comment.version = version
-    return _back(comment, request)
+    return _back(comment, hide_resolved=form.hides_resolved())
 
 
 @login_required
 @require_POST
 def comment_edit(request: HttpRequest, video_id: int, comment_id: int) -> HttpResponse:
     comment = _comment(request, video_id, comment_id, "comment")
+    form = CommentEditForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return _version_back(comment)
     try:
         team_services.comment_edit(
-            comment=comment, actor=request.user, text=request.POST.get("text", "")
+            comment=comment, actor=request.user, text=form.cleaned_data["text"]
         )
     except ValidationError as error:
         error_messages(request, error)
-    return _back(comment, request)
+    return _back(comment, hide_resolved=form.hides_resolved())
 
 
 @login_required
@@ -83,19 +97,22 @@ def comment_delete(request: HttpRequest, video_id: int, comment_id: int) -> Http
         error_messages(request, error)
     else:
         messages.success(request, _("Comment deleted."))
-    version = comment.version
-    return redirect("videos:version", video_id=version.video_id, number=version.number)
+    return _version_back(comment)
 
 
 @login_required
 @require_POST
 def comment_resolve(request: HttpRequest, video_id: int, comment_id: int) -> HttpResponse:
     comment = _comment(request, video_id, comment_id, "comment")
-    if request.POST.get("action") == "unresolve":
+    form = CommentResolveForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return _version_back(comment)
+    if form.reopens():
         team_services.comment_unresolve(comment=comment, actor=request.user)
     else:
         team_services.comment_resolve(comment=comment, actor=request.user)
-    return _back(comment, request)
+    return _back(comment, hide_resolved=form.hides_resolved())
 
 
 @login_required
@@ -105,12 +122,16 @@ def version_decide(request: HttpRequest, video_id: int, number: int) -> HttpResp
     version = selectors.video_version(video=video, number=number)
     if version is None:
         return version_page(request, video, number)  # raises 404
+    form = ReviewDecisionForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("videos:version", video_id=video.pk, number=number)
     try:
         version = services.version_review(
             version=version,
-            decision=request.POST.get("decision", ""),
+            decision=form.cleaned_data["decision"],
             actor=request.user,
-            note=request.POST.get("note", ""),
+            note=form.cleaned_data["note"],
         )
     except ValidationError as error:
         error_messages(request, error)

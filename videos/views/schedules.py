@@ -19,6 +19,7 @@ from integrations.models import Platform
 from integrations.selectors import accounts_for_workspace
 from teams.permissions import get_for_user
 
+from ..forms import RescheduleForm, ScheduleForm
 from ..models import Video
 from ..publishing import selectors, services
 from ..publishing.models import PlatformPost, PublishSchedule, ScheduleStatus
@@ -27,33 +28,8 @@ from ._shared import can, current
 PER_PAGE = 25
 
 
-def _local_moment(date_text: str, time_text: str) -> dt.datetime:
-    """The form's date and time, as a wall-clock time (no zone yet)."""
-    try:
-        return dt.datetime.combine(
-            dt.date.fromisoformat(date_text), dt.time.fromisoformat(time_text)
-        )
-    except ValueError:
-        raise ValidationError(
-            {"publish_at": _("Enter a date and a time, such as 2026-12-24 and 18:30.")},
-            code="bad_datetime",
-        ) from None
-
-
 def _zone_name() -> str:
     return str(timezone.get_current_timezone())
-
-
-def _targets(request: HttpRequest) -> list[dict]:
-    return [
-        {
-            "account": account_id,
-            "title": request.POST.get(f"title_{account_id}", ""),
-            "caption": request.POST.get(f"caption_{account_id}", ""),
-        }
-        for account_id in request.POST.getlist("account")
-        if account_id.isdigit()
-    ]
 
 
 @login_required
@@ -66,22 +42,22 @@ def schedule_new(request: HttpRequest, video_id: int) -> HttpResponse:
         "schedule",
     )
     accounts = list(accounts_for_workspace(workspace=video.workspace))
+    form = ScheduleForm(request.POST if request.method == "POST" else None, accounts=accounts)
     for account in accounts:  # what was typed comes back after a refusal
-        account.form_title = request.POST.get(f"title_{account.pk}", "")
-        account.form_caption = request.POST.get(f"caption_{account.pk}", "")
+        account.form_title, account.form_caption = form.typed_for(account.pk)
     errors: list[str] = []
-    if request.method == "POST":
+    if request.method == "POST" and not form.is_valid():
+        # This page shows its errors above the form, as it does for the service's refusals.
+        errors = [text for texts in form.errors.values() for text in texts]
+    elif request.method == "POST":
         try:
             publish_at = None
-            if request.POST.get("when") != "now":
-                publish_at = services.local_to_utc(
-                    _local_moment(request.POST.get("date", ""), request.POST.get("time", "")),
-                    _zone_name(),
-                )
+            if not form.publishes_now():
+                publish_at = services.local_to_utc(form.cleaned_data["moment"], _zone_name())
             schedule = services.schedule_create(
                 video=video,
                 actor=request.user,
-                platforms=_targets(request),
+                platforms=form.targets(),
                 publish_at=publish_at,
                 time_zone=_zone_name(),
             )
@@ -101,8 +77,8 @@ def schedule_new(request: HttpRequest, video_id: int) -> HttpResponse:
         "video": video,
         "accounts": accounts,
         "errors": errors,
-        "form": request.POST if request.method == "POST" else {},
-        "chosen": set(request.POST.getlist("account")),
+        "form": {"date": form["date"].value(), "time": form["time"].value()},
+        "chosen": form.chosen(),
         "zone": _zone_name(),
         "default_date": tomorrow.date().isoformat(),
         "default_time": "09:00",
@@ -210,11 +186,12 @@ def schedule_cancel(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @require_POST
 def schedule_reschedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(request, schedule_id, "schedule")
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("videos:schedule_detail", schedule_id=schedule.pk)
     try:
-        publish_at = services.local_to_utc(
-            _local_moment(request.POST.get("date", ""), request.POST.get("time", "")),
-            _zone_name(),
-        )
+        publish_at = services.local_to_utc(form.cleaned_data["moment"], _zone_name())
         services.schedule_reschedule(schedule=schedule, actor=request.user, publish_at=publish_at)
     except ValidationError as error:
         error_messages(request, error)

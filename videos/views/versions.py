@@ -16,6 +16,7 @@ from teams.review import mention_handles
 from teams.selectors import version_comments, workspace_members
 
 from .. import selectors, services
+from ..forms import RestoreForm
 from ..models import Video
 from ._shared import can
 
@@ -107,9 +108,13 @@ def _int(value: str | None) -> int | None:
 @require_POST
 def video_version_restore(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
     video = video_for_action(request, video_id, "edit")
+    form = RestoreForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("videos:history", video_id=video.pk)
     try:
         version = services.version_restore(
-            video=video, number=number, actor=request.user, note=request.POST.get("note", "")
+            video=video, number=number, actor=request.user, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
         error_messages(request, error)

@@ -112,7 +112,7 @@ def video_edit(request: HttpRequest, video_id: int) -> HttpResponse:
             form.add_service_error(error)
         else:
             messages.success(request, _("Your changes were saved."))
-            return render_if_asked(request, video)
+            return render_if_asked(request, video, render=form.wants_render())
     context = {
         "video": video,
         "template": video.template,

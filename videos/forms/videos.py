@@ -1,8 +1,5 @@
-"""Forms for the videos pages. They shape input; videos.services decides what is valid.
-
-The video form is generated from the template's fields. Values go to the services as
-entered, and the services' translated errors are put back on the matching inputs.
-"""
+"""The video form (generated from the template's fields), the video list's filters and the
+brand-kit choice for branding a video."""
 
 from __future__ import annotations
 
@@ -15,10 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from teams.models import Team
 
-from . import selectors
-from .fields import FILE_TYPES, label
-from .models import BrandKit, Category, LogoPosition, Resolution, Template, Video, VideoStatus
-from .services import has_video_slot, validate_image
+from .. import selectors
+from ..fields import FILE_TYPES, label
+from ..models import BrandKit, Resolution, Template, Video, VideoStatus
+from ..services import has_video_slot, validate_image
+from ._shared import ServiceErrors
 
 FIELD_PREFIX = "field_"
 IMAGE_ACCEPT = "image/png,image/jpeg,image/webp"
@@ -40,25 +38,6 @@ class ResolutionSelect(forms.Select):
             option["attrs"]["disabled"] = True
             option["label"] = _("%(resolution)s (Pro)") % {"resolution": label}
         return option
-
-
-class ServiceErrors:
-    """Puts a service's ValidationError on the form: messages keyed by a name on that input,
-    the rest above the form; a plan limit also leaves the link to upgrade."""
-
-    upgrade_url = ""
-
-    def input_for(self, key: str) -> str:
-        return key
-
-    def add_service_error(self, error: ValidationError) -> None:
-        self.upgrade_url = getattr(error, "upgrade_url", "") or self.upgrade_url
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for key, messages in error.message_dict.items():
-            name = self.input_for(key)
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class VideoForm(ServiceErrors, forms.Form):
@@ -151,6 +130,11 @@ class VideoForm(ServiceErrors, forms.Form):
 
     def input_for(self, key: str) -> str:
         return FIELD_PREFIX + key if FIELD_PREFIX + key in self.fields else key
+
+    def wants_render(self) -> bool:
+        """Whether the "… and render" button sent the form: a button, not an input, so it has
+        no field (the fields are all drawn as inputs)."""
+        return bool(self.data.get("render"))
 
 
 def _form_field(spec: dict, current: Any) -> forms.Field:
@@ -254,89 +238,6 @@ class VideoFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All statuses")), *VideoStatus.choices]
 
 
-class TemplateFilterForm(forms.Form):
-    SORTS = [
-        ("popular", gettext_lazy("Popular")),
-        ("recent", gettext_lazy("Recent")),
-        ("duration", gettext_lazy("Shortest")),
-        ("-duration", gettext_lazy("Longest")),
-    ]
-
-    q = forms.CharField(label=gettext_lazy("Search names and tags"), required=False, max_length=100)
-    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
-    tag = forms.CharField(label=gettext_lazy("Tag"), required=False, max_length=50)
-    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=SORTS)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories")), *Category.choices]
-
-    def filters(self) -> dict[str, str]:
-        data = self.cleaned_data if self.is_valid() else {}
-        return {
-            "category": data.get("category") or "",
-            "tag": data.get("tag") or "",
-            "search": data.get("q") or "",
-            "ordering": data.get("sort") or selectors.DEFAULT_TEMPLATE_ORDERING,
-        }
-
-
-class BrandKitForm(ServiceErrors, forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
-    logo = forms.FileField(
-        label=gettext_lazy("Logo"),
-        help_text=gettext_lazy("PNG or JPEG, up to 5 MB; a transparent PNG looks best."),
-        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
-    )
-    position = forms.ChoiceField(label=gettext_lazy("Position"), choices=LogoPosition.choices)
-    opacity = forms.IntegerField(
-        label=gettext_lazy("Opacity (%)"), min_value=0, max_value=100, initial=80
-    )
-    scale = forms.FloatField(
-        label=gettext_lazy("Size (share of the video width)"),
-        min_value=0.05,
-        max_value=0.30,
-        initial=0.15,
-        widget=forms.NumberInput(attrs={"step": "0.01"}),
-        help_text=gettext_lazy("From 0.05 (small) to 0.30 (large)."),
-    )
-    margin = forms.IntegerField(
-        label=gettext_lazy("Margin (pixels)"), min_value=0, max_value=500, initial=24
-    )
-    is_default = forms.BooleanField(label=gettext_lazy("Apply to every new render"), required=False)
-
-    def __init__(self, *args, instance: BrandKit | None = None, **kwargs) -> None:
-        if instance is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": instance.name,
-                    "position": instance.position,
-                    "opacity": instance.opacity,
-                    "scale": instance.scale,
-                    "margin": instance.margin,
-                    "is_default": instance.is_default,
-                },
-            )
-        super().__init__(*args, **kwargs)
-        self.instance = instance
-        if instance is not None:
-            self.fields["logo"].required = False
-            self.fields["logo"].help_text = _("Choose a file only to replace the current logo.")
-
-    def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "logo": data.get("logo") or None,
-            "position": data["position"],
-            "opacity": data["opacity"],
-            "scale": data["scale"],
-            "margin": data["margin"],
-            "is_default": data["is_default"],
-        }
-
-
 class BrandingForm(forms.Form):
     brand_kit = forms.ModelChoiceField(
         label=gettext_lazy("Brand kit"),
@@ -347,20 +248,3 @@ class BrandingForm(forms.Form):
     def __init__(self, *args, workspace: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["brand_kit"].queryset = selectors.brand_kits_for_workspace(workspace=workspace)
-
-
-class BrandKitPreviewForm(forms.Form):
-    """Optional settings to preview before saving them, and a video to preview on."""
-
-    position = forms.ChoiceField(choices=LogoPosition.choices, required=False)
-    opacity = forms.IntegerField(min_value=0, max_value=100, required=False)
-    scale = forms.FloatField(min_value=0.05, max_value=0.30, required=False)
-    margin = forms.IntegerField(min_value=0, max_value=500, required=False)
-    video = forms.IntegerField(min_value=1, required=False)
-
-    def overrides(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("position", "opacity", "scale", "margin")
-            if self.cleaned_data.get(name) not in (None, "")
-        }

@@ -1,4 +1,5 @@
-"""What changed between two versions of a video: stored as codes, shown as sentences."""
+"""What changed from one version of a video to the next: recorded as codes when a version is
+made, put into words in the reader's language when it is shown."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ DURATION_TOLERANCE = 0.05
 
 
 def field_names(video: Video) -> list[str]:
+    """The template's field names in the template's order."""
     return [field["name"] for field in (video.template.fields or [])]
 
 

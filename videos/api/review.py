@@ -7,9 +7,8 @@ videos app may look a video up. Same services and permission helper as the pages
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,8 +21,8 @@ from teams.permissions import get_for_user
 from teams.review import ensure_comment_author
 from teams.selectors import version_comments
 
-from . import selectors, services
-from .models import ReviewState, Video, VideoVersion
+from .. import selectors, services
+from ..models import ReviewState, Video, VideoVersion
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -81,34 +80,6 @@ class CommentSerializer(serializers.ModelSerializer):
         return getattr(comment, "depth", None)
 
 
-class CommentCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=Comment.MAX_LENGTH, trim_whitespace=True)
-    time_ms = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, help_text="Needed unless replying."
-    )
-    end_ms = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    parent = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="The comment replied to."
-    )
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text="Version number. Default: the current version."
-    )
-
-
-class CommentEditSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=Comment.MAX_LENGTH)
-
-
-class ReviewDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=[ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED]
-    )
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text="Version number. Default: the current version."
-    )
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-
-
 class ReviewStateSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="number")
     reviewed_by = serializers.SerializerMethodField()
@@ -156,6 +127,21 @@ def _comment(request: Request, comment_id: int, action: str) -> Comment:
 
 
 class VideoCommentList(generics.GenericAPIView):
+    # The component keeps the name it had as a module-level serializer: clients generate from it.
+    @extend_schema_serializer(component_name="CommentCreate")
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=Comment.MAX_LENGTH, trim_whitespace=True)
+        time_ms = serializers.IntegerField(
+            min_value=0, required=False, allow_null=True, help_text="Needed unless replying."
+        )
+        end_ms = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        parent = serializers.IntegerField(
+            min_value=1, required=False, allow_null=True, help_text="The comment replied to."
+        )
+        version = serializers.IntegerField(
+            min_value=1, required=False, help_text="Version number. Default: the current version."
+        )
+
     serializer_class = CommentSerializer
 
     @extend_schema(
@@ -180,13 +166,13 @@ class VideoCommentList(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=CommentCreateSerializer,
+        request=InputSerializer,
         responses={201: CommentSerializer},
         summary="Comment on a version, or reply to a comment (viewers and up)",
     )
     def post(self, request: Request, video_id: int) -> Response:
         video = _video(request, video_id, "comment")
-        payload = CommentCreateSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         version = _version(video, data.get("version"))
@@ -203,19 +189,23 @@ class VideoCommentList(generics.GenericAPIView):
 
 
 class CommentDetail(APIView):
+    @extend_schema_serializer(component_name="CommentEdit")
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=Comment.MAX_LENGTH)
+
     @extend_schema(responses=CommentSerializer, summary="One comment")
     def get(self, request: Request, comment_id: int) -> Response:
         return Response(CommentSerializer(_comment(request, comment_id, "view")).data)
 
     @extend_schema(
-        request=CommentEditSerializer,
+        request=InputSerializer,
         responses=CommentSerializer,
         summary="Change the text of your own comment",
     )
     def patch(self, request: Request, comment_id: int) -> Response:
         comment = _comment(request, comment_id, "comment")
         ensure_comment_author(comment, request.user)  # 403 before looking at the payload
-        payload = CommentEditSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         team_services.comment_edit(
             comment=comment, actor=request.user, text=payload.validated_data["text"]
@@ -245,14 +235,24 @@ class CommentResolve(APIView):
 
 
 class VideoReview(APIView):
+    @extend_schema_serializer(component_name="ReviewDecision")
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(
+            choices=[ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED]
+        )
+        version = serializers.IntegerField(
+            min_value=1, required=False, help_text="Version number. Default: the current version."
+        )
+        note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
     @extend_schema(
-        request=ReviewDecisionSerializer,
+        request=InputSerializer,
         responses=ReviewStateSerializer,
         summary="Approve a version or request changes (editors and up)",
     )
     def post(self, request: Request, video_id: int) -> Response:
         video = _video(request, video_id, "approve")
-        payload = ReviewDecisionSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         version = services.version_review(
@@ -262,20 +262,3 @@ class VideoReview(APIView):
             note=data["note"],
         )
         return Response(ReviewStateSerializer(version).data)
-
-
-urlpatterns = [
-    path("videos/<int:video_id>/comments/", VideoCommentList.as_view(), name="video-comments"),
-    path("videos/<int:video_id>/review/", VideoReview.as_view(), name="video-review"),
-    path("comments/<int:comment_id>/", CommentDetail.as_view(), name="comment-detail"),
-    path(
-        "comments/<int:comment_id>/resolve/",
-        CommentResolve.as_view(resolve=True),
-        name="comment-resolve",
-    ),
-    path(
-        "comments/<int:comment_id>/unresolve/",
-        CommentResolve.as_view(resolve=False),
-        name="comment-unresolve",
-    ),
-]
