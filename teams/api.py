@@ -5,12 +5,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import services
-from .invitations import pending_invitations
 from .models import Membership, Notification, Role, Team
-from .notifications import notification_message, notifications_for, unread_count
+from .notification_messages import notification_message
 from .permissions import get_for_user
-from .selectors import member_or_404, memberships_for_user, workspace_members
+from .selectors import (
+    member_or_404,
+    memberships_for_user,
+    notifications_for,
+    pending_invitations,
+    unread_count,
+    workspace_members,
+)
+from .services.invitations import invitations_create
+from .services.memberships import membership_change_role, membership_remove
+from .services.notifications import notification_mark_read, notifications_mark_all_read
+from .services.workspaces import workspace_create
 
 
 class WorkspaceMembershipSerializer(serializers.Serializer):
@@ -84,7 +93,7 @@ class WorkspaceList(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         payload = WorkspaceCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        team = services.workspace_create(owner=request.user, name=payload.validated_data["name"])
+        team = workspace_create(owner=request.user, name=payload.validated_data["name"])
         membership = Membership.objects.select_related("team").get(team=team, user=request.user)
         return Response(
             WorkspaceMembershipSerializer(membership).data, status=status.HTTP_201_CREATED
@@ -112,7 +121,7 @@ class WorkspaceMemberDetail(APIView):
         membership = member_or_404(workspace=workspace, user_id=user_id)
         payload = MemberRoleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        membership = services.membership_change_role(
+        membership = membership_change_role(
             membership=membership, role=payload.validated_data["role"], actor=request.user
         )
         return Response(MemberSerializer(membership).data)
@@ -123,7 +132,7 @@ class WorkspaceMemberDetail(APIView):
     def delete(self, request: Request, workspace_id: int, user_id: int) -> Response:
         leaving = user_id == request.user.pk
         workspace = _workspace(request, workspace_id, "view" if leaving else "manage_members")
-        services.membership_remove(
+        membership_remove(
             membership=member_or_404(workspace=workspace, user_id=user_id), actor=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -164,7 +173,7 @@ class WorkspaceInvitationList(generics.GenericAPIView):
         workspace = _workspace(request, workspace_id, "invite")
         payload = InvitationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        created = services.invitations_create(
+        created = invitations_create(
             workspace=workspace,
             emails=payload.validated_data["emails"],
             role=payload.validated_data["role"],
@@ -235,7 +244,7 @@ class NotificationRead(APIView):
     @extend_schema(request=None, responses=NotificationSerializer, summary="Mark one as read")
     def post(self, request: Request, notification_id: int) -> Response:
         notification = get_for_user(request.user, Notification, notification_id, "view")
-        notification = services.notification_mark_read(notification=notification, user=request.user)
+        notification = notification_mark_read(notification=notification, user=request.user)
         return Response(NotificationSerializer(notification, context={"request": request}).data)
 
 
@@ -246,7 +255,7 @@ class NotificationsReadAll(APIView):
         summary="Mark all your notifications as read",
     )
     def post(self, request: Request) -> Response:
-        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+        return Response({"marked": notifications_mark_all_read(user=request.user)})
 
 
 urlpatterns = [

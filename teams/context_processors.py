@@ -1,7 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread_count
-from .selectors import current_membership
+from .selectors import current_membership, unread_count
 
 
 def workspaces(request) -> dict:

@@ -5,20 +5,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.http import error_messages, safe_next_url
 
-from . import services
-from .invitations import invitation_for_token, invitations_summary, pending_invitations
 from .models import Invitation, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import (
     CURRENT_WORKSPACE_SESSION_KEY,
     current_membership,
+    invitation_for_token,
     member_or_404,
+    pending_invitations,
     workspace_members,
 )
+from .services import invitations as invitation_services
+from .services import memberships as membership_services
+from .services import workspaces as workspace_services
 
 
 @login_required
@@ -78,7 +82,9 @@ def team_page(request: HttpRequest) -> HttpResponse:
 def workspace_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            team = services.workspace_create(owner=request.user, name=request.POST.get("name", ""))
+            team = workspace_services.workspace_create(
+                owner=request.user, name=request.POST.get("name", "")
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:
@@ -93,7 +99,7 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
 def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "rename_workspace")
     try:
-        services.workspace_rename(
+        workspace_services.workspace_rename(
             workspace=workspace, name=request.POST.get("name", ""), actor=request.user
         )
     except ValidationError as error:
@@ -112,7 +118,7 @@ def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
         return redirect("teams:team")
     name = workspace.name
     try:
-        services.workspace_delete(workspace=workspace, actor=request.user)
+        workspace_services.workspace_delete(workspace=workspace, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("teams:team")
@@ -131,7 +137,9 @@ def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
         messages.error(request, _("The new owner must already be a member of this workspace."))
         return redirect("teams:team")
     try:
-        services.ownership_transfer(workspace=workspace, to_user=target.user, actor=request.user)
+        membership_services.ownership_transfer(
+            workspace=workspace, to_user=target.user, actor=request.user
+        )
     except ValidationError as error:
         error_messages(request, error)
     else:
@@ -148,7 +156,7 @@ def member_role(request: HttpRequest, workspace_id: int, user_id: int) -> HttpRe
     workspace = get_for_user(request.user, Team, workspace_id, "manage_members")
     membership = member_or_404(workspace=workspace, user_id=user_id)
     try:
-        services.membership_change_role(
+        membership_services.membership_change_role(
             membership=membership, role=request.POST.get("role", ""), actor=request.user
         )
     except ValidationError as error:
@@ -167,7 +175,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
     )
     membership = member_or_404(workspace=workspace, user_id=user_id)
     try:
-        services.membership_remove(membership=membership, actor=request.user)
+        membership_services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("teams:team")
@@ -187,7 +195,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
 def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "invite")
     try:
-        created = services.invitations_create(
+        created = invitation_services.invitations_create(
             workspace=workspace,
             emails=request.POST.get("emails", ""),
             role=request.POST.get("role", Role.VIEWER),
@@ -196,7 +204,12 @@ def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
     except ValidationError as error:
         error_messages(request, error)
     else:
-        messages.success(request, invitations_summary(len(created)))
+        count = len(created)
+        messages.success(
+            request,
+            ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", count)
+            % {"count": count},
+        )
     return redirect("teams:team")
 
 
@@ -224,7 +237,7 @@ def invitation_resend(request: HttpRequest, workspace_id: int, invitation_id: in
         request,
         workspace_id,
         invitation_id,
-        services.invitation_resend,
+        invitation_services.invitation_resend,
         _("Invitation sent again to %(email)s."),
     )
 
@@ -236,7 +249,7 @@ def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: in
         request,
         workspace_id,
         invitation_id,
-        services.invitation_revoke,
+        invitation_services.invitation_revoke,
         _("Invitation to %(email)s revoked."),
     )
 
@@ -270,14 +283,14 @@ def _invitation_answer(
         action = request.POST.get("action")
         try:
             if action == "decline":
-                services.invitation_decline(
+                invitation_services.invitation_decline(
                     token=token, invitation_id=invitation_id, user=request.user
                 )
                 messages.success(request, _("Invitation declined."))
                 return redirect("home")
             if not request.user.is_authenticated:
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            membership = services.invitation_accept(
+            membership = invitation_services.invitation_accept(
                 token=token, invitation_id=invitation_id, user=request.user
             )
         except ValidationError as error:

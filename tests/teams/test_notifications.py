@@ -12,14 +12,22 @@ from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 from rest_framework.test import APIClient
 
-from teams import services, tasks
+from teams import tasks
 from teams.models import (
     Membership,
     Notification,
     NotificationKind,
     NotificationPreference,
 )
-from teams.notifications import notification_message, notifications_for, notify, unread_count
+from teams.notification_messages import notification_message
+from teams.selectors import notifications_for, unread_count
+from teams.services.invitations import invitations_create
+from teams.services.notifications import (
+    notification_mark_read,
+    notification_preferences_update,
+    notify,
+)
+from teams.services.review import comment_create
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -40,7 +48,7 @@ def say(version, django_capture_on_commit_callbacks):
 
     def make(author, text, *, time_ms=None, parent=None):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.comment_create(
+            return comment_create(
                 version=version, author=author, text=text, time_ms=time_ms, parent=parent
             )
 
@@ -160,7 +168,7 @@ def test_a_reply_notifies_the_parents_author_and_the_threads_author(
 
 @pytest.mark.django_db
 def test_mention_emails_off_keeps_the_in_app_notification(version, owner, editor, say):
-    services.notification_preferences_update(
+    notification_preferences_update(
         user=editor, in_app=ALL_KINDS, email=ALL_KINDS - {NotificationKind.MENTION}
     )
     say(owner, "@Edith Editor look at this", time_ms=0)
@@ -173,7 +181,7 @@ def test_mention_emails_off_keeps_the_in_app_notification(version, owner, editor
 
 @pytest.mark.django_db
 def test_in_app_off_and_email_on_sends_the_mail_only(version, owner, editor, say):
-    services.notification_preferences_update(
+    notification_preferences_update(
         user=editor, in_app=ALL_KINDS - {NotificationKind.MENTION}, email=ALL_KINDS
     )
     say(owner, "@Edith Editor look at this", time_ms=0)
@@ -194,7 +202,7 @@ def test_in_app_off_and_email_on_sends_the_mail_only(version, owner, editor, say
 
 @pytest.mark.django_db
 def test_both_channels_off_means_nothing_at_all(version, owner, editor, say):
-    services.notification_preferences_update(
+    notification_preferences_update(
         user=editor, in_app=ALL_KINDS - {"mention"}, email=ALL_KINDS - {"mention"}
     )
     say(owner, "@Edith Editor look at this", time_ms=0)
@@ -314,7 +322,7 @@ def test_an_invited_user_with_an_account_is_told_in_the_app_and_answers_there(
 ):
     ann = UserFactory(email="ann@example.com", name="Ann Example")
     with django_capture_on_commit_callbacks(execute=True):
-        [invitation] = services.invitations_create(
+        [invitation] = invitations_create(
             workspace=workspace, emails=["Ann@Example.com"], role="editor", actor=owner
         )
     notification = Notification.objects.get(recipient=ann)
@@ -352,7 +360,7 @@ def test_declining_from_the_app_marks_the_notification_read(
     workspace, owner, django_capture_on_commit_callbacks
 ):
     ann = UserFactory(email="ann@example.com", name="Ann Example")
-    [invitation] = services.invitations_create(
+    [invitation] = invitations_create(
         workspace=workspace, emails=["ann@example.com"], role="viewer", actor=owner
     )
     response = client_for(ann).post(
@@ -370,11 +378,11 @@ def test_no_invitation_email_for_someone_who_turned_them_off(
     workspace, owner, django_capture_on_commit_callbacks
 ):
     ann = UserFactory(email="ann@example.com")
-    services.notification_preferences_update(
+    notification_preferences_update(
         user=ann, in_app=ALL_KINDS, email=ALL_KINDS - {NotificationKind.INVITATION}
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitations_create(
+        invitations_create(
             workspace=workspace,
             emails=["ann@example.com", "newcomer@example.com"],
             role="viewer",
@@ -396,7 +404,7 @@ def two_mentions(version, owner, editor, say):
     second = say(owner, "@Edith Editor second", time_ms=2000)
     read = Notification.objects.get(recipient=editor, comment=first)
     unread = Notification.objects.get(recipient=editor, comment=second)
-    services.notification_mark_read(notification=read, user=editor)
+    notification_mark_read(notification=read, user=editor)
     return read, unread
 
 
@@ -523,9 +531,7 @@ def test_api_someone_elses_notification_is_not_found(two_mentions, owner):
 def test_messages_are_worded_when_shown_in_the_readers_language(workspace, owner):
     """The text is not stored: the list shows it in the reader's language of the moment."""
     ann = UserFactory(email="ann@example.com", name="Ann Example")
-    services.invitations_create(
-        workspace=workspace, emails=["ann@example.com"], role="editor", actor=owner
-    )
+    invitations_create(workspace=workspace, emails=["ann@example.com"], role="editor", actor=owner)
     english = "Olivia Owner invited you to join Acme Studio as Editor"
     assertContains(client_for(ann).get(reverse("teams:notifications")), english)
     german = "Olivia Owner hat dich eingeladen, Acme Studio als Bearbeiter beizutreten"

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from teams import services
 from teams.models import Role
+from teams.services.invitations import invitations_create
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
@@ -19,7 +19,7 @@ def _no_seat_limit(settings):
 def _fill(workspace, owner, count: int) -> None:
     for _ in range(count):
         MembershipFactory(team=workspace, user=UserFactory(), role=Role.EDITOR)
-    services.invitations_create(
+    invitations_create(
         workspace=workspace,
         emails=[f"invitee{n}@example.com" for n in range(count)],
         role=Role.VIEWER,

@@ -27,10 +27,12 @@ from accounts import services as account_services
 from billing import entitlements
 from billing import services as billing_services
 from billing.models import Plan
-from teams import services as team_services
 from teams.models import Role
-from teams.notifications import notify
 from teams.permissions import role_allows
+from teams.services.invitations import invitations_create
+from teams.services.notifications import notify
+from teams.services.review import comment_create
+from teams.services.workspaces import workspace_create
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
 from tests.videos.conftest import (  # noqa: F401 - fixtures used below
@@ -356,7 +358,7 @@ class World:
 
     @cached_property
     def invitation(self):
-        return team_services.invitations_create(
+        return invitations_create(
             workspace=self.workspace,
             emails=["invitee@example.com"],
             role="editor",
@@ -366,8 +368,8 @@ class World:
     @cached_property
     def received_invitation(self):
         """An invitation to the owner from someone else's workspace."""
-        other = team_services.workspace_create(owner=self.stranger, name="Elsewhere")
-        return team_services.invitations_create(
+        other = workspace_create(owner=self.stranger, name="Elsewhere")
+        return invitations_create(
             workspace=other, emails=[self.owner.email], role="viewer", actor=self.stranger
         )[0]
 
@@ -378,7 +380,7 @@ class World:
     @cached_property
     def comment(self):
         """The owner's comment on version 1 of the video."""
-        return team_services.comment_create(
+        return comment_create(
             version=self.video.versions.get(number=1),
             author=self.owner,
             text="Brighter here",

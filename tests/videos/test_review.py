@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from analytics.models import Event
-from teams import services as team_services
 from teams.models import Comment, CommentMention, Notification, NotificationKind
-from teams.notifications import notification_message
+from teams.notification_messages import notification_message
+from teams.services import review as team_services
 from videos.models import ReviewState
 
 from .conftest import api_for, client_in
@@ -659,7 +659,7 @@ def test_api_outsiders_get_404_everywhere(version, video, owner, outsider):
 
 @pytest.mark.django_db
 def test_a_refused_reply_keeps_its_text(version, video, owner, editor):
-    from teams import services as team_services
+    from teams.services import review as team_services
 
     root = team_services.comment_create(version=version, author=owner, text="root", time_ms=0)
     client = client_in(editor, video.workspace)
