@@ -12,6 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import error_messages
+
+from .forms import NotificationPreferencesForm
 from .models import Notification, NotificationKind
 from .notification_messages import notification_message
 from .permissions import get_for_user
@@ -70,10 +73,14 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        form = NotificationPreferencesForm(request.POST)
+        if not form.is_valid():
+            error_messages(request, form.errors)
+            return redirect("teams:notification_preferences")
         notification_preferences_update(
             user=request.user,
-            in_app=set(request.POST.getlist("in_app")),
-            email=set(request.POST.getlist("email")),
+            in_app=set(form.cleaned_data["in_app"]),
+            email=set(form.cleaned_data["email"]),
         )
         messages.success(request, _("Notification settings saved."))
         return redirect("teams:notification_preferences")

@@ -10,6 +10,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import error_messages, safe_next_url
 
+from .forms import (
+    InvitationAnswerForm,
+    InviteForm,
+    MemberRoleForm,
+    OwnershipTransferForm,
+    WorkspaceDeleteForm,
+    WorkspaceNameForm,
+    WorkspaceSwitchForm,
+)
 from .models import Invitation, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import (
@@ -28,7 +37,10 @@ from .services import workspaces as workspace_services
 @login_required
 @require_POST
 def workspace_switch(request: HttpRequest) -> HttpResponse:
-    team = get_for_user(request.user, Team, request.POST.get("workspace"), "view")
+    form = WorkspaceSwitchForm(request.POST)
+    if not form.is_valid():
+        raise Http404  # no workspace id names no workspace of yours, like someone else's id
+    team = get_for_user(request.user, Team, form.cleaned_data["workspace"], "view")
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
     messages.success(request, _("Switched to %(name)s.") % {"name": team.name})
     return redirect(safe_next_url(request, reverse("dashboard")))
@@ -80,10 +92,13 @@ def team_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workspace_new(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
+    form = WorkspaceNameForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
+        error_messages(request, form.errors)
+    elif form.is_bound:
         try:
             team = workspace_services.workspace_create(
-                owner=request.user, name=request.POST.get("name", "")
+                owner=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
             error_messages(request, error)
@@ -91,16 +106,20 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
             messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
             return redirect("teams:team")
-    return render(request, "teams/new.html", {"name": request.POST.get("name", "")})
+    return render(request, "teams/new.html", {"name": form["name"].value() or ""})
 
 
 @login_required
 @require_POST
 def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "rename_workspace")
+    form = WorkspaceNameForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("teams:team")
     try:
         workspace_services.workspace_rename(
-            workspace=workspace, name=request.POST.get("name", ""), actor=request.user
+            workspace=workspace, name=form.cleaned_data["name"], actor=request.user
         )
     except ValidationError as error:
         error_messages(request, error)
@@ -113,8 +132,9 @@ def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
 @require_POST
 def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "delete_workspace")
-    if request.POST.get("confirm_name", "").strip() != workspace.name:
-        messages.error(request, _("Type the workspace's name exactly to confirm deleting it."))
+    form = WorkspaceDeleteForm(request.POST, workspace=workspace)
+    if not form.is_valid():
+        error_messages(request, form.errors)
         return redirect("teams:team")
     name = workspace.name
     try:
@@ -131,11 +151,11 @@ def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
 @require_POST
 def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "transfer_ownership")
-    try:
-        target = member_or_404(workspace=workspace, user_id=int(request.POST.get("user", "")))
-    except (ValueError, Http404):
-        messages.error(request, _("The new owner must already be a member of this workspace."))
+    form = OwnershipTransferForm(request.POST, workspace=workspace)
+    if not form.is_valid():
+        error_messages(request, form.errors)
         return redirect("teams:team")
+    target = form.membership
     try:
         membership_services.ownership_transfer(
             workspace=workspace, to_user=target.user, actor=request.user
@@ -155,9 +175,13 @@ def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
 def member_role(request: HttpRequest, workspace_id: int, user_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "manage_members")
     membership = member_or_404(workspace=workspace, user_id=user_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("teams:team")
     try:
         membership_services.membership_change_role(
-            membership=membership, role=request.POST.get("role", ""), actor=request.user
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
         )
     except ValidationError as error:
         error_messages(request, error)
@@ -194,11 +218,15 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
 @require_POST
 def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "invite")
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("teams:team")
     try:
         created = invitation_services.invitations_create(
             workspace=workspace,
-            emails=request.POST.get("emails", ""),
-            role=request.POST.get("role", Role.VIEWER),
+            emails=form.cleaned_data["emails"],
+            role=form.cleaned_data["role"],
             actor=request.user,
         )
     except ValidationError as error:
@@ -279,10 +307,12 @@ def _invitation_answer(
     token: str | None = None,
     invitation_id: int | None = None,
 ) -> HttpResponse:
-    if request.method == "POST":
-        action = request.POST.get("action")
+    form = InvitationAnswerForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
+        error_messages(request, form.errors)
+    elif form.is_bound:
         try:
-            if action == "decline":
+            if form.declines:
                 invitation_services.invitation_decline(
                     token=token, invitation_id=invitation_id, user=request.user
                 )
