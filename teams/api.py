@@ -54,10 +54,6 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class WorkspaceCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-
-
 class MemberSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     email = serializers.EmailField(source="user.email")
@@ -66,16 +62,19 @@ class MemberSerializer(serializers.Serializer):
     joined_at = serializers.DateTimeField()
 
 
-class MemberRoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
-
-
 def _workspace(request: Request, workspace_id: int, action: str) -> Team:
     return get_for_user(request.user, Team, workspace_id, action)
 
 
 class WorkspaceList(generics.GenericAPIView):
     serializer_class = WorkspaceMembershipSerializer
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
+
+        class Meta:
+            # The schema's component name: otherwise every nested InputSerializer is "Input".
+            ref_name = "WorkspaceCreate"
 
     def get_queryset(self):
         return memberships_for_user(user=self.request.user)
@@ -86,12 +85,12 @@ class WorkspaceList(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=WorkspaceCreateSerializer,
+        request=InputSerializer,
         responses={201: WorkspaceMembershipSerializer},
         summary="Create a team workspace; you become its owner",
     )
     def post(self, request: Request) -> Response:
-        payload = WorkspaceCreateSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         team = workspace_create(owner=request.user, name=payload.validated_data["name"])
         membership = Membership.objects.select_related("team").get(team=team, user=request.user)
@@ -111,15 +110,21 @@ class WorkspaceMemberList(generics.GenericAPIView):
 
 
 class WorkspaceMemberDetail(APIView):
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+        class Meta:
+            ref_name = "MemberRole"
+
     @extend_schema(
-        request=MemberRoleSerializer,
+        request=InputSerializer,
         responses=MemberSerializer,
         summary="Change a member's role (owners and admins)",
     )
     def patch(self, request: Request, workspace_id: int, user_id: int) -> Response:
         workspace = _workspace(request, workspace_id, "manage_members")
         membership = member_or_404(workspace=workspace, user_id=user_id)
-        payload = MemberRoleSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         membership = membership_change_role(
             membership=membership, role=payload.validated_data["role"], actor=request.user
@@ -147,15 +152,19 @@ class InvitationSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class InvitationCreateSerializer(serializers.Serializer):
-    emails = serializers.ListField(child=serializers.CharField(), allow_empty=False, max_length=50)
-    role = serializers.ChoiceField(
-        choices=[(v, label) for v, label in Role.choices if v != Role.OWNER]
-    )
-
-
 class WorkspaceInvitationList(generics.GenericAPIView):
     serializer_class = InvitationSerializer
+
+    class InputSerializer(serializers.Serializer):
+        emails = serializers.ListField(
+            child=serializers.CharField(), allow_empty=False, max_length=50
+        )
+        role = serializers.ChoiceField(
+            choices=[(v, label) for v, label in Role.choices if v != Role.OWNER]
+        )
+
+        class Meta:
+            ref_name = "InvitationCreate"
 
     @extend_schema(summary="Pending invitations of a workspace (owners and admins)")
     def get(self, request: Request, workspace_id: int) -> Response:
@@ -165,13 +174,13 @@ class WorkspaceInvitationList(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=InvitationCreateSerializer,
+        request=InputSerializer,
         responses={201: InvitationSerializer(many=True)},
         summary="Invite people by e-mail, all or none (owners and admins)",
     )
     def post(self, request: Request, workspace_id: int) -> Response:
         workspace = _workspace(request, workspace_id, "invite")
-        payload = InvitationCreateSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         created = invitations_create(
             workspace=workspace,
