@@ -8,10 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.conftest import client_for
 from videos import storage
 from videos.models import Template, Video, VideoStatus
 from videos.rendering import validate_spec
@@ -105,13 +103,6 @@ def pro_workspace(owner, workspace):
     services.checkout_complete(session=session, provider_payment_id="sbx_videos")
     entitlements.forget_tier(workspace)
     return workspace
-
-
-def client_in(user, workspace):
-    """A signed-in browser with `workspace` chosen in the header."""
-    client = client_for(user)
-    client.post(reverse("teams:switch"), {"workspace": workspace.pk})
-    return client
 
 
 def api_for(user) -> APIClient:

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import client_for
-from tests.videos.conftest import client_in, png_bytes, stored_files, upload
+from tests.conftest import client_for, client_in
+from tests.videos.conftest import png_bytes, stored_files, upload
 from videos.models import RenderJob, Template, Video, VideoStatus
 
 FILLED = {

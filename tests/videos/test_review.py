@@ -17,9 +17,10 @@ from analytics.models import Event
 from teams.models import Comment, CommentMention, Notification, NotificationKind
 from teams.notification_messages import notification_message
 from teams.services import review as team_services
+from tests.conftest import client_in
 from videos.models import ReviewState
 
-from .conftest import api_for, client_in
+from .conftest import api_for
 
 
 @pytest.fixture(autouse=True)

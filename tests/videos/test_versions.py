@@ -16,10 +16,11 @@ from django.utils import translation
 from pytest_django.asserts import assertContains
 
 from analytics.models import Event
+from tests.conftest import client_in
 from videos import services, storage
 from videos.models import BrandKit, ExportJob, Video, VideoSettings, VideoVersion
 
-from .conftest import api_for, client_in, png_bytes
+from .conftest import api_for, png_bytes
 
 
 @pytest.fixture(autouse=True)
