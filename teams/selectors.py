@@ -49,6 +49,12 @@ def current_membership(*, request) -> Membership | None:
     return chosen
 
 
+def request_memberships(*, request) -> list[Membership]:
+    """All the user's memberships (for the header's list), loaded with the current one."""
+    current_membership(request=request)
+    return getattr(request, "_memberships", [])
+
+
 def current_workspace(*, request) -> Team | None:
     membership = current_membership(request=request)
     return membership.team if membership else None
