@@ -39,7 +39,7 @@ from .services import workspaces as workspace_services
 def workspace_switch(request: HttpRequest) -> HttpResponse:
     form = WorkspaceSwitchForm(request.POST)
     if not form.is_valid():
-        raise Http404  # no workspace id names no workspace of yours, like someone else's id
+        raise Http404  # something that is no workspace id is answered like an unknown id
     team = get_for_user(request.user, Team, form.cleaned_data["workspace"], "view")
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
     messages.success(request, _("Switched to %(name)s.") % {"name": team.name})
