@@ -12,8 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import error_messages
-from teams.permissions import get_for_user, role_allows
-from teams.selectors import workspace_for_page
+from teams.permissions import get_for_user, role_allows, workspace_for_page
 
 from . import services
 from .models import ConnectedAccount

@@ -5,12 +5,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import services
-from .invitations import pending_invitations
 from .models import Membership, Notification, Role, Team
-from .notifications import notification_message, notifications_for, unread_count
+from .notification_messages import notification_message
 from .permissions import get_for_user
-from .selectors import member_or_404, memberships_for_user, workspace_members
+from .selectors import (
+    member_or_404,
+    memberships_for_user,
+    notifications_for,
+    pending_invitations,
+    unread_count,
+    workspace_members,
+)
+from .services.invitations import invitations_create
+from .services.memberships import membership_change_role, membership_remove
+from .services.notifications import notification_mark_read, notifications_mark_all_read
+from .services.workspaces import workspace_create
 
 
 class WorkspaceMembershipSerializer(serializers.Serializer):
@@ -45,10 +54,6 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class WorkspaceCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-
-
 class MemberSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     email = serializers.EmailField(source="user.email")
@@ -57,16 +62,19 @@ class MemberSerializer(serializers.Serializer):
     joined_at = serializers.DateTimeField()
 
 
-class MemberRoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
-
-
 def _workspace(request: Request, workspace_id: int, action: str) -> Team:
     return get_for_user(request.user, Team, workspace_id, action)
 
 
 class WorkspaceList(generics.GenericAPIView):
     serializer_class = WorkspaceMembershipSerializer
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
+
+        class Meta:
+            # The schema's component name: otherwise every nested InputSerializer is "Input".
+            ref_name = "WorkspaceCreate"
 
     def get_queryset(self):
         return memberships_for_user(user=self.request.user)
@@ -77,14 +85,14 @@ class WorkspaceList(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=WorkspaceCreateSerializer,
+        request=InputSerializer,
         responses={201: WorkspaceMembershipSerializer},
         summary="Create a team workspace; you become its owner",
     )
     def post(self, request: Request) -> Response:
-        payload = WorkspaceCreateSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        team = services.workspace_create(owner=request.user, name=payload.validated_data["name"])
+        team = workspace_create(owner=request.user, name=payload.validated_data["name"])
         membership = Membership.objects.select_related("team").get(team=team, user=request.user)
         return Response(
             WorkspaceMembershipSerializer(membership).data, status=status.HTTP_201_CREATED
@@ -102,17 +110,23 @@ class WorkspaceMemberList(generics.GenericAPIView):
 
 
 class WorkspaceMemberDetail(APIView):
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+        class Meta:
+            ref_name = "MemberRole"
+
     @extend_schema(
-        request=MemberRoleSerializer,
+        request=InputSerializer,
         responses=MemberSerializer,
         summary="Change a member's role (owners and admins)",
     )
     def patch(self, request: Request, workspace_id: int, user_id: int) -> Response:
         workspace = _workspace(request, workspace_id, "manage_members")
         membership = member_or_404(workspace=workspace, user_id=user_id)
-        payload = MemberRoleSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        membership = services.membership_change_role(
+        membership = membership_change_role(
             membership=membership, role=payload.validated_data["role"], actor=request.user
         )
         return Response(MemberSerializer(membership).data)
@@ -123,7 +137,7 @@ class WorkspaceMemberDetail(APIView):
     def delete(self, request: Request, workspace_id: int, user_id: int) -> Response:
         leaving = user_id == request.user.pk
         workspace = _workspace(request, workspace_id, "view" if leaving else "manage_members")
-        services.membership_remove(
+        membership_remove(
             membership=member_or_404(workspace=workspace, user_id=user_id), actor=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -138,15 +152,19 @@ class InvitationSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class InvitationCreateSerializer(serializers.Serializer):
-    emails = serializers.ListField(child=serializers.CharField(), allow_empty=False, max_length=50)
-    role = serializers.ChoiceField(
-        choices=[(v, label) for v, label in Role.choices if v != Role.OWNER]
-    )
-
-
 class WorkspaceInvitationList(generics.GenericAPIView):
     serializer_class = InvitationSerializer
+
+    class InputSerializer(serializers.Serializer):
+        emails = serializers.ListField(
+            child=serializers.CharField(), allow_empty=False, max_length=50
+        )
+        role = serializers.ChoiceField(
+            choices=[(v, label) for v, label in Role.choices if v != Role.OWNER]
+        )
+
+        class Meta:
+            ref_name = "InvitationCreate"
 
     @extend_schema(summary="Pending invitations of a workspace (owners and admins)")
     def get(self, request: Request, workspace_id: int) -> Response:
@@ -156,15 +174,15 @@ class WorkspaceInvitationList(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=InvitationCreateSerializer,
+        request=InputSerializer,
         responses={201: InvitationSerializer(many=True)},
         summary="Invite people by e-mail, all or none (owners and admins)",
     )
     def post(self, request: Request, workspace_id: int) -> Response:
         workspace = _workspace(request, workspace_id, "invite")
-        payload = InvitationCreateSerializer(data=request.data)
+        payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        created = services.invitations_create(
+        created = invitations_create(
             workspace=workspace,
             emails=payload.validated_data["emails"],
             role=payload.validated_data["role"],
@@ -235,7 +253,7 @@ class NotificationRead(APIView):
     @extend_schema(request=None, responses=NotificationSerializer, summary="Mark one as read")
     def post(self, request: Request, notification_id: int) -> Response:
         notification = get_for_user(request.user, Notification, notification_id, "view")
-        notification = services.notification_mark_read(notification=notification, user=request.user)
+        notification = notification_mark_read(notification=notification, user=request.user)
         return Response(NotificationSerializer(notification, context={"request": request}).data)
 
 
@@ -246,7 +264,7 @@ class NotificationsReadAll(APIView):
         summary="Mark all your notifications as read",
     )
     def post(self, request: Request) -> Response:
-        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+        return Response({"marked": notifications_mark_all_read(user=request.user)})
 
 
 urlpatterns = [

@@ -1,7 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread_count
-from .selectors import current_membership
+from .selectors import current_membership, request_memberships, unread_count
 
 
 def workspaces(request) -> dict:
@@ -11,6 +10,6 @@ def workspaces(request) -> dict:
     return {
         "current_membership": membership,
         "current_workspace": membership.team if membership else None,
-        "user_memberships": getattr(request, "_memberships", []),
+        "user_memberships": request_memberships(request=request),
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
     }

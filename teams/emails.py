@@ -1,11 +1,13 @@
 """One function per e-mail."""
 
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from accounts.emails import language_for, send_templated_email
 from accounts.http import absolute_url
 
 from .models import Invitation, Notification
+from .notification_messages import notification_message
 
 
 def send_invitation(*, invitation: Invitation, token: str) -> None:
@@ -35,10 +37,6 @@ def send_invitation(*, invitation: Invitation, token: str) -> None:
 
 def send_notification(*, notification: Notification) -> None:
     """Mentions, replies and review decisions, in the recipient's language."""
-    from django.utils import translation
-
-    from .notifications import notification_message
-
     recipient = notification.recipient
     language = language_for(recipient)
     with translation.override(language):

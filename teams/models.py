@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,8 +198,6 @@ class Comment(models.Model):
         return f"comment {self.pk} on version {self.version_id}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         # The URL name is the contract with the videos app, which owns the page.
         version = self.version
         return (

@@ -12,10 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from accounts.http import error_messages
+
+from .forms import NotificationPreferencesForm
 from .models import Notification, NotificationKind
-from .notifications import notification_message, notifications_for, preferences_for
+from .notification_messages import notification_message
 from .permissions import get_for_user
+from .selectors import notifications_for, preferences_for
+from .services.notifications import (
+    notification_mark_read,
+    notification_preferences_update,
+    notifications_mark_all_read,
+)
 
 PAGE_SIZE = 30
 
@@ -37,7 +45,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Follow a notification to what it is about, marking it read on the way."""
     notification = get_for_user(request.user, Notification, notification_id, "view")
-    services.notification_mark_read(notification=notification, user=request.user)
+    notification_mark_read(notification=notification, user=request.user)
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = reverse("teams:notifications")
@@ -48,14 +56,14 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = get_for_user(request.user, Notification, notification_id, "view")
-    services.notification_mark_read(notification=notification, user=request.user)
+    notification_mark_read(notification=notification, user=request.user)
     return redirect("teams:notifications")
 
 
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(user=request.user)
+    count = notifications_mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("teams:notifications")
@@ -65,10 +73,14 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.notification_preferences_update(
+        form = NotificationPreferencesForm(request.POST)
+        if not form.is_valid():
+            error_messages(request, form.errors)
+            return redirect("teams:notification_preferences")
+        notification_preferences_update(
             user=request.user,
-            in_app=set(request.POST.getlist("in_app")),
-            email=set(request.POST.getlist("email")),
+            in_app=set(form.cleaned_data["in_app"]),
+            email=set(form.cleaned_data["email"]),
         )
         messages.success(request, _("Notification settings saved."))
         return redirect("teams:notification_preferences")

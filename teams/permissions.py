@@ -13,6 +13,7 @@ from django.db import models
 from django.http import Http404
 
 from .models import Membership, Role, Team
+from .selectors import current_membership
 
 M = TypeVar("M", bound=models.Model)
 
@@ -114,6 +115,29 @@ def get_for_user(
     workspace = obj if isinstance(obj, Team) else _resolve_workspace(obj)
     obj.user_role = ensure_can(user, workspace, action)
     return obj
+
+
+def workspace_for_page(request, action: str) -> Membership:
+    """The membership of the workspace the page is about: ?workspace=, else the header's choice.
+
+    Outsiders get 404 and a role without `action` 403, as `ensure_can` does.
+    """
+    wanted = request.GET.get("workspace")
+    if wanted:
+        membership = (
+            Membership.objects.select_related("team")
+            .filter(user=request.user, team_id=wanted)
+            .first()
+            if wanted.isdigit()
+            else None
+        )
+    else:
+        membership = current_membership(request=request)
+    if membership is None:
+        raise Http404
+    if not role_allows(membership.role, action):
+        raise PermissionDenied
+    return membership
 
 
 def _resolve_workspace(obj: models.Model) -> Team:

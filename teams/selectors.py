@@ -1,9 +1,25 @@
-from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404
+"""Reads for pages, the API and tasks: workspaces and members, invitations, notifications and
+review comments, each in a bounded number of queries."""
 
-from .models import Membership, Role, Team
-from .permissions import role_allows
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    Comment,
+    CommentMention,
+    Invitation,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Role,
+    Team,
+)
 
 CURRENT_WORKSPACE_SESSION_KEY = "current_workspace_id"
 
@@ -33,27 +49,10 @@ def current_membership(*, request) -> Membership | None:
     return chosen
 
 
-def workspace_for_page(request, action: str) -> Membership:
-    """The membership of the workspace the page is about: ?workspace=, else the header's choice.
-
-    Outsiders get 404 and a role without `action` 403, as the permission helper does.
-    """
-    wanted = request.GET.get("workspace")
-    if wanted:
-        membership = (
-            Membership.objects.select_related("team")
-            .filter(user=request.user, team_id=wanted)
-            .first()
-            if wanted.isdigit()
-            else None
-        )
-    else:
-        membership = current_membership(request=request)
-    if membership is None:
-        raise Http404
-    if not role_allows(membership.role, action):
-        raise PermissionDenied
-    return membership
+def request_memberships(*, request) -> list[Membership]:
+    """All the user's memberships (for the header's list), loaded with the current one."""
+    current_membership(request=request)
+    return getattr(request, "_memberships", [])
 
 
 def current_workspace(*, request) -> Team | None:
@@ -78,8 +77,6 @@ def workspace_members(*, workspace: Team) -> QuerySet[Membership]:
 
 def member_or_404(*, workspace: Team, user_id: object) -> Membership:
     """The membership of `user_id` in `workspace` (the caller already checked access), or 404."""
-    from django.http import Http404
-
     membership = (
         Membership.objects.select_related("user", "team")
         .filter(team=workspace, user_id=user_id)
@@ -97,10 +94,6 @@ def version_comments(*, version, hide_resolved: bool = False) -> dict:
     `mentioned_users`; `threads`: the first comments of threads (for the timeline markers);
     and the open/resolved thread counts.
     """
-    from django.db.models import Prefetch
-
-    from .models import Comment, CommentMention
-
     rows = list(
         Comment.objects.filter(version=version)
         .select_related("author", "resolved_by")
@@ -133,3 +126,65 @@ def version_comments(*, version, hide_resolved: bool = False) -> dict:
         "open_count": len(threads) - resolved,
         "resolved_count": resolved,
     }
+
+
+# -- invitations ---------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    """What an invitation stores of its token: the raw token lives only in the e-mail."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def pending_invitations(workspace: Team) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        workspace=workspace,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("workspace", "invited_by")
+        .filter(token_hash=hash_token(token or ""))
+        .first()
+    )
+
+
+# -- notifications -------------------------------------------------------------------------------
+
+
+def preferences_for(user) -> NotificationPreference:
+    """The user's preferences; an unsaved all-on row if they never changed them."""
+    try:
+        return user.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return NotificationPreference(user=user)
+
+
+def wants_email(user, kind: str) -> bool:
+    return preferences_for(user).wants(kind, "email")
+
+
+def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's in-app notifications, newest first. Hidden: e-mail-only ones."""
+    queryset = Notification.objects.filter(recipient=user, in_app=True)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.select_related("actor", "workspace")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
+
+
+def emails_pending(*, older_than: timedelta) -> QuerySet[Notification]:
+    """Notification e-mails still unsent `older_than` after they were wanted."""
+    return Notification.objects.filter(
+        email_wanted=True,
+        emailed_at__isnull=True,
+        created_at__lte=timezone.now() - older_than,
+    )

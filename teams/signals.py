@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .services import workspace_create_personal
+from .services.workspaces import workspace_create_personal
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="teams_personal_workspace")

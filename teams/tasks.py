@@ -7,9 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import emails
-from .invitations import hash_token
 from .models import Invitation, Notification
-from .notifications import emails_pending
+from .selectors import emails_pending, hash_token
 
 
 @shared_task(name="teams.send_invitation", ignore_result=True)

@@ -5,26 +5,42 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.http import error_messages, safe_next_url
 
-from . import services
-from .invitations import invitation_for_token, invitations_summary, pending_invitations
+from .forms import (
+    InvitationAnswerForm,
+    InviteForm,
+    MemberRoleForm,
+    OwnershipTransferForm,
+    WorkspaceDeleteForm,
+    WorkspaceNameForm,
+    WorkspaceSwitchForm,
+)
 from .models import Invitation, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import (
     CURRENT_WORKSPACE_SESSION_KEY,
     current_membership,
+    invitation_for_token,
     member_or_404,
+    pending_invitations,
     workspace_members,
 )
+from .services import invitations as invitation_services
+from .services import memberships as membership_services
+from .services import workspaces as workspace_services
 
 
 @login_required
 @require_POST
 def workspace_switch(request: HttpRequest) -> HttpResponse:
-    team = get_for_user(request.user, Team, request.POST.get("workspace"), "view")
+    form = WorkspaceSwitchForm(request.POST)
+    if not form.is_valid():
+        raise Http404  # something that is no workspace id is answered like an unknown id
+    team = get_for_user(request.user, Team, form.cleaned_data["workspace"], "view")
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
     messages.success(request, _("Switched to %(name)s.") % {"name": team.name})
     return redirect(safe_next_url(request, reverse("dashboard")))
@@ -76,25 +92,34 @@ def team_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workspace_new(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
+    form = WorkspaceNameForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
+        error_messages(request, form.errors)
+    elif form.is_bound:
         try:
-            team = services.workspace_create(owner=request.user, name=request.POST.get("name", ""))
+            team = workspace_services.workspace_create(
+                owner=request.user, name=form.cleaned_data["name"]
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
             messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
             return redirect("teams:team")
-    return render(request, "teams/new.html", {"name": request.POST.get("name", "")})
+    return render(request, "teams/new.html", {"name": form["name"].value() or ""})
 
 
 @login_required
 @require_POST
 def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "rename_workspace")
+    form = WorkspaceNameForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("teams:team")
     try:
-        services.workspace_rename(
-            workspace=workspace, name=request.POST.get("name", ""), actor=request.user
+        workspace_services.workspace_rename(
+            workspace=workspace, name=form.cleaned_data["name"], actor=request.user
         )
     except ValidationError as error:
         error_messages(request, error)
@@ -107,12 +132,13 @@ def workspace_rename(request: HttpRequest, workspace_id: int) -> HttpResponse:
 @require_POST
 def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "delete_workspace")
-    if request.POST.get("confirm_name", "").strip() != workspace.name:
-        messages.error(request, _("Type the workspace's name exactly to confirm deleting it."))
+    form = WorkspaceDeleteForm(request.POST, workspace=workspace)
+    if not form.is_valid():
+        error_messages(request, form.errors)
         return redirect("teams:team")
     name = workspace.name
     try:
-        services.workspace_delete(workspace=workspace, actor=request.user)
+        workspace_services.workspace_delete(workspace=workspace, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("teams:team")
@@ -125,13 +151,15 @@ def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
 @require_POST
 def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "transfer_ownership")
-    try:
-        target = member_or_404(workspace=workspace, user_id=int(request.POST.get("user", "")))
-    except (ValueError, Http404):
-        messages.error(request, _("The new owner must already be a member of this workspace."))
+    form = OwnershipTransferForm(request.POST, workspace=workspace)
+    if not form.is_valid():
+        error_messages(request, form.errors)
         return redirect("teams:team")
+    target = form.membership
     try:
-        services.ownership_transfer(workspace=workspace, to_user=target.user, actor=request.user)
+        membership_services.ownership_transfer(
+            workspace=workspace, to_user=target.user, actor=request.user
+        )
     except ValidationError as error:
         error_messages(request, error)
     else:
@@ -147,9 +175,13 @@ def ownership_transfer(request: HttpRequest, workspace_id: int) -> HttpResponse:
 def member_role(request: HttpRequest, workspace_id: int, user_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "manage_members")
     membership = member_or_404(workspace=workspace, user_id=user_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("teams:team")
     try:
-        services.membership_change_role(
-            membership=membership, role=request.POST.get("role", ""), actor=request.user
+        membership_services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
         )
     except ValidationError as error:
         error_messages(request, error)
@@ -167,7 +199,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
     )
     membership = member_or_404(workspace=workspace, user_id=user_id)
     try:
-        services.membership_remove(membership=membership, actor=request.user)
+        membership_services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("teams:team")
@@ -186,17 +218,26 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
 @require_POST
 def invite(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = get_for_user(request.user, Team, workspace_id, "invite")
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, form.errors)
+        return redirect("teams:team")
     try:
-        created = services.invitations_create(
+        created = invitation_services.invitations_create(
             workspace=workspace,
-            emails=request.POST.get("emails", ""),
-            role=request.POST.get("role", Role.VIEWER),
+            emails=form.cleaned_data["emails"],
+            role=form.cleaned_data["role"],
             actor=request.user,
         )
     except ValidationError as error:
         error_messages(request, error)
     else:
-        messages.success(request, invitations_summary(len(created)))
+        count = len(created)
+        messages.success(
+            request,
+            ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", count)
+            % {"count": count},
+        )
     return redirect("teams:team")
 
 
@@ -224,7 +265,7 @@ def invitation_resend(request: HttpRequest, workspace_id: int, invitation_id: in
         request,
         workspace_id,
         invitation_id,
-        services.invitation_resend,
+        invitation_services.invitation_resend,
         _("Invitation sent again to %(email)s."),
     )
 
@@ -236,7 +277,7 @@ def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: in
         request,
         workspace_id,
         invitation_id,
-        services.invitation_revoke,
+        invitation_services.invitation_revoke,
         _("Invitation to %(email)s revoked."),
     )
 
@@ -266,18 +307,20 @@ def _invitation_answer(
     token: str | None = None,
     invitation_id: int | None = None,
 ) -> HttpResponse:
-    if request.method == "POST":
-        action = request.POST.get("action")
+    form = InvitationAnswerForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
+        error_messages(request, form.errors)
+    elif form.is_bound:
         try:
-            if action == "decline":
-                services.invitation_decline(
+            if form.declines:
+                invitation_services.invitation_decline(
                     token=token, invitation_id=invitation_id, user=request.user
                 )
                 messages.success(request, _("Invitation declined."))
                 return redirect("home")
             if not request.user.is_authenticated:
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            membership = services.invitation_accept(
+            membership = invitation_services.invitation_accept(
                 token=token, invitation_id=invitation_id, user=request.user
             )
         except ValidationError as error:

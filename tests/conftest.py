@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from teams.models import Membership, Role, Team
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
@@ -79,6 +80,13 @@ def cast(owner, admin_user, editor, viewer, outsider) -> dict:
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
+    return client
+
+
+def client_in(user, workspace: Team) -> Client:
+    """A signed-in browser with `workspace` chosen in the header, as the user would choose it."""
+    client = client_for(user)
+    client.post(reverse("teams:switch"), {"workspace": workspace.pk})
     return client
 
 

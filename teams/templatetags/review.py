@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..review import format_timecode
+from ..timecodes import format_timecode
 
 register = template.Library()
 

@@ -5,10 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from analytics.models import Event
-from teams import services
+from teams.mentions import find_mentions, mention_handles
 from teams.models import Comment, Notification
-from teams.review import find_mentions, format_timecode, mention_handles, parse_timecode
 from teams.selectors import version_comments, workspace_members
+from teams.services.review import (
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_resolve,
+    comment_unresolve,
+)
+from teams.timecodes import format_timecode, parse_timecode
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -43,7 +50,7 @@ def test_timecodes_format():
 
 @pytest.mark.django_db
 def test_comment_at_a_position_and_range(version, editor, owner):
-    comment = services.comment_create(
+    comment = comment_create(
         version=version, author=editor, text="Logo too small", time_ms=5000, end_ms=7500
     )
     assert (comment.time_ms, comment.end_ms, comment.version_id) == (5000, 7500, version.pk)
@@ -65,9 +72,7 @@ def test_comment_at_a_position_and_range(version, editor, owner):
 )
 def test_positions_outside_the_version_are_refused(version, owner, time_ms, end_ms, field):
     with pytest.raises(ValidationError) as error:
-        services.comment_create(
-            version=version, author=owner, text="x", time_ms=time_ms, end_ms=end_ms
-        )
+        comment_create(version=version, author=owner, text="x", time_ms=time_ms, end_ms=end_ms)
     assert field in error.value.message_dict
     assert not Comment.objects.exists()
 
@@ -76,24 +81,24 @@ def test_positions_outside_the_version_are_refused(version, owner, time_ms, end_
 def test_empty_and_overlong_text_is_refused(version, owner):
     for text in ("", "   ", "x" * (Comment.MAX_LENGTH + 1)):
         with pytest.raises(ValidationError):
-            services.comment_create(version=version, author=owner, text=text, time_ms=0)
+            comment_create(version=version, author=owner, text=text, time_ms=0)
     assert not Comment.objects.exists()
 
 
 @pytest.mark.django_db
 def test_outsiders_cannot_comment_and_viewers_can(version, viewer, outsider):
     with pytest.raises(Http404):
-        services.comment_create(version=version, author=outsider, text="hi", time_ms=0)
-    assert services.comment_create(version=version, author=viewer, text="hi", time_ms=0).pk
+        comment_create(version=version, author=outsider, text="hi", time_ms=0)
+    assert comment_create(version=version, author=viewer, text="hi", time_ms=0).pk
 
 
 @pytest.mark.django_db
 def test_threads_of_any_depth_read_in_order(version, owner, editor, viewer):
-    late = services.comment_create(version=version, author=owner, text="late", time_ms=8000)
-    early = services.comment_create(version=version, author=editor, text="early", time_ms=1000)
-    reply = services.comment_create(version=version, author=viewer, text="r1", parent=early)
-    deeper = services.comment_create(version=version, author=owner, text="r2", parent=reply.pk)
-    sibling = services.comment_create(version=version, author=editor, text="r1b", parent=early)
+    late = comment_create(version=version, author=owner, text="late", time_ms=8000)
+    early = comment_create(version=version, author=editor, text="early", time_ms=1000)
+    reply = comment_create(version=version, author=viewer, text="r1", parent=early)
+    deeper = comment_create(version=version, author=owner, text="r2", parent=reply.pk)
+    sibling = comment_create(version=version, author=editor, text="r1b", parent=early)
     assert (reply.time_ms, reply.thread_id) == (1000, early.pk)  # replies sit at the thread
     assert deeper.thread_id == early.pk and deeper.parent_id == reply.pk
 
@@ -123,10 +128,10 @@ def test_a_reply_must_be_to_a_comment_of_the_same_version(version, owner, ready_
         author=owner,
         info=SimpleNamespace(size=1, duration=3.0, width=64, height=36, fps=10, checksum="d" * 64),
     )
-    elsewhere = services.comment_create(version=other, author=owner, text="x", time_ms=0)
+    elsewhere = comment_create(version=other, author=owner, text="x", time_ms=0)
     for parent in (elsewhere.pk, 999_999, "abc"):
         with pytest.raises(ValidationError) as error:
-            services.comment_create(version=version, author=owner, text="y", parent=parent)
+            comment_create(version=version, author=owner, text="y", parent=parent)
         assert "parent" in error.value.message_dict
     assert Comment.objects.filter(version=version).count() == 0
 
@@ -137,7 +142,7 @@ def test_comments_stay_with_their_version(version, owner):
 
     from videos.services import versions as version_services
 
-    comment = services.comment_create(version=version, author=owner, text="v1 note", time_ms=0)
+    comment = comment_create(version=version, author=owner, text="v1 note", time_ms=0)
     newer = version_services.version_create(
         video=version.video,
         kind="render",
@@ -155,7 +160,7 @@ def test_comments_stay_with_their_version(version, owner):
 
 @pytest.mark.django_db
 def test_mentions_are_stored_as_relations(version, owner, editor, viewer, outsider):
-    comment = services.comment_create(
+    comment = comment_create(
         version=version,
         author=editor,
         text="@Olivia Owner and @viewer@example.com, see this. Not @Oscar Outsider.",
@@ -196,17 +201,13 @@ def test_autocomplete_handles_fall_back_to_email_for_shared_names(workspace, own
 
 @pytest.mark.django_db
 def test_editing_updates_mentions_and_notifies_only_the_new(version, owner, editor, viewer):
-    comment = services.comment_create(
-        version=version, author=editor, text="@Olivia Owner look", time_ms=0
-    )
-    services.comment_edit(
-        comment=comment, actor=editor, text="@Olivia Owner and @Victor Viewer look"
-    )
+    comment = comment_create(version=version, author=editor, text="@Olivia Owner look", time_ms=0)
+    comment_edit(comment=comment, actor=editor, text="@Olivia Owner and @Victor Viewer look")
     comment.refresh_from_db()
     assert set(comment.mentions.all()) == {owner, viewer} and comment.edited_at
     assert Notification.objects.filter(recipient=owner).count() == 1
     assert Notification.objects.filter(recipient=viewer).count() == 1
-    services.comment_edit(comment=comment, actor=editor, text="nobody now")
+    comment_edit(comment=comment, actor=editor, text="nobody now")
     assert not comment.mentions.exists()
 
 
@@ -215,41 +216,41 @@ def test_editing_updates_mentions_and_notifies_only_the_new(version, owner, edit
 
 @pytest.mark.django_db
 def test_only_the_author_edits_or_deletes(version, owner, editor):
-    comment = services.comment_create(version=version, author=editor, text="mine", time_ms=0)
+    comment = comment_create(version=version, author=editor, text="mine", time_ms=0)
     with pytest.raises(PermissionDenied):
-        services.comment_edit(comment=comment, actor=owner, text="theirs")
+        comment_edit(comment=comment, actor=owner, text="theirs")
     with pytest.raises(PermissionDenied):
-        services.comment_delete(comment=comment, actor=owner)
+        comment_delete(comment=comment, actor=owner)
     comment.refresh_from_db()
     assert comment.text == "mine"
 
 
 @pytest.mark.django_db
 def test_deleting_a_comment_with_replies_keeps_the_thread(version, owner, editor):
-    root = services.comment_create(version=version, author=editor, text="root", time_ms=0)
-    reply = services.comment_create(version=version, author=owner, text="reply", parent=root)
-    services.comment_delete(comment=root, actor=editor)
+    root = comment_create(version=version, author=editor, text="root", time_ms=0)
+    reply = comment_create(version=version, author=owner, text="reply", parent=root)
+    comment_delete(comment=root, actor=editor)
     root.refresh_from_db()
     assert root.deleted_at and root.text == ""
     assert Comment.objects.filter(pk=reply.pk).exists()
     with pytest.raises(ValidationError):
-        services.comment_create(version=version, author=owner, text="again", parent=root)
-    services.comment_delete(comment=reply, actor=owner)
+        comment_create(version=version, author=owner, text="again", parent=root)
+    comment_delete(comment=reply, actor=owner)
     assert not Comment.objects.filter(pk=reply.pk).exists()
 
 
 @pytest.mark.django_db
 def test_resolving_a_reply_resolves_its_thread_and_is_recorded_once(version, owner, editor):
-    root = services.comment_create(version=version, author=owner, text="root", time_ms=0)
-    reply = services.comment_create(version=version, author=editor, text="fixed", parent=root)
-    services.comment_resolve(comment=reply, actor=editor)
-    services.comment_resolve(comment=root, actor=editor)
+    root = comment_create(version=version, author=owner, text="root", time_ms=0)
+    reply = comment_create(version=version, author=editor, text="fixed", parent=root)
+    comment_resolve(comment=reply, actor=editor)
+    comment_resolve(comment=root, actor=editor)
     root.refresh_from_db()
     assert root.resolved_by == editor and root.resolved_at
     assert Event.objects.filter(name="comment.resolved").count() == 1
     review = version_comments(version=version, hide_resolved=True)
     assert review["comments"] == [] and review["resolved_count"] == 1
-    services.comment_unresolve(comment=root, actor=owner)
+    comment_unresolve(comment=root, actor=owner)
     root.refresh_from_db()
     assert root.resolved_at is None and root.resolved_by is None
     assert len(version_comments(version=version, hide_resolved=True)["comments"]) == 2
@@ -257,19 +258,19 @@ def test_resolving_a_reply_resolves_its_thread_and_is_recorded_once(version, own
 
 @pytest.mark.django_db
 def test_a_viewer_resolves_only_their_own_threads(version, owner, viewer):
-    theirs = services.comment_create(version=version, author=viewer, text="mine", time_ms=0)
-    others = services.comment_create(version=version, author=owner, text="owner's", time_ms=0)
-    services.comment_resolve(comment=theirs, actor=viewer)
+    theirs = comment_create(version=version, author=viewer, text="mine", time_ms=0)
+    others = comment_create(version=version, author=owner, text="owner's", time_ms=0)
+    comment_resolve(comment=theirs, actor=viewer)
     with pytest.raises(PermissionDenied):
-        services.comment_resolve(comment=others, actor=viewer)
+        comment_resolve(comment=others, actor=viewer)
     others.refresh_from_db()
     assert others.resolved_at is None
 
 
 @pytest.mark.django_db
 def test_nul_characters_are_dropped_not_sent_to_the_database(version, owner):
-    comment = services.comment_create(version=version, author=owner, text="a\x00b", time_ms=0)
+    comment = comment_create(version=version, author=owner, text="a\x00b", time_ms=0)
     comment.refresh_from_db()
     assert comment.text == "ab"
     with pytest.raises(ValidationError):
-        services.comment_create(version=version, author=owner, text="\x00", time_ms=0)
+        comment_create(version=version, author=owner, text="\x00", time_ms=0)

@@ -10,9 +10,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from analytics.models import Event
-from teams import services
-from teams.invitations import RATE_LIMIT
 from teams.models import Invitation, Membership
+from teams.services.invitations import (
+    RATE_LIMIT,
+    invitation_accept,
+    invitation_decline,
+    invitation_resend,
+    invitation_revoke,
+    invitations_create,
+)
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -23,9 +29,7 @@ def invite(workspace, owner, django_capture_on_commit_callbacks):
 
     def make(emails, role="editor", actor=owner):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.invitations_create(
-                workspace=workspace, emails=emails, role=role, actor=actor
-            )
+            return invitations_create(workspace=workspace, emails=emails, role=role, actor=actor)
 
     return make
 
@@ -98,14 +102,14 @@ def test_mail_is_in_the_invitees_language_when_they_have_an_account(invite, owne
 def test_accept_creates_membership_once(invite, workspace, owner):
     [invitation] = invite(["Ann@Example.com"], role="editor")
     ann = UserFactory(email="ann@example.com")
-    membership = services.invitation_accept(token=invitation.token, user=ann)
+    membership = invitation_accept(token=invitation.token, user=ann)
     assert membership.role == "editor" and membership.team == workspace
     invitation.refresh_from_db()
     assert invitation.accepted_at and invitation.accepted_by == ann
     joined = Event.objects.get(name="team.member_joined")
     assert joined.properties == {"user_id": ann.pk, "role": "editor"}
     with pytest.raises(ValidationError) as error:
-        services.invitation_accept(token=invitation.token, user=ann)
+        invitation_accept(token=invitation.token, user=ann)
     assert error.value.code == "used"
 
 
@@ -118,16 +122,16 @@ def test_expired_revoked_and_wrong_user_fail(invite, owner, workspace):
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     with pytest.raises(ValidationError) as error:
-        services.invitation_accept(token=expired.token, user=ann)
+        invitation_accept(token=expired.token, user=ann)
     assert error.value.code == "expired"
 
     with pytest.raises(ValidationError) as error:
-        services.invitation_accept(token=revoked.token, user=ann)
+        invitation_accept(token=revoked.token, user=ann)
     assert error.value.code == "wrong_user"
 
-    services.invitation_revoke(invitation=revoked, actor=owner)
+    invitation_revoke(invitation=revoked, actor=owner)
     with pytest.raises(ValidationError) as error:
-        services.invitation_accept(token=revoked.token, user=bob)
+        invitation_accept(token=revoked.token, user=bob)
     assert error.value.code == "invalid"
     assert Membership.objects.filter(team=workspace).count() == 1
 
@@ -135,12 +139,10 @@ def test_expired_revoked_and_wrong_user_fail(invite, owner, workspace):
 @pytest.mark.django_db
 def test_decline(invite):
     [invitation] = invite(["ann@example.com"])
-    services.invitation_decline(token=invitation.token)
+    invitation_decline(token=invitation.token)
     assert Invitation.objects.get(pk=invitation.pk).declined_at is not None
     with pytest.raises(ValidationError):
-        services.invitation_accept(
-            token=invitation.token, user=UserFactory(email="ann@example.com")
-        )
+        invitation_accept(token=invitation.token, user=UserFactory(email="ann@example.com"))
 
 
 @pytest.mark.django_db
@@ -148,13 +150,13 @@ def test_resend_replaces_the_token(invite, owner, workspace, django_capture_on_c
     [invitation] = invite(["ann@example.com"])
     old_token = invitation.token
     with django_capture_on_commit_callbacks(execute=True):
-        resent = services.invitation_resend(invitation=invitation, actor=owner)
+        resent = invitation_resend(invitation=invitation, actor=owner)
     assert resent.token != old_token
     assert len(mail.outbox) == 2 and _token_from_mail(mail.outbox[1]) == resent.token
     ann = UserFactory(email="ann@example.com")
     with pytest.raises(ValidationError):
-        services.invitation_accept(token=old_token, user=ann)
-    assert services.invitation_accept(token=resent.token, user=ann).team == workspace
+        invitation_accept(token=old_token, user=ann)
+    assert invitation_accept(token=resent.token, user=ann).team == workspace
 
 
 @pytest.mark.django_db
@@ -202,11 +204,11 @@ def test_rate_limit(invite, no_seat_limit):
 @pytest.mark.django_db
 def test_viewer_is_refused_and_outsider_gets_404(cast, workspace, no_seat_limit):
     with pytest.raises(PermissionDenied):
-        services.invitations_create(
+        invitations_create(
             workspace=workspace, emails="a@example.com", role="viewer", actor=cast["viewer"]
         )
     with pytest.raises(Http404):
-        services.invitations_create(
+        invitations_create(
             workspace=workspace, emails="a@example.com", role="viewer", actor=cast["outsider"]
         )
     url = reverse("teams:invite", args=[workspace.pk])

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from teams import services
 from teams.models import Role
-from tests.conftest import client_for
+from teams.services.invitations import invitations_create
+from tests.conftest import client_for, client_in
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 SIZES = [3, 20]
@@ -19,7 +19,7 @@ def _no_seat_limit(settings):
 def _fill(workspace, owner, count: int) -> None:
     for _ in range(count):
         MembershipFactory(team=workspace, user=UserFactory(), role=Role.EDITOR)
-    services.invitations_create(
+    invitations_create(
         workspace=workspace,
         emails=[f"invitee{n}@example.com" for n in range(count)],
         role=Role.VIEWER,
@@ -27,19 +27,11 @@ def _fill(workspace, owner, count: int) -> None:
     )
 
 
-def _client_in(user, workspace):
-    client = client_for(user)
-    session = client.session
-    session["current_workspace_id"] = workspace.pk
-    session.save()
-    return client
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", SIZES)
 def test_team_page_query_count_is_fixed(workspace, owner, size, django_assert_max_num_queries):
     _fill(workspace, owner, size)
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     # session, user, profile, memberships, members, pending invitations, unread notifications
     with django_assert_max_num_queries(7):
         page = client.get(reverse("teams:team"))

@@ -4,8 +4,14 @@ from django.http import Http404
 from django.urls import reverse
 
 from analytics.models import Event
-from teams import services
 from teams.models import Membership, Team
+from teams.services.memberships import (
+    membership_add,
+    membership_change_role,
+    membership_remove,
+    ownership_transfer,
+)
+from teams.services.workspaces import workspace_create, workspace_delete, workspace_rename
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -29,20 +35,20 @@ def _events(name: str) -> list[Event]:
 
 @pytest.mark.django_db
 def test_create_rename_delete(owner):
-    team = services.workspace_create(owner=owner, name="Launch")
+    team = workspace_create(owner=owner, name="Launch")
     assert _role(team, owner) == "owner"
     assert _events("team.workspace_created")
 
-    services.workspace_rename(workspace=team, name="  Launch 2 ", actor=owner)
+    workspace_rename(workspace=team, name="  Launch 2 ", actor=owner)
     team.refresh_from_db()
     assert team.name == "Launch 2"
     [renamed] = _events("team.workspace_renamed")
     assert renamed.properties == {"from": "Launch", "to": "Launch 2"}
 
     with pytest.raises(ValidationError):
-        services.workspace_rename(workspace=team, name="   ", actor=owner)
+        workspace_rename(workspace=team, name="   ", actor=owner)
 
-    services.workspace_delete(workspace=team, actor=owner)
+    workspace_delete(workspace=team, actor=owner)
     assert not Team.objects.filter(pk=team.pk).exists()
     [deleted] = _events("team.workspace_deleted")
     assert deleted.properties["name"] == "Launch 2"
@@ -52,11 +58,11 @@ def test_create_rename_delete(owner):
 def test_only_the_owner_renames_or_deletes(cast, workspace):
     for name in ("admin", "editor", "viewer"):
         with pytest.raises(PermissionDenied):
-            services.workspace_rename(workspace=workspace, name="X", actor=cast[name])
+            workspace_rename(workspace=workspace, name="X", actor=cast[name])
         with pytest.raises(PermissionDenied):
-            services.workspace_delete(workspace=workspace, actor=cast[name])
+            workspace_delete(workspace=workspace, actor=cast[name])
     with pytest.raises(Http404):
-        services.workspace_delete(workspace=workspace, actor=cast["outsider"])
+        workspace_delete(workspace=workspace, actor=cast["outsider"])
     assert Team.objects.get(pk=workspace.pk).name == "Acme Studio"
 
 
@@ -64,23 +70,23 @@ def test_only_the_owner_renames_or_deletes(cast, workspace):
 def test_personal_workspace_cannot_be_deleted_or_left(outsider):
     personal = outsider.teams.get(is_personal=True)
     with pytest.raises(ValidationError):
-        services.workspace_delete(workspace=personal, actor=outsider)
+        workspace_delete(workspace=personal, actor=outsider)
     with pytest.raises(ValidationError):
-        services.membership_remove(membership=_membership(personal, outsider), actor=outsider)
+        membership_remove(membership=_membership(personal, outsider), actor=outsider)
     assert Team.objects.filter(pk=personal.pk).exists()
 
 
 @pytest.mark.django_db
 def test_transfer_ownership(cast, workspace, owner, editor, outsider):
-    services.ownership_transfer(workspace=workspace, to_user=editor, actor=owner)
+    ownership_transfer(workspace=workspace, to_user=editor, actor=owner)
     assert _role(workspace, editor) == "owner"
     assert _role(workspace, owner) == "admin"
     assert _events("team.ownership_transferred")
     # The old owner, now an admin, can no longer transfer; nobody can hand it to an outsider.
     with pytest.raises(PermissionDenied):
-        services.ownership_transfer(workspace=workspace, to_user=owner, actor=owner)
+        ownership_transfer(workspace=workspace, to_user=owner, actor=owner)
     with pytest.raises(ValidationError):
-        services.ownership_transfer(workspace=workspace, to_user=outsider, actor=editor)
+        ownership_transfer(workspace=workspace, to_user=outsider, actor=editor)
     assert _role(workspace, editor) == "owner"
 
 
@@ -88,17 +94,15 @@ def test_transfer_ownership(cast, workspace, owner, editor, outsider):
 def test_last_owner_cannot_leave_be_demoted_or_removed(cast, workspace, owner, admin_user):
     mine = _membership(workspace, owner)
     with pytest.raises(ValidationError):
-        services.membership_remove(membership=mine, actor=owner)
+        membership_remove(membership=mine, actor=owner)
     with pytest.raises(ValidationError):
-        services.membership_change_role(membership=mine, role="admin", actor=owner)
+        membership_change_role(membership=mine, role="admin", actor=owner)
     with pytest.raises(PermissionDenied):
-        services.membership_remove(membership=mine, actor=admin_user)
+        membership_remove(membership=mine, actor=admin_user)
     assert _role(workspace, owner) == "owner"
     # With a second owner, the first may step down.
-    services.membership_change_role(
-        membership=_membership(workspace, admin_user), role="owner", actor=owner
-    )
-    services.membership_change_role(membership=mine, role="editor", actor=owner)
+    membership_change_role(membership=_membership(workspace, admin_user), role="owner", actor=owner)
+    membership_change_role(membership=mine, role="editor", actor=owner)
     assert _role(workspace, owner) == "editor"
     assert _events("team.role_changed")
 
@@ -106,18 +110,18 @@ def test_last_owner_cannot_leave_be_demoted_or_removed(cast, workspace, owner, a
 @pytest.mark.django_db
 def test_admin_manages_members_but_not_owners(cast, workspace, owner, admin_user, editor, viewer):
     with pytest.raises(PermissionDenied):
-        services.membership_change_role(
+        membership_change_role(
             membership=_membership(workspace, owner), role="viewer", actor=admin_user
         )
     with pytest.raises(PermissionDenied):
-        services.membership_change_role(
+        membership_change_role(
             membership=_membership(workspace, editor), role="owner", actor=admin_user
         )
-    services.membership_change_role(
+    membership_change_role(
         membership=_membership(workspace, editor), role="viewer", actor=admin_user
     )
     assert _role(workspace, editor) == "viewer"
-    services.membership_remove(membership=_membership(workspace, viewer), actor=admin_user)
+    membership_remove(membership=_membership(workspace, viewer), actor=admin_user)
     assert _role(workspace, viewer) is None
     [removed] = _events("team.member_removed")
     assert removed.properties == {"user_id": viewer.pk, "role": "viewer", "left": False}
@@ -126,8 +130,8 @@ def test_admin_manages_members_but_not_owners(cast, workspace, owner, admin_user
 @pytest.mark.django_db
 def test_members_may_leave_a_team_workspace(cast, workspace, viewer, editor):
     with pytest.raises(PermissionDenied):
-        services.membership_remove(membership=_membership(workspace, editor), actor=viewer)
-    services.membership_remove(membership=_membership(workspace, viewer), actor=viewer)
+        membership_remove(membership=_membership(workspace, editor), actor=viewer)
+    membership_remove(membership=_membership(workspace, viewer), actor=viewer)
     assert _role(workspace, viewer) is None
     assert _events("team.member_removed")[0].properties["left"] is True
 
@@ -136,7 +140,7 @@ def test_members_may_leave_a_team_workspace(cast, workspace, viewer, editor):
 def test_seat_limit_on_free_refuses_a_fourth_member(workspace, owner, admin_user, editor):
     newcomer = UserFactory(email="fourth@example.com")
     with pytest.raises(ValidationError) as raised:
-        services.membership_add(workspace=workspace, user=newcomer, role="viewer", actor=owner)
+        membership_add(workspace=workspace, user=newcomer, role="viewer", actor=owner)
     message = " ".join(raised.value.messages)
     assert "3" in message and "/billing/pricing/" in message
     assert raised.value.upgrade_url == "/billing/pricing/"
@@ -147,7 +151,7 @@ def test_seat_limit_on_free_refuses_a_fourth_member(workspace, owner, admin_user
 @pytest.mark.django_db
 def test_seat_limit_is_pluggable(settings, workspace, owner, admin_user, editor):
     settings.TEAM_SEAT_LIMIT = "tests.teams.test_workspace_management.five_seats"
-    services.membership_add(workspace=workspace, user=UserFactory(), role="viewer", actor=owner)
+    membership_add(workspace=workspace, user=UserFactory(), role="viewer", actor=owner)
     assert Membership.objects.filter(team=workspace).count() == 4
 
 

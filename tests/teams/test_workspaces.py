@@ -2,7 +2,8 @@ import pytest
 
 from accounts.models import User
 from teams.models import Membership, Team
-from teams.services import membership_add, workspace_create, workspace_create_personal
+from teams.services.memberships import membership_add
+from teams.services.workspaces import workspace_create, workspace_create_personal
 
 
 @pytest.mark.django_db

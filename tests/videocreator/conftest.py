@@ -16,9 +16,11 @@ from accounts import services as account_services
 from billing import entitlements
 from billing import services as billing_services
 from billing.models import Plan
-from teams import services as team_services
 from teams.models import Role
-from teams.notifications import notify
+from teams.services.invitations import invitations_create
+from teams.services.notifications import notify
+from teams.services.review import comment_create
+from teams.services.workspaces import workspace_create
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
 from tests.videocreator.route_table import CAST_ORDER, Route
@@ -117,7 +119,7 @@ class World:
 
     @cached_property
     def invitation(self):
-        return team_services.invitations_create(
+        return invitations_create(
             workspace=self.workspace,
             emails=["invitee@example.com"],
             role="editor",
@@ -127,8 +129,8 @@ class World:
     @cached_property
     def received_invitation(self):
         """An invitation to the owner from someone else's workspace."""
-        other = team_services.workspace_create(owner=self.stranger, name="Elsewhere")
-        return team_services.invitations_create(
+        other = workspace_create(owner=self.stranger, name="Elsewhere")
+        return invitations_create(
             workspace=other, emails=[self.owner.email], role="viewer", actor=self.stranger
         )[0]
 
@@ -139,7 +141,7 @@ class World:
     @cached_property
     def comment(self):
         """The owner's comment on version 1 of the video."""
-        return team_services.comment_create(
+        return comment_create(
             version=self.video.versions.get(number=1),
             author=self.owner,
             text="Brighter here",

@@ -17,9 +17,8 @@ from django.utils import translation
 from PIL import Image
 from rest_framework.test import APIClient
 
-from teams import services as team_services
 from teams.models import Comment
-from tests.conftest import client_for
+from teams.services import review as team_services
 from videos import branding, services, storage
 from videos.models import Template, Video, VideoStatus
 from videos.rendering import (
@@ -115,13 +114,6 @@ def pro_workspace(owner, workspace):
     services.checkout_complete(session=session, provider_payment_id="sbx_videos")
     entitlements.forget_tier(workspace)
     return workspace
-
-
-def client_in(user, workspace):
-    """A signed-in browser with `workspace` chosen in the header."""
-    client = client_for(user)
-    client.post(reverse("teams:switch"), {"workspace": workspace.pk})
-    return client
 
 
 def api_for(user) -> APIClient:

@@ -7,8 +7,8 @@ action get 403; and a refused request changes nothing.
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
-from tests.videos.conftest import api_for, client_in, png_bytes
+from tests.conftest import client_for, client_in
+from tests.videos.conftest import api_for, png_bytes
 from videos import storage
 from videos.models import BrandKit, RenderJob, Video, VideoStatus
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
-from tests.videos.conftest import client_in, png_bytes, stored_files, upload
+from tests.conftest import client_for, client_in
+from tests.videos.conftest import png_bytes, stored_files, upload
 
 # -- brand kits -----------------------------------------------------------------------------------
 

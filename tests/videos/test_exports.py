@@ -18,7 +18,8 @@ from django.utils import timezone
 from analytics.models import Event
 from billing.entitlements import EntitlementError
 from teams.models import Team
-from tests.videos.conftest import api_for, client_in, stored_files
+from tests.conftest import client_in
+from tests.videos.conftest import api_for, stored_files
 from tests.videos.test_storage_s3 import _fetch, _keys, s3  # noqa: F401 - the fixture
 from videos import services
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus

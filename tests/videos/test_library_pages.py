@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.videos.conftest import FILLED_FORM, client_in, png_bytes, stored_files, upload
+from tests.conftest import client_in
+from tests.videos.conftest import FILLED_FORM, png_bytes, stored_files, upload
 from videos.models import RenderJob, Template, Video
 
 # -- library --------------------------------------------------------------------------------------

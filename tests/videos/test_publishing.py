@@ -15,7 +15,7 @@ from werkzeug import Response
 
 from analytics.models import Event
 from integrations.models import AccountStatus, ConnectedAccount
-from tests.videos.conftest import client_in
+from tests.conftest import client_in
 from videos.models import PlatformPost, PublishAttempt, PublishSchedule
 from videos.publishing import dispatcher, services
 

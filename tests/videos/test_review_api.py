@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from analytics.models import Event
-from teams import services as team_services
 from teams.models import Comment, Notification, NotificationKind
+from teams.services import review as team_services
 from videos.models import ReviewState
 
 from .conftest import add_comment, api_for

@@ -9,10 +9,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from analytics.models import Event
-from teams import services as team_services
 from teams.models import Comment, Notification, NotificationKind
+from teams.services import review as team_services
+from tests.conftest import client_in
 
-from .conftest import add_comment, client_in, version_url
+from .conftest import add_comment, version_url
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -144,7 +145,7 @@ def test_replying_through_the_page(version, video, workspace, owner, editor):
 
 @pytest.mark.django_db
 def test_a_refused_reply_keeps_its_text(version, video, owner, editor):
-    from teams import services as team_services
+    from teams.services import review as team_services
 
     root = team_services.comment_create(version=version, author=owner, text="root", time_ms=0)
     client = client_in(editor, video.workspace)

@@ -9,10 +9,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from analytics.models import Event
 from teams.models import Notification, NotificationKind
-from teams.notifications import notification_message
+from teams.notification_messages import notification_message
+from tests.conftest import client_in
 from videos.models import ReviewState
 
-from .conftest import add_comment, client_in, version_url
+from .conftest import add_comment, version_url
 
 pytestmark = pytest.mark.usefixtures("english")
 

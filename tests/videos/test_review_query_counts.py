@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teams.models import Comment, CommentMention
+from tests.conftest import client_in
 
-from .conftest import api_for, client_in, version_url
+from .conftest import api_for, version_url
 
 pytestmark = pytest.mark.usefixtures("english")
 

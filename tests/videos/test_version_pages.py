@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from tests.conftest import client_in
 from videos.models import VideoVersion
 
-from .conftest import add_version, api_for, client_in
+from .conftest import add_version, api_for
 
 pytestmark = pytest.mark.usefixtures("english")
 

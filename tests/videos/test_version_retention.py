@@ -67,7 +67,7 @@ def test_retention_uses_the_plan_limit_without_a_setting(versioned, workspace):
 
 @pytest.mark.django_db
 def test_retention_spares_versions_with_an_open_review_thread(versioned, workspace, owner):
-    from teams import services as team_services
+    from teams.services import review as team_services
 
     video = versioned(7)
     v = {x.number: x for x in VideoVersion.objects.filter(video=video)}

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
-from tests.videos.conftest import FILLED_FORM, client_in, stored_files
+from tests.conftest import client_for, client_in
+from tests.videos.conftest import FILLED_FORM, stored_files
 from videos.models import RenderJob, Video, VideoStatus
 
 # -- the video page -------------------------------------------------------------------------------

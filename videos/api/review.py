@@ -14,12 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from teams import services as team_services
 from teams.api import person
 from teams.models import Comment
 from teams.permissions import get_for_user
-from teams.review import ensure_comment_author
 from teams.selectors import version_comments
+from teams.services import review as team_services
+from teams.services.review import ensure_comment_author
 
 from .. import selectors, services
 from ..models import ReviewState, Video, VideoVersion

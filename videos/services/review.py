@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
 from teams.models import Comment, Membership, NotificationKind
-from teams.notifications import notify
 from teams.permissions import ensure_can
+from teams.services.notifications import notify
 
 from ..models import ReviewState, VideoVersion
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.http import error_messages
 from billing import entitlements
-from teams.permissions import role_allows
-from teams.selectors import workspace_for_page
+from teams.permissions import role_allows, workspace_for_page
 
 from .. import services
 from ..models import Video

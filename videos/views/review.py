@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import error_messages
-from teams import services as team_services
 from teams.models import Comment
 from teams.permissions import get_for_user
-from teams.review import parse_timecode
+from teams.services import review as review_services
+from teams.timecodes import parse_timecode
 
 from .. import selectors, services
 from ..forms import CommentEditForm, CommentForm, CommentResolveForm, ReviewDecisionForm
@@ -54,7 +54,7 @@ def comment_post(request: HttpRequest, video_id: int, number: int) -> HttpRespon
         return redirect("videos:version", video_id=video.pk, number=number)
     typed = form.typed()
     try:
-        comment = team_services.comment_create(
+        comment = review_services.comment_create(
             version=version,
             author=request.user,
             text=typed["text"],
@@ -79,7 +79,7 @@ def comment_edit(request: HttpRequest, video_id: int, comment_id: int) -> HttpRe
         error_messages(request, form.errors)
         return _version_back(comment)
     try:
-        team_services.comment_edit(
+        review_services.comment_edit(
             comment=comment, actor=request.user, text=form.cleaned_data["text"]
         )
     except ValidationError as error:
@@ -92,7 +92,7 @@ def comment_edit(request: HttpRequest, video_id: int, comment_id: int) -> HttpRe
 def comment_delete(request: HttpRequest, video_id: int, comment_id: int) -> HttpResponse:
     comment = _comment(request, video_id, comment_id, "comment")
     try:
-        team_services.comment_delete(comment=comment, actor=request.user)
+        review_services.comment_delete(comment=comment, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
     else:
@@ -109,9 +109,9 @@ def comment_resolve(request: HttpRequest, video_id: int, comment_id: int) -> Htt
         error_messages(request, form.errors)
         return _version_back(comment)
     if form.reopens():
-        team_services.comment_unresolve(comment=comment, actor=request.user)
+        review_services.comment_unresolve(comment=comment, actor=request.user)
     else:
-        team_services.comment_resolve(comment=comment, actor=request.user)
+        review_services.comment_resolve(comment=comment, actor=request.user)
     return _back(comment, hide_resolved=form.hides_resolved())
 
 

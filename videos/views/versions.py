@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import error_messages
+from teams.mentions import mention_handles
 from teams.permissions import get_for_user
-from teams.review import mention_handles
 from teams.selectors import version_comments, workspace_members
 
 from .. import selectors, services

@@ -7,7 +7,8 @@ from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
 from billing.providers import stripe_configured
 from teams.models import Role, Team
-from teams.services import membership_add, workspace_create
+from teams.services.memberships import membership_add
+from teams.services.workspaces import workspace_create
 
 DEMO_EMAIL = "demo@videocreator.local"
 DEMO_TEAM_NAME = "Demo Agency"

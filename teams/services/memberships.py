@@ -1,15 +1,18 @@
+"""Membership services: add a member (within the plan's seats), change a role, remove or leave,
+and hand the ownership on."""
+
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
-
-from .models import Membership, Role, Team
-from .permissions import ensure_can
+from teams.models import Membership, Role, Team
+from teams.permissions import ensure_can
 
 
 class SeatLimitError(ValidationError):
@@ -18,78 +21,6 @@ class SeatLimitError(ValidationError):
     def __init__(self, message: str) -> None:
         super().__init__(message, code="plan_limit")
         self.upgrade_url = reverse("billing:pricing")
-
-
-def _workspace_with_owner(*, owner, name: str, is_personal: bool = False) -> Team:
-    team = Team.objects.create(name=name, is_personal=is_personal, created_by=owner)
-    Membership.objects.create(team=team, user=owner, role=Role.OWNER)
-    record(EventName.TEAM_WORKSPACE_CREATED, workspace=team, actor=owner, subject=team)
-    return team
-
-
-@transaction.atomic
-def workspace_create_personal(*, user) -> Team:
-    """Give `user` their personal workspace, once."""
-    existing = Team.objects.filter(created_by=user, is_personal=True).first()
-    if existing is not None:
-        return existing
-    name = _("%(name)s's workspace") % {"name": user.display_name}
-    return _workspace_with_owner(owner=user, name=name, is_personal=True)
-
-
-def _clean_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("A workspace needs a name."), code="required")
-    return name[:100]
-
-
-@transaction.atomic
-def workspace_create(*, owner, name: str) -> Team:
-    return _workspace_with_owner(owner=owner, name=_clean_name(name))
-
-
-@transaction.atomic
-def workspace_rename(*, workspace: Team, name: str, actor) -> Team:
-    ensure_can(actor, workspace, "rename_workspace")
-    name = _clean_name(name)
-    old_name = workspace.name
-    if name == old_name:
-        return workspace
-    workspace.name = name
-    workspace.save(update_fields=["name"])
-    record(
-        EventName.TEAM_WORKSPACE_RENAMED,
-        workspace=workspace,
-        actor=actor,
-        subject=workspace,
-        properties={"from": old_name, "to": name},
-    )
-    return workspace
-
-
-@transaction.atomic
-def workspace_delete(*, workspace: Team, actor) -> None:
-    """Delete a team workspace and everything in it (owner only; never a personal one)."""
-    ensure_can(actor, workspace, "delete_workspace")
-    if workspace.is_personal:
-        raise ValidationError(_("A personal workspace can't be deleted."), code="personal")
-    workspace_id, name = workspace.pk, workspace.name
-    # The event keeps the id and name; its workspace link is cleared by the delete.
-    record(
-        EventName.TEAM_WORKSPACE_DELETED,
-        workspace=workspace,
-        actor=actor,
-        properties={"workspace_id": workspace_id, "name": name},
-    )
-    try:
-        with transaction.atomic():
-            workspace.delete()
-    except ProtectedError:
-        raise ValidationError(
-            _("This workspace has invoices or payments that must be kept, so it can't be deleted."),
-            code="protected",
-        ) from None
 
 
 def _owner_count(workspace: Team) -> int:
@@ -233,51 +164,3 @@ def membership_add(*, workspace: Team, user, role: str, actor) -> Membership:
         properties={"user_id": user.pk, "role": role},
     )
     return membership
-
-
-from .invitations import (  # noqa: E402 - the invitation services, one import path for callers
-    invitation_accept,
-    invitation_decline,
-    invitation_resend,
-    invitation_revoke,
-    invitations_create,
-)
-from .notifications import (  # noqa: E402
-    notification_mark_read,
-    notification_preferences_update,
-    notifications_mark_all_read,
-)
-from .review import (  # noqa: E402
-    comment_create,
-    comment_delete,
-    comment_edit,
-    comment_resolve,
-    comment_unresolve,
-)
-
-__all__ = [
-    "SeatLimitError",
-    "comment_create",
-    "comment_delete",
-    "comment_edit",
-    "comment_resolve",
-    "comment_unresolve",
-    "ensure_seat_available",
-    "invitation_accept",
-    "invitation_decline",
-    "invitation_resend",
-    "invitation_revoke",
-    "invitations_create",
-    "membership_add",
-    "membership_change_role",
-    "membership_remove",
-    "notification_mark_read",
-    "notification_preferences_update",
-    "notifications_mark_all_read",
-    "ownership_transfer",
-    "seat_limit",
-    "workspace_create",
-    "workspace_create_personal",
-    "workspace_delete",
-    "workspace_rename",
-]

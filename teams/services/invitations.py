@@ -1,53 +1,41 @@
 """Invitation services: invite by e-mail, resend, revoke, accept, decline.
 
-Re-exported by `teams.services`. The raw token exists only in memory: it is returned by the
-service that mints it, handed to the e-mail task, and only its sha256 is stored.
+The raw token exists only in memory: it is returned by the service that mints it, handed to the
+e-mail task, and only its sha256 is stored.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from analytics.events import EventName, record
-
-from .models import Invitation, Membership, Notification, NotificationKind, Role, Team
-from .notifications import notify, wants_email
-from .permissions import ensure_can
+from teams import tasks
+from teams.models import Invitation, Membership, Notification, NotificationKind, Role, Team
+from teams.permissions import ensure_can
+from teams.selectors import hash_token, pending_invitations, wants_email
+from teams.services.memberships import SeatLimitError, membership_add, seat_limit
+from teams.services.notifications import notify
 
 MAX_ADDRESSES_PER_REQUEST = 50
 RATE_LIMIT = 50  # invitations (created or re-sent) per workspace
 RATE_WINDOW = timedelta(hours=1)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return token, hash_token(token)
-
-
-def pending_invitations(workspace: Team):
-    return Invitation.objects.filter(
-        workspace=workspace,
-        accepted_at__isnull=True,
-        declined_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
 
 
 def _split_emails(emails: str | list[str]) -> list[str]:
@@ -60,8 +48,6 @@ def _send_on_commit(invitation: Invitation, token: str) -> None:
     # The raw token travels in the Celery message (never in the database): the task is the
     # only place that needs it, to build the accept link, and the message is consumed once.
     # Queued on commit so the worker always finds the row.
-    from . import tasks
-
     pk = invitation.pk
     transaction.on_commit(lambda: tasks.send_invitation.delay(pk, token))
 
@@ -81,8 +67,6 @@ def _ensure_rate(workspace: Team, adding: int) -> None:
 
 
 def _ensure_seats(workspace: Team, adding: int) -> None:
-    from .services import SeatLimitError, seat_limit
-
     limit = seat_limit(workspace)
     if limit is None:
         return
@@ -201,9 +185,6 @@ def invitations_create(
 
 
 def _existing_users(addresses: list[str]) -> dict:
-    from django.contrib.auth import get_user_model
-    from django.db.models.functions import Lower
-
     users = (
         get_user_model()
         .objects.annotate(email_lower=Lower("email"))
@@ -274,14 +255,6 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     return invitation
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("workspace", "invited_by")
-        .filter(token_hash=hash_token(token or ""))
-        .first()
-    )
-
-
 def _pending(*, token: str | None, invitation_id: int | None) -> Invitation:
     """The pending invitation named by its e-mailed token, or (for a signed-in invitee
     following an in-app notification) by its id."""
@@ -317,11 +290,11 @@ def _mark_notification_read(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, user, token: str | None = None, invitation_id: int | None = None):
+def invitation_accept(
+    *, user, token: str | None = None, invitation_id: int | None = None
+) -> Membership:
     """Join through the e-mailed link (`token`) or the in-app notification (`invitation_id`);
     either way only the addressee can accept."""
-    from .services import membership_add
-
     invitation = _pending(token=token, invitation_id=invitation_id)
     _ensure_addressee(invitation, user)
     try:
@@ -358,9 +331,3 @@ def invitation_decline(
     invitation.save(update_fields=["declined_at"])
     _mark_notification_read(invitation)
     return invitation
-
-
-def invitations_summary(count: int) -> str:
-    return ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", count) % {
-        "count": count
-    }

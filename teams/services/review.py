@@ -1,14 +1,10 @@
-"""Review comments: write, edit, delete, resolve, and the @mentions they carry.
+"""Review comment services: write, edit, delete, resolve, and notify the members they mention.
 
-Re-exported by `teams.services`. A comment belongs to one video version; the caller (the
-videos app) hands the version in, and this module reads only its `video`, `number` and
-`duration`, so teams never imports videos.
+A comment belongs to one video version; the caller (the videos app) hands the version in, and
+this module reads only its `video`, `number` and `duration`, so teams never imports videos.
 """
 
 from __future__ import annotations
-
-import re
-from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,92 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
-
-from .models import Comment, CommentMention, Membership, NotificationKind
-from .notifications import notify
-from .permissions import ensure_can, role_allows
-from .selectors import workspace_members
-
-_TIMECODE = re.compile(r"^\s*(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:[.,]\d{1,3})?)\s*$")
-
-
-def parse_timecode(value: str | int | None) -> int | None:
-    """'1:02.5', '0:05', '75' or '1:00:00' → milliseconds; '' → None.
-
-    Raises ValidationError for anything else.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, int):
-        return value
-    match = _TIMECODE.match(str(value))
-    if not match:
-        raise ValidationError(
-            _("Write a time as seconds or minutes:seconds, for example 0:05 or 75."),
-            code="invalid_time",
-        )
-    hours, minutes, seconds = match.groups()
-    if (hours or minutes) and float(seconds.replace(",", ".")) >= 60:
-        raise ValidationError(
-            _("Write a time as seconds or minutes:seconds, for example 0:05 or 75."),
-            code="invalid_time",
-        )
-    total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds.replace(",", "."))
-    return round(total * 1000)
-
-
-def format_timecode(ms: int | None) -> str:
-    if ms is None:
-        return ""
-    seconds, millis = divmod(int(ms), 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-    return f"{text}.{millis // 100}" if millis >= 100 else text
-
-
-# -- mentions ------------------------------------------------------------------------------------
-
-
-def mention_handles(members: Iterable[Membership]) -> list[dict]:
-    """What the autocomplete offers: '@Name' where the name is unique, else '@e-mail'."""
-    members = list(members)
-    names = [m.user.display_name.casefold() for m in members]
-    return [
-        {
-            "id": m.user_id,
-            "name": m.user.display_name,
-            "email": m.user.email,
-            "handle": m.user.display_name
-            if names.count(m.user.display_name.casefold()) == 1 and " @" not in m.user.display_name
-            else m.user.email,
-        }
-        for m in members
-    ]
-
-
-def find_mentions(text: str, members: Iterable[Membership]) -> list:
-    """The members named after an '@' in `text`: by e-mail address or by display name,
-    the longest match winning ('@Ann Lee' beats '@Ann'), case-insensitive."""
-    candidates: list[tuple[str, object]] = []
-    for membership in members:
-        user = membership.user
-        candidates.append((user.email.casefold(), user))
-        candidates.append((user.display_name.casefold(), user))
-    candidates.sort(key=lambda pair: len(pair[0]), reverse=True)
-    folded = text.casefold()
-    found: dict[int, object] = {}
-    for at in (m.start() for m in re.finditer("@", text)):
-        if at > 0 and (text[at - 1].isalnum() or text[at - 1] in "._-+"):
-            continue  # the @ inside someone@example.com
-        rest = folded[at + 1 :]
-        for handle, user in candidates:
-            if handle and rest.startswith(handle):
-                after = rest[len(handle) : len(handle) + 1]
-                if not after or not (after.isalnum() or after in "_-"):
-                    found.setdefault(user.pk, user)
-                    break
-    return list(found.values())
+from teams.mentions import find_mentions
+from teams.models import Comment, CommentMention, Membership, NotificationKind
+from teams.permissions import ensure_can, role_allows
+from teams.selectors import workspace_members
+from teams.services.notifications import notify
+from teams.timecodes import format_timecode
 
 
 def _members(workspace) -> list[Membership]:
@@ -109,9 +25,6 @@ def _members(workspace) -> list[Membership]:
     return list(
         workspace_members(workspace=workspace).select_related("user__notification_preference")
     )
-
-
-# -- writing ------------------------------------------------------------------------------------
 
 
 def _clean_text(text: str) -> str:
@@ -174,7 +87,8 @@ def _set_mentions(comment: Comment, members: list[Membership]) -> list:
     return [u for u in mentioned if u.pk not in existing]
 
 
-def _notify_mentions(comment: Comment, users: list, actor) -> set[int]:
+def _notify_of_comment(comment: Comment, users: list, *, kind: str, actor) -> set[int]:
+    """Tell each of `users` but the comment's own writer about it, once; returns whom."""
     params = _notification_params(comment)
     notified = set()
     for user in users:
@@ -182,8 +96,8 @@ def _notify_mentions(comment: Comment, users: list, actor) -> set[int]:
             continue
         notify(
             recipient=user,
-            kind=NotificationKind.MENTION,
-            key=f"mention:{comment.pk}",
+            kind=kind,
+            key=f"{kind}:{comment.pk}",
             workspace=comment.workspace,
             actor=actor,
             comment=comment,
@@ -192,6 +106,10 @@ def _notify_mentions(comment: Comment, users: list, actor) -> set[int]:
         )
         notified.add(user.pk)
     return notified
+
+
+def _notify_mentions(comment: Comment, users: list, actor) -> set[int]:
+    return _notify_of_comment(comment, users, kind=NotificationKind.MENTION, actor=actor)
 
 
 @transaction.atomic
@@ -272,20 +190,12 @@ def _notify_replied(
     for earlier in (parent, parent.thread):
         if earlier is not None and earlier.author_id in still_members and not earlier.is_deleted:
             recipients.setdefault(earlier.author_id, still_members[earlier.author_id])
-    params = _notification_params(comment)
-    for user_id, user in recipients.items():
-        if user_id == actor.pk or user_id in skip:
-            continue
-        notify(
-            recipient=user,
-            kind=NotificationKind.REPLY,
-            key=f"reply:{comment.pk}",
-            workspace=comment.workspace,
-            actor=actor,
-            comment=comment,
-            params=params,
-            url=comment.get_absolute_url(),
-        )
+    _notify_of_comment(
+        comment,
+        [user for user_id, user in recipients.items() if user_id not in skip],
+        kind=NotificationKind.REPLY,
+        actor=actor,
+    )
 
 
 def ensure_comment_author(comment: Comment, actor) -> None:
