@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import itertools
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.celery_workers import drop_queue, reachable_redis
 from tests.conftest import client_for
 from videos import storage
 from videos.models import Template, Video, VideoStatus
@@ -252,3 +255,18 @@ def first_version(video: Video, author, *, duration: float = 10.0):
 def version(ready_video, owner):
     """Version 1 of a ready video, ten seconds long, made by the owner."""
     return first_version(ready_video(), owner)
+
+
+@pytest.fixture
+def queue():
+    """(Redis URL, a queue only this test uses) for real worker processes; skips without Redis."""
+    url = reachable_redis()
+    name = f"test-videos-{uuid.uuid4().hex}"
+    yield url, name
+    drop_queue(url, name)
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Racing worker processes need PostgreSQL's row locks (SKIP LOCKED).")
