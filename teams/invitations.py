@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -35,14 +36,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token() -> tuple[str, str]:
+def new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return token, hash_token(token)
 
 
-def pending_invitations(workspace: Team):
-    return Invitation.objects.filter(
-        workspace=workspace,
+def pending_invitations(workspace: Team | None = None) -> QuerySet[Invitation]:
+    """Not answered, revoked or expired; of `workspace`, or of every workspace."""
+    invitations = Invitation.objects.all() if workspace is None else workspace.invitations.all()
+    return invitations.filter(
         accepted_at__isnull=True,
         declined_at__isnull=True,
         revoked_at__isnull=True,
@@ -56,7 +58,7 @@ def _split_emails(emails: str | list[str]) -> list[str]:
     return [e.strip() for e in emails if e and e.strip()]
 
 
-def _send_on_commit(invitation: Invitation, token: str) -> None:
+def send_on_commit(invitation: Invitation, token: str) -> None:
     # The raw token travels in the Celery message (never in the database): the task is the
     # only place that needs it, to build the accept link, and the message is consumed once.
     # Queued on commit so the worker always finds the row.
@@ -173,7 +175,7 @@ def invitations_create(
     created = []
     invitees = _existing_users(cleaned)
     for address in cleaned:
-        token, token_hash = _new_token()
+        token, token_hash = new_token()
         invitation = Invitation.objects.create(
             workspace=workspace,
             email=address,
@@ -194,7 +196,7 @@ def invitations_create(
         if invitee is not None:
             _notify_invitee(invitation, invitee, actor)
         if invitee is None or wants_email(invitee, NotificationKind.INVITATION):
-            _send_on_commit(invitation, token)
+            send_on_commit(invitation, token)
         invitation.token = token
         created.append(invitation)
     return created
@@ -245,7 +247,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
             _("This invitation was already answered or revoked."), code="not_pending"
         )
     _ensure_rate(invitation.workspace, 1)
-    token, invitation.token_hash = _new_token()
+    token, invitation.token_hash = new_token()
     now = timezone.now()
     # created_at moves too, so a resend counts toward the hourly rate limit.
     invitation.created_at = now
@@ -257,7 +259,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     )
     invitee = _existing_users([invitation.email]).get(invitation.email.lower())
     if invitee is None or wants_email(invitee, NotificationKind.INVITATION):
-        _send_on_commit(invitation, token)
+        send_on_commit(invitation, token)
     invitation.token = token
     return invitation
 

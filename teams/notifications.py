@@ -7,8 +7,6 @@ whose message was lost.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -118,14 +116,6 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
-    )
-
-
-def emails_pending(*, older_than: timedelta) -> QuerySet[Notification]:
-    return Notification.objects.filter(
-        email_wanted=True,
-        emailed_at__isnull=True,
-        created_at__lte=timezone.now() - older_than,
     )
 
 

@@ -18,11 +18,16 @@ from django.utils import timezone
 from analytics.models import Event
 from billing.entitlements import EntitlementError
 from teams.models import Team
-from tests.videos.conftest import api_for, client_in, stored_files
-from tests.videos.test_storage_s3 import _fetch, _keys, s3  # noqa: F401 - the fixture
-from videos import services
+from tests.videos.conftest import (
+    api_for,
+    bucket_keys,
+    client_in,
+    fetch_url,
+    stored_files,
+)
+from videos import selectors, services
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus
-from videos.services import exports
+from videos.services import exports, zips
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +233,7 @@ def test_the_zip_holds_byte_identical_files_under_readable_unique_names(
 
     body = api_for(owner).get(f"/api/v1/exports/{export.pk}/").json()
     assert body["status"] == "ready" and body["progress"] == 100 and body["file_count"] == 3
-    assert body["download_url"] == exports.download_url(export) and body["expires_at"]
+    assert body["download_url"] == selectors.download_url(export) and body["expires_at"]
 
 
 def test_the_email_is_in_the_requesters_language(
@@ -288,7 +293,7 @@ def test_cancel_while_running_stops_at_the_next_file_and_cleans_up(
             workspace=workspace, video_ids=[v.pk for v in videos], actor=owner
         )
     copied = []
-    original = exports._Writer.copy
+    original = zips.ZipWriter.copy
 
     def copy_then_cancel(self, source, target):
         original(self, source, target)
@@ -296,7 +301,7 @@ def test_cancel_while_running_stops_at_the_next_file_and_cleans_up(
         if len(copied) == 1:  # the user presses Cancel while the first file is written
             services.export_cancel(export=export, actor=owner)
 
-    monkeypatch.setattr(exports._Writer, "copy", copy_then_cancel)
+    monkeypatch.setattr(zips.ZipWriter, "copy", copy_then_cancel)
     before = stored_files(settings)
     export = _run(export)
     assert export.status == ExportStatus.CANCELLED and not export.file
@@ -326,7 +331,7 @@ def test_expired_exports_are_deleted(
             workspace=workspace, video_ids=[ready_video().pk], actor=owner
         )
     export.refresh_from_db()
-    key, link = export.file.name, exports.download_url(export)
+    key, link = export.file.name, selectors.download_url(export)
     assert default_storage.exists(key)
     assert services.exports_expire() == 0  # not yet
     with django_capture_on_commit_callbacks(execute=True):
@@ -395,7 +400,7 @@ def test_viewers_cannot_export_from_the_page(viewer, workspace, ready_video):
 
 
 def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
-    s3,  # noqa: F811
+    s3,
     owner,
     workspace,
     ready_video,
@@ -413,14 +418,14 @@ def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
         )
     export.refresh_from_db()
     assert export.status == ExportStatus.READY, export.error_code
-    assert export.file.name in _keys(s3) and export.file.name.startswith("exports/")
+    assert export.file.name in bucket_keys(s3) and export.file.name.startswith("exports/")
     assert stored_files(settings) == []  # nothing left on the local disk
 
     url = api_for(owner).get(f"/api/v1/exports/{export.pk}/").json()["download_url"]
     query = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
     assert url.startswith(settings.AWS_S3_ENDPOINT_URL) and "X-Amz-Signature" in query
     assert 604000 < int(query["X-Amz-Expires"][0]) <= 604800
-    body, headers = _fetch(url)
+    body, headers = fetch_url(url)
     assert headers["Content-Disposition"].startswith("attachment")
     members = _zip_members(body)
     assert list(members) == ["cloud-one.mp4", "cloud-two.mp4"]
@@ -430,7 +435,7 @@ def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.exports_expire(now=export.expires_at + timedelta(seconds=1))
-    assert export.file.name not in _keys(s3)
+    assert export.file.name not in bucket_keys(s3)
 
 
 def test_an_export_whose_worker_died_is_queued_again_then_finished(
@@ -440,8 +445,8 @@ def test_an_export_whose_worker_died_is_queued_again_then_finished(
         export = services.export_create(
             workspace=workspace, video_ids=[ready_video().pk], actor=owner
         )
-    assert exports._claim(str(export.pk), "dead-worker") is not None
-    assert exports._claim(str(export.pk), "other-worker") is None  # one worker per export
+    assert exports.export_claim(export_id=str(export.pk)) is not None
+    assert exports.export_claim(export_id=str(export.pk)) is None  # one worker per export
     ExportJob.objects.filter(pk=export.pk).update(
         heartbeat_at=timezone.now() - timedelta(minutes=30)
     )
@@ -461,10 +466,10 @@ def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
         export = services.export_create(
             workspace=workspace, video_ids=[ready_video().pk], actor=owner
         )
-    claimed = exports._claim(str(export.pk), "worker")
-    exports._finish_ready(claimed, "worker", "exports/x.zip", 1, 10)  # then the worker died
+    claimed = exports.export_claim(export_id=str(export.pk))
+    exports.export_finish(export=claimed, key="exports/x.zip", count=1, size=10)  # then it died
     ExportJob.objects.filter(pk=export.pk).update(finished_at=timezone.now() - timedelta(minutes=5))
     assert mailoutbox == []
-    tasks.requeue_stuck_renders()
-    tasks.requeue_stuck_renders()
+    tasks.send_unsent_export_emails()
+    tasks.send_unsent_export_emails()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [owner.email]
