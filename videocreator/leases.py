@@ -85,11 +85,19 @@ class Lease(Generic[M]):
         rows = self._rows() if queryset is None else queryset
         return rows.filter(pk=pk, **{self.token_field: claim[self.token_field]}).first()
 
-    def claim_batch(self, *, due: Q, order_by: Sequence[str], limit: int, **values: Any) -> list[M]:
+    def claim_batch(
+        self,
+        *,
+        due: Q,
+        order_by: Sequence[str],
+        limit: int,
+        now: dt.datetime | None = None,
+        **values: Any,
+    ) -> list[M]:
         """Up to `limit` waiting rows matching `due`, each with its own token. Rows another
         claimer has locked are skipped (SKIP LOCKED), so racing claimers take disjoint sets.
         Call it inside the transaction that hands the rows out (tasks queued on commit)."""
-        now = timezone.now()
+        now = now or timezone.now()
         with transaction.atomic():
             rows = list(
                 self._rows()
