@@ -3,12 +3,15 @@ filtered by it, stale rows requeued up to a cap, batches claimed once."""
 
 from __future__ import annotations
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db.models import Q
 from django.utils import timezone
 
+from videocreator import leases
 from videocreator.leases import Lease, worker_name
 from videos.models import ExportJob, ExportStatus
 
@@ -106,3 +109,19 @@ def test_batches_are_claimed_once_each_with_its_own_token(workspace, owner):
     tokens = {row.token for row in first + second}
     assert len(tokens) == 3 and None not in tokens
     assert set(ExportJob.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_the_lease_helper_imports_no_app():
+    tree = ast.parse(Path(leases.__file__).read_text())
+    imported = {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    } | {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    apps = {"accounts", "teams", "videos", "integrations", "billing", "growth", "analytics"}
+    assert imported & apps == set()

@@ -33,7 +33,7 @@ from videos.models import (
     VideoStatus,
 )
 
-from .editing import _check_resolution, _check_template_allowed
+from .editing import check_resolution, check_template_allowed
 from .versions import version_create
 
 if TYPE_CHECKING:
@@ -84,8 +84,8 @@ def video_render(*, video: Video, actor) -> RenderJob:
         .select_related("template", "workspace")
         .get(pk=video.pk)
     )
-    _check_template_allowed(video.workspace, video.template)
-    _check_resolution(video.workspace, video.resolution)
+    check_template_allowed(video.workspace, video.template)
+    check_resolution(video.workspace, video.resolution)
     entitlements.check_limit(
         video.workspace,
         "render_minutes_per_month",
