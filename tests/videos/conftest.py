@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 
 from tests.celery_workers import drop_queue, reachable_redis
 from tests.conftest import client_for
-from videos import storage
-from videos.models import Template, Video, VideoStatus
+from videos import services, storage
+from videos.models import ExportJob, Template, Video, VideoStatus
 from videos.rendering import validate_spec
 
 _keys = itertools.count(1)
@@ -227,6 +227,13 @@ def ready_video(template, workspace, owner, mp4_path, media_dir):
         return video
 
     return make
+
+
+def run_export(export: ExportJob) -> ExportJob:
+    """Run the export task's body now and return the export as it left it."""
+    services.export_run(export_id=str(export.pk))
+    export.refresh_from_db()
+    return export
 
 
 def stored_files(settings) -> list[Path]:

@@ -23,11 +23,11 @@ from tests.videos.conftest import (
     bucket_keys,
     client_in,
     fetch_url,
+    run_export,
     stored_files,
 )
 from videos import selectors, services
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus
-from videos.services import exports, zips
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.django_db
 def _bytes(key: str) -> bytes:
     with default_storage.open(key, "rb") as handle:
         return handle.read()
-
-
-def _run(export: ExportJob) -> ExportJob:
-    services.export_run(export_id=str(export.pk))
-    export.refresh_from_db()
-    return export
 
 
 def _zip_members(data: bytes) -> dict[str, tuple[bytes, int]]:
@@ -268,58 +262,6 @@ def test_exports_list_query_count_does_not_grow(
     assert response.status_code == 200 and len(response.context["exports"]) == min(count, 20)
 
 
-# -- cancel -------------------------------------------------------------------------------------
-
-
-def test_cancel_while_queued(owner, workspace, ready_video, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[ready_video().pk], actor=owner
-        )
-    response = api_for(owner).post(f"/api/v1/exports/{export.pk}/cancel/")
-    assert response.status_code == 202 and response.json()["status"] == "cancelled"
-    export = _run(export)  # the task finds nothing to do
-    assert export.status == ExportStatus.CANCELLED and not export.file
-    with pytest.raises(ValidationError):
-        services.export_cancel(export=export, actor=owner)
-
-
-def test_cancel_while_running_stops_at_the_next_file_and_cleans_up(
-    owner, workspace, ready_video, monkeypatch, settings, django_capture_on_commit_callbacks
-):
-    videos = [ready_video(title=f"Clip {n}") for n in range(3)]
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[v.pk for v in videos], actor=owner
-        )
-    copied = []
-    original = zips.ZipWriter.copy
-
-    def copy_then_cancel(self, source, target):
-        original(self, source, target)
-        copied.append(1)
-        if len(copied) == 1:  # the user presses Cancel while the first file is written
-            services.export_cancel(export=export, actor=owner)
-
-    monkeypatch.setattr(zips.ZipWriter, "copy", copy_then_cancel)
-    before = stored_files(settings)
-    export = _run(export)
-    assert export.status == ExportStatus.CANCELLED and not export.file
-    assert len(copied) == 1  # stopped before the second file
-    assert stored_files(settings) == before  # no ZIP, no temporary file left behind
-
-
-def test_a_missing_source_fails_the_export(
-    owner, workspace, ready_video, django_capture_on_commit_callbacks
-):
-    video = ready_video()
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=[video.pk], actor=owner)
-    default_storage.delete(video.file.name)
-    export = _run(export)
-    assert export.status == ExportStatus.FAILED and export.error_code == "missing_file"
-
-
 # -- expiry -------------------------------------------------------------------------------------
 
 
@@ -373,7 +315,7 @@ def test_pages_export_selected_videos_and_show_live_progress(
     page = client.get(response["Location"]).content.decode()
     assert reverse("videos:export_status", args=[export.pk]) in page  # polls while queued
     assert reverse("videos:export_cancel", args=[export.pk]) in page
-    _run(export)
+    run_export(export)
     partial = client.get(reverse("videos:export_status", args=[export.pk]), HTTP_HX_REQUEST="true")
     text = partial.content.decode()
     assert "hx-trigger" not in text and "/exports/download/" in text
@@ -436,40 +378,3 @@ def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
     with django_capture_on_commit_callbacks(execute=True):
         services.exports_expire(now=export.expires_at + timedelta(seconds=1))
     assert export.file.name not in bucket_keys(s3)
-
-
-def test_an_export_whose_worker_died_is_queued_again_then_finished(
-    owner, workspace, ready_video, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[ready_video().pk], actor=owner
-        )
-    assert exports.export_claim(export_id=str(export.pk)) is not None
-    assert exports.export_claim(export_id=str(export.pk)) is None  # one worker per export
-    ExportJob.objects.filter(pk=export.pk).update(
-        heartbeat_at=timezone.now() - timedelta(minutes=30)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert exports.exports_requeue_stuck() == 1
-    export.refresh_from_db()
-    assert (export.status, export.attempts) == (ExportStatus.READY, 2)
-    assert export.file_count == 1
-
-
-def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
-    owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks
-):
-    from videos import tasks
-
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[ready_video().pk], actor=owner
-        )
-    claimed = exports.export_claim(export_id=str(export.pk))
-    exports.export_finish(export=claimed, key="exports/x.zip", count=1, size=10)  # then it died
-    ExportJob.objects.filter(pk=export.pk).update(finished_at=timezone.now() - timedelta(minutes=5))
-    assert mailoutbox == []
-    tasks.send_unsent_export_emails()
-    tasks.send_unsent_export_emails()
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == [owner.email]
