@@ -25,11 +25,14 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_late_result_from_another_process_on_the_same_host_is_dropped(
-    postgres_only, queue, template, workspace, owner, settings, tmp_path
+    postgres_only, queue, make_template, workspace, owner, settings, tmp_path
 ):
     redis_url, name = queue
+    # Long enough that the first process is still rendering when the job is taken from it,
+    # and the second one still rendering when the first comes back, on a fast idle machine.
+    template = make_template(max_duration=60)
     video = services.video_create(
-        workspace=workspace, template=template, title="Teaser", actor=owner, duration=6
+        workspace=workspace, template=template, title="Teaser", actor=owner, duration=30
     )
     job = RenderJob.objects.create(video=video, kind="render", requested_by=owner)
     worker = start_worker(
@@ -42,10 +45,10 @@ def test_a_late_result_from_another_process_on_the_same_host_is_dropped(
     try:
         send(redis_url, name, "videos.run_render_job", str(job.pk))
         wait_for(
-            lambda: Video.objects.filter(pk=video.pk, progress__gte=20).exists(),
+            lambda: Video.objects.filter(pk=video.pk, progress__gte=30).exists(),
             [worker],
-            "the first process to be a fifth into the render",
-            timeout=120,
+            "the first process to be a third into the render",
+            timeout=180,
         )
         # The first process is taken for dead (as if it had stopped reporting) and the job goes
         # to the other, idle process; the first one keeps rendering.
@@ -53,7 +56,11 @@ def test_a_late_result_from_another_process_on_the_same_host_is_dropped(
             RenderJob.objects.filter(pk=job.pk).update(
                 heartbeat_at=timezone.now() - timedelta(hours=1)
             )
-            assert services.requeue_stuck_jobs(older_than=timedelta(minutes=30)) == 1
+            requeued = services.requeue_stuck_jobs(older_than=timedelta(minutes=30))
+        assert requeued == 1, (
+            f"job {RenderJob.objects.values('status', 'attempts').get(pk=job.pk)}\n"
+            + worker.describe()
+        )
         wait_for(
             lambda: RenderJob.objects.filter(
                 pk=job.pk, status=RenderJobStatus.RUNNING, attempts=2
@@ -65,7 +72,7 @@ def test_a_late_result_from_another_process_on_the_same_host_is_dropped(
             lambda: "succeeded in" in worker.output(),
             [worker],
             "the first process to come back with its result",
-            timeout=120,
+            timeout=180,
         )
         late = RenderJob.objects.get(pk=job.pk)
         assert (late.status, late.attempts) == (RenderJobStatus.RUNNING, 2), (
@@ -75,7 +82,7 @@ def test_a_late_result_from_another_process_on_the_same_host_is_dropped(
             lambda: RenderJob.objects.filter(pk=job.pk, status=RenderJobStatus.DONE).exists(),
             [worker],
             "the second process to finish the render",
-            timeout=120,
+            timeout=180,
         )
     finally:
         worker.stop()
