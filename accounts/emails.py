@@ -1,15 +1,19 @@
-"""The e-mail sending helper: one place renders and sends in the recipient's language."""
+"""The e-mail sending helper: one place renders and sends in the recipient's language; and
+`send_once` with its sweep `queue_unsent`, for e-mails a row records as sent (`emailed_at`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import User
 
@@ -41,3 +45,49 @@ def send_templated_email(
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+# -- e-mails that must go out once ---------------------------------------------------------------
+
+M = TypeVar("M", bound=models.Model)
+UNSENT_BATCH = 500
+
+
+def send_once(rows: QuerySet[M], pk: Any, send: Callable[[M], object]) -> bool:
+    """Send the e-mail for row `pk` of `rows` at most once; True if this call sent it.
+
+    The row is locked (skipped when another worker holds it: that one is sending) and must
+    have no `emailed_at`; `send(row)` and the `emailed_at` stamp share one transaction. If
+    sending raises, nothing is stamped and a sweep (`queue_unsent`) tries again later.
+    `rows` carries the model's own conditions (still pending, has a recipient, …).
+    """
+    with transaction.atomic():
+        row = (
+            rows.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=pk, emailed_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return False  # already sent, no longer wanted, or another worker is sending it
+        send(row)
+        row.emailed_at = timezone.now()
+        row.save(update_fields=["emailed_at"])
+        return True
+
+
+def queue_unsent(
+    rows: QuerySet, task: Any, *, older_than: dt.timedelta, since: str = "created_at"
+) -> int:
+    """Queue `task.delay(pk)` for rows whose e-mail has not gone out `older_than` after
+    `since`: the first message was lost (a broker or worker outage). The task sends through
+    `send_once`, so a message that was only late, or a sweep that runs twice, sends nothing
+    twice. At most UNSENT_BATCH rows a run, oldest first; the next run takes the rest."""
+    cutoff = timezone.now() - older_than
+    pks = list(
+        rows.filter(emailed_at__isnull=True, **{f"{since}__lte": cutoff})
+        .order_by(since, "pk")
+        .values_list("pk", flat=True)[:UNSENT_BATCH]
+    )
+    for pk in pks:
+        task.delay(pk if isinstance(pk, int) else str(pk))  # UUIDs travel as text
+    return len(pks)

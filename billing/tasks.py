@@ -1,8 +1,11 @@
 """Thin tasks: take ids, load, call a service. Each can run twice without doing its work twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
+
+from accounts.emails import queue_unsent, send_once
 
 from . import emails, services
 from .models import DunningNotice, Provider, Subscription, SubscriptionStatus
@@ -52,18 +55,16 @@ def retry_payment(subscription_id: int) -> None:
 
 @shared_task(name="billing.send_dunning_notice", ignore_result=True)
 def send_dunning_notice(notice_id: int) -> None:
-    with transaction.atomic():
-        notice = (
-            DunningNotice.objects.select_for_update(skip_locked=True)
-            .select_related("subscription__workspace", "invoice")
-            .filter(pk=notice_id, emailed_at__isnull=True)
-            .first()
-        )
-        if notice is None:
-            return  # already sent, or another worker is sending it
-        emails.send_dunning_notice(notice=notice)
-        notice.emailed_at = timezone.now()
-        notice.save(update_fields=["emailed_at"])
+    notices = DunningNotice.objects.select_related("subscription__workspace", "invoice")
+    send_once(notices, notice_id, lambda notice: emails.send_dunning_notice(notice=notice))
+
+
+@shared_task(name="billing.send_unsent_dunning_notices", ignore_result=True)
+def send_unsent_dunning_notices() -> int:
+    """Dunning e-mails whose first message was lost (a broker or worker outage) are sent.
+    Only notices of the last day: older news about a payment would mislead more than help."""
+    recent = DunningNotice.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
+    return queue_unsent(recent, send_dunning_notice, older_than=timedelta(minutes=5))
 
 
 @shared_task(name="billing.process_stripe_event", ignore_result=True)

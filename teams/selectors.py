@@ -4,9 +4,8 @@ review comments, each in a bounded number of queries."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from .models import (
     Invitation,
     Membership,
     Notification,
+    NotificationKind,
     NotificationPreference,
     Role,
     Team,
@@ -136,9 +136,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def pending_invitations(workspace: Team) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        workspace=workspace,
+def pending_invitations(workspace: Team | None = None) -> QuerySet[Invitation]:
+    """Not answered, revoked or expired; of `workspace`, or of every workspace."""
+    invitations = Invitation.objects.all() if workspace is None else workspace.invitations.all()
+    return invitations.filter(
         accepted_at__isnull=True,
         declined_at__isnull=True,
         revoked_at__isnull=True,
@@ -181,10 +182,15 @@ def unread_count(*, user) -> int:
     return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
 
 
-def emails_pending(*, older_than: timedelta) -> QuerySet[Notification]:
-    """Notification e-mails still unsent `older_than` after they were wanted."""
-    return Notification.objects.filter(
-        email_wanted=True,
-        emailed_at__isnull=True,
-        created_at__lte=timezone.now() - older_than,
+def invitations_unsent() -> QuerySet[Invitation]:
+    """Pending invitations with no e-mail sent, leaving out people who turned invitation
+    e-mails off (they were never meant to get one: they see it in the app)."""
+    opted_out = NotificationPreference.objects.filter(
+        user__email__iexact=OuterRef("email"), **{f"email__{NotificationKind.INVITATION}": False}
+    )
+    return (
+        pending_invitations()
+        .filter(emailed_at__isnull=True)
+        .exclude(Exists(opted_out))
+        .select_related("workspace")
     )

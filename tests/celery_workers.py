@@ -119,8 +119,15 @@ class Worker:
 
 
 def start_worker(
-    *, redis_url: str, queue: str, log_dir: Path, env: dict[str, str] | None = None
+    *,
+    redis_url: str,
+    queue: str,
+    log_dir: Path,
+    env: dict[str, str] | None = None,
+    processes: int = 1,
 ) -> Worker:
+    """One worker; `processes` > 1 makes it a prefork pool of that many forked children, the
+    way production runs several worker processes on one host."""
     if not CELERY_BIN.exists():
         pytest.skip(f"The celery command is missing at {CELERY_BIN}.")
     node_name = f"test-{uuid.uuid4().hex[:12]}@{socket.gethostname()}"
@@ -140,8 +147,8 @@ def start_worker(
         "-A",
         "videocreator",
         "worker",
-        "--pool=solo",
-        "--concurrency=1",
+        "--pool=solo" if processes == 1 else "--pool=prefork",
+        f"--concurrency={processes}",
         "--loglevel=INFO",
         "-n",
         node_name,

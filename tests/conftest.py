@@ -1,5 +1,7 @@
 """A fixed cast: owner, admin, editor and viewer of one workspace, and an outsider."""
 
+import urllib.request
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -109,3 +111,75 @@ def pytest_collection_modifyitems(items) -> None:
                 f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, "
                 "serialized_rollback=True) so the migrated data survives the flush."
             )
+
+
+# -- S3 (moto's server on loopback) -------------------------------------------------------------
+
+BUCKET = "videocreator-test"
+
+
+def _reset_storages() -> None:
+    # Django caches storage backends; a new STORAGES must build new ones.
+    from django.core.files import storage as django_storage
+    from django.utils.functional import empty
+
+    django_storage.storages._storages = {}
+    django_storage.default_storage._wrapped = empty
+
+
+@pytest.fixture
+def s3(settings):
+    """A moto S3 server on 127.0.0.1, a bucket, and STORAGES["default"] pointing at it."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    _moto_reset(endpoint)  # moto keeps its state per process: start from an empty account
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=BUCKET)
+    settings.AWS_STORAGE_BUCKET_NAME = BUCKET
+    settings.AWS_S3_ENDPOINT_URL = endpoint
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_S3_SIGNATURE_VERSION = "s3v4"
+    settings.AWS_ACCESS_KEY_ID = "testing"
+    settings.AWS_SECRET_ACCESS_KEY = "testing"
+    settings.AWS_QUERYSTRING_AUTH = True
+    settings.AWS_QUERYSTRING_EXPIRE = 600
+    settings.AWS_DEFAULT_ACL = None
+    settings.AWS_S3_FILE_OVERWRITE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
+    _reset_storages()
+    try:
+        yield client
+    finally:
+        _reset_storages()
+        _moto_reset(endpoint)
+        server.stop()
+
+
+def _moto_reset(endpoint: str) -> None:
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310
+    urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10)
+
+
+def bucket_keys(client) -> list[str]:
+    return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
+
+
+def fetch_url(url: str) -> tuple[bytes, dict]:
+    # Straight to the loopback server, never through a proxy.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=30) as response:
+        return response.read(), dict(response.headers)

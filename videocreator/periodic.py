@@ -38,6 +38,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=5 * 60,
     ),
     PeriodicTaskSpec(
+        name="Re-queue stuck exports",
+        task="videos.requeue_stuck_exports",
+        every_seconds=5 * 60,
+    ),
+    PeriodicTaskSpec(
         name="Delete video versions beyond the plan's allowance",
         task="videos.apply_version_retention",
         crontab="20 3 * * *",
@@ -47,10 +52,17 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         task="billing.retry_past_due_payments",
         every_seconds=60 * 60,
     ),
-    PeriodicTaskSpec(
-        name="Send notification e-mails that were not sent",
-        task="teams.send_pending_notification_emails",
-        every_seconds=10 * 60,
+    # E-mails whose first message was lost; each still goes out once (accounts.emails.send_once).
+    *(
+        PeriodicTaskSpec(
+            name=f"Send {what} e-mails that were not sent", task=task, every_seconds=every
+        )
+        for what, task, every in [
+            ("notification", "teams.send_pending_notification_emails", 10 * 60),
+            ("invitation", "teams.reissue_unsent_invitations", 10 * 60),
+            ("dunning", "billing.send_unsent_dunning_notices", 10 * 60),
+            ("export", "videos.send_unsent_export_emails", 5 * 60),
+        ]
     ),
     PeriodicTaskSpec(
         name="Delete expired exports",

@@ -184,6 +184,8 @@ class RenderJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The running claim's token (videocreator.leases); the worker (host:pid) is for display.
+    token = models.UUIDField(null=True, blank=True, editable=False)
     worker = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -384,6 +386,8 @@ class ExportJob(models.Model):
     file = models.FileField(max_length=300, blank=True)
     cancel_requested = models.BooleanField(default=False)
     error_code = models.CharField(max_length=40, blank=True, default="")
+    # The running claim's token (videocreator.leases); the worker (host:pid) is for display.
+    token = models.UUIDField(null=True, blank=True, editable=False)
     worker = models.CharField(max_length=200, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -8,8 +8,10 @@ from pathlib import Path
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from accounts.http import absolute_url
 from teams.models import Team
 
 from . import storage
@@ -17,6 +19,7 @@ from .models import (
     BrandKit,
     Category,
     ExportJob,
+    ExportStatus,
     Template,
     TemplateTier,
     Video,
@@ -182,3 +185,59 @@ def download_name(video: Video) -> str:
     stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in video.title).strip()
     suffix = Path(video.file.name).suffix or ".mp4"
     return f"{stem or 'video'}{suffix}"
+
+
+# -- batch export downloads ---------------------------------------------------------------------
+
+EXPORT_SALT = "videos.export"
+# SigV4 presigned URLs live at most 7 days.
+PRESIGNED_MAX_SECONDS = 7 * 24 * 60 * 60
+
+
+def download_filename(export: ExportJob) -> str:
+    return f"videos-{timezone.localtime(export.created_at):%Y-%m-%d}-{str(export.pk)[:8]}.zip"
+
+
+def download_url(export: ExportJob) -> str:
+    """The link to a ready export, valid until it expires; "" when there is none.
+
+    S3: a presigned URL (SigV4 allows at most 7 days). Local disk: an absolute, signed link
+    to our own view, which checks the signature, the expiry and the export's state.
+    """
+    if export.status != ExportStatus.READY or not export.file or export.expires_at is None:
+        return ""
+    seconds = int((export.expires_at - timezone.now()).total_seconds())
+    if seconds <= 0:
+        return ""
+    if not storage.is_local():
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(
+            export.file.name,
+            expire=min(seconds, PRESIGNED_MAX_SECONDS),
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(
+                    True, download_filename(export)
+                )
+            },
+        )
+    token = signing.dumps(
+        {"x": str(export.pk), "e": int(export.expires_at.timestamp())}, salt=EXPORT_SALT
+    )
+    return absolute_url("videos:export_download", token)
+
+
+def read_download_token(token: str) -> ExportJob | None:
+    """The ready, unexpired export a signed link points at, or None."""
+    try:
+        payload = signing.loads(token, salt=EXPORT_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or int(payload.get("e", 0)) < time.time():
+        return None
+    export = ExportJob.objects.filter(pk=payload.get("x"), status=ExportStatus.READY).first()
+    if export is None or not export.file or export.expires_at is None:
+        return None
+    if export.expires_at <= timezone.now():
+        return None
+    return export

@@ -1,5 +1,7 @@
 """Thin tasks over videos.services; each is safe to run twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
 
 from . import services
@@ -13,13 +15,30 @@ def run_render_job(job_id: str) -> None:
 
 @shared_task(name="videos.requeue_stuck_renders", ignore_result=True)
 def requeue_stuck_renders() -> int:
-    """Renders and exports whose worker died are queued again (the schedule runs it often),
-    and a finished export's e-mail that never went out is sent (once: see emailed_at)."""
-    from .services.exports import exports_pending_emails, exports_requeue_stuck
+    """Render jobs whose worker died are queued again (the schedule runs it often)."""
+    return services.requeue_stuck_jobs()
 
-    for export_id in exports_pending_emails():
-        send_export_ready_email.delay(export_id)
-    return services.requeue_stuck_jobs() + exports_requeue_stuck()
+
+@shared_task(name="videos.requeue_stuck_exports", ignore_result=True)
+def requeue_stuck_exports() -> int:
+    """Exports whose worker died are queued again."""
+    from .services.exports import exports_requeue_stuck
+
+    return exports_requeue_stuck()
+
+
+@shared_task(name="videos.send_unsent_export_emails", ignore_result=True)
+def send_unsent_export_emails() -> int:
+    """A ready export's e-mail whose message was lost (the worker died right after finishing)
+    is sent; `send_once` keeps it to one."""
+    from accounts.emails import queue_unsent
+
+    from .models import ExportJob, ExportStatus
+
+    ready = ExportJob.objects.filter(status=ExportStatus.READY)
+    return queue_unsent(
+        ready, send_export_ready_email, older_than=timedelta(minutes=2), since="finished_at"
+    )
 
 
 @shared_task(name="videos.run_export", ignore_result=True, acks_late=True)

@@ -24,7 +24,7 @@ from analytics.events import EventName, record
 from teams import tasks
 from teams.models import Invitation, Membership, Notification, NotificationKind, Role, Team
 from teams.permissions import ensure_can
-from teams.selectors import hash_token, pending_invitations, wants_email
+from teams.selectors import hash_token, invitations_unsent, pending_invitations, wants_email
 from teams.services.memberships import SeatLimitError, membership_add, seat_limit
 from teams.services.notifications import notify
 
@@ -33,7 +33,7 @@ RATE_LIMIT = 50  # invitations (created or re-sent) per workspace
 RATE_WINDOW = timedelta(hours=1)
 
 
-def _new_token() -> tuple[str, str]:
+def new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return token, hash_token(token)
 
@@ -44,7 +44,7 @@ def _split_emails(emails: str | list[str]) -> list[str]:
     return [e.strip() for e in emails if e and e.strip()]
 
 
-def _send_on_commit(invitation: Invitation, token: str) -> None:
+def send_on_commit(invitation: Invitation, token: str) -> None:
     # The raw token travels in the Celery message (never in the database): the task is the
     # only place that needs it, to build the accept link, and the message is consumed once.
     # Queued on commit so the worker always finds the row.
@@ -157,7 +157,7 @@ def invitations_create(
     created = []
     invitees = _existing_users(cleaned)
     for address in cleaned:
-        token, token_hash = _new_token()
+        token, token_hash = new_token()
         invitation = Invitation.objects.create(
             workspace=workspace,
             email=address,
@@ -178,7 +178,7 @@ def invitations_create(
         if invitee is not None:
             _notify_invitee(invitation, invitee, actor)
         if invitee is None or wants_email(invitee, NotificationKind.INVITATION):
-            _send_on_commit(invitation, token)
+            send_on_commit(invitation, token)
         invitation.token = token
         created.append(invitation)
     return created
@@ -226,7 +226,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
             _("This invitation was already answered or revoked."), code="not_pending"
         )
     _ensure_rate(invitation.workspace, 1)
-    token, invitation.token_hash = _new_token()
+    token, invitation.token_hash = new_token()
     now = timezone.now()
     # created_at moves too, so a resend counts toward the hourly rate limit.
     invitation.created_at = now
@@ -238,7 +238,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     )
     invitee = _existing_users([invitation.email]).get(invitation.email.lower())
     if invitee is None or wants_email(invitee, NotificationKind.INVITATION):
-        _send_on_commit(invitation, token)
+        send_on_commit(invitation, token)
     invitation.token = token
     return invitation
 
@@ -331,3 +331,28 @@ def invitation_decline(
     invitation.save(update_fields=["declined_at"])
     _mark_notification_read(invitation)
     return invitation
+
+
+@transaction.atomic
+def invitation_reissue_unsent(*, invitation_id: int) -> bool:
+    """Send an invitation whose e-mail was lost (a broker or worker outage) under a fresh
+    token; True if queued.
+
+    Only the token's hash is stored and the raw token travelled in the lost task message, so
+    the original link cannot be rebuilt. Nobody received it, so a fresh token replaces it: a
+    late delivery of the old message then matches no row and sends nothing, and the new message
+    goes out once (`accounts.emails.send_once`). The expiry stays: this is not a user's resend
+    (7 more days, counted toward the rate limit), only the delivery of what was meant to arrive.
+    """
+    invitation = (
+        invitations_unsent()
+        .select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        return False  # sent meanwhile, answered, expired, or another worker has it
+    token, invitation.token_hash = new_token()
+    invitation.save(update_fields=["token_hash"])
+    send_on_commit(invitation, token)
+    return True

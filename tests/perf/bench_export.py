@@ -3,7 +3,7 @@
 The issue asks for a worker peak memory under 150 MB and at least 0.7× the throughput of
 `zip -0` on the same files. Run with
 ``pytest tests/perf/bench_export.py -s -p no:cacheprovider --override-ini="addopts="``.
-The export (services.exports.write_zip + store_zip: the ZIP written to a scratch file and
+The export (services.zips.write_zip + store_zip: the ZIP written to a scratch file and
 saved to storage) runs in a fresh child Python so its peak RSS (VmHWM) is its own. Prints
 seconds, MB/s, the ratio to `zip -0` and the peak RSS; the memory bound is asserted, the
 speed ratio only printed (shared machines vary).
@@ -29,15 +29,15 @@ CHILD = r"""
 import json, os, sys, time
 import django
 django.setup()
-from videos.services import exports
+from videos.services import zips
 
 entries = json.loads(sys.argv[1])
 started = time.perf_counter()
-handle = exports.open_scratch()
+handle = zips.open_scratch()
 try:
-    exports.write_zip([tuple(e) for e in entries], handle)
+    zips.write_zip([tuple(e) for e in entries], handle)
     size = handle.tell()
-    key = exports.store_zip(handle, workspace_id=1)
+    key = zips.store_zip(handle, workspace_id=1)
 finally:
     handle.close()
     if os.path.exists(handle.name):

@@ -1,5 +1,6 @@
 """Review tests need a real video version (its fixtures live with the videos tests); the
-notification tests share a commenting helper, two mentions and the bell's reading."""
+notification tests share a commenting helper, two mentions and the bell's reading; the
+invitation tests read the token from the e-mail."""
 
 import re
 
@@ -75,3 +76,8 @@ def bell_count(response) -> int | None:
         r'<span class="bell-count" data-unread="(\d+)">', bell(response.content.decode())
     )
     return int(match.group(1)) if match else None
+
+
+def token_from_mail(message) -> str:
+    """The raw invitation token in an invitation e-mail's accept link."""
+    return message.body.split("/team/invitations/")[1].split("/")[0]

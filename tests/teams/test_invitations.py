@@ -21,6 +21,7 @@ from teams.services.invitations import (
 )
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.teams.conftest import token_from_mail
 
 
 @pytest.fixture
@@ -39,10 +40,6 @@ def no_seat_limit(settings):
     settings.TEAM_SEAT_LIMIT = ""
 
 
-def _token_from_mail(message) -> str:
-    return message.body.split("/team/invitations/")[1].split("/")[0]
-
-
 @pytest.mark.django_db
 def test_invite_several_at_once_sends_one_mail_each_with_hashed_token(invite, workspace):
     created = invite("ann@example.com,\nbob@example.com")
@@ -55,7 +52,7 @@ def test_invite_several_at_once_sends_one_mail_each_with_hashed_token(invite, wo
         assert invitation.token not in stored.token_hash
         assert stored.emailed_at is not None
         assert stored.expires_at - stored.created_at == timedelta(days=7)
-    assert {_token_from_mail(m) for m in mail.outbox} == {i.token for i in created}
+    assert {token_from_mail(m) for m in mail.outbox} == {i.token for i in created}
     assert Event.objects.filter(name="team.member_invited").count() == 2
 
 
@@ -152,7 +149,7 @@ def test_resend_replaces_the_token(invite, owner, workspace, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         resent = invitation_resend(invitation=invitation, actor=owner)
     assert resent.token != old_token
-    assert len(mail.outbox) == 2 and _token_from_mail(mail.outbox[1]) == resent.token
+    assert len(mail.outbox) == 2 and token_from_mail(mail.outbox[1]) == resent.token
     ann = UserFactory(email="ann@example.com")
     with pytest.raises(ValidationError):
         invitation_accept(token=old_token, user=ann)
@@ -257,7 +254,7 @@ def test_pages_invite_accept_and_decline(
     page = owner_client.get(reverse("teams:team"))
     assert b"ann@example.com" in page.content and b"Pending invitations" in page.content
     ann_token, bob_token = sorted(
-        (_token_from_mail(m) for m in mail.outbox),
+        (token_from_mail(m) for m in mail.outbox),
         key=lambda t: (
             Invitation.objects.get(token_hash=hashlib.sha256(t.encode()).hexdigest()).email
         ),

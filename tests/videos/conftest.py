@@ -6,12 +6,14 @@ import io
 import itertools
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
@@ -19,11 +21,10 @@ from rest_framework.test import APIClient
 
 from teams.models import Comment
 from teams.services import review as team_services
+from tests.celery_workers import drop_queue, reachable_redis
 from videos import branding, services, storage
-from videos.models import Template, Video, VideoStatus
-from videos.rendering import (
-    validate_spec,
-)
+from videos.models import ExportJob, Template, Video, VideoStatus
+from videos.rendering import validate_spec
 
 _keys = itertools.count(1)
 
@@ -232,6 +233,13 @@ def ready_video(template, workspace, owner, mp4_path, media_dir):
     return make
 
 
+def run_export(export: ExportJob) -> ExportJob:
+    """Run the export task's body now and return the export as it left it."""
+    services.export_run(export_id=str(export.pk))
+    export.refresh_from_db()
+    return export
+
+
 def stored_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -379,3 +387,18 @@ def expected_box(position: str) -> tuple[int, int, int, int]:
 
 def near(pixel, expected, tolerance) -> bool:
     return all(abs(int(a) - int(b)) <= tolerance for a, b in zip(pixel, expected, strict=True))
+
+
+@pytest.fixture
+def queue():
+    """(Redis URL, a queue only this test uses) for real worker processes; skips without Redis."""
+    url = reachable_redis()
+    name = f"test-videos-{uuid.uuid4().hex}"
+    yield url, name
+    drop_queue(url, name)
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Racing worker processes need PostgreSQL's row locks (SKIP LOCKED).")

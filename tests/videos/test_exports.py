@@ -18,12 +18,14 @@ from django.utils import timezone
 from analytics.models import Event
 from billing.entitlements import EntitlementError
 from teams.models import Team
-from tests.conftest import client_in
-from tests.videos.conftest import api_for, stored_files
-from tests.videos.test_storage_s3 import _fetch, _keys, s3  # noqa: F401 - the fixture
-from videos import services
+from tests.conftest import bucket_keys, client_in, fetch_url
+from tests.videos.conftest import (
+    api_for,
+    run_export,
+    stored_files,
+)
+from videos import selectors, services
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus
-from videos.services import exports
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +33,6 @@ pytestmark = pytest.mark.django_db
 def _bytes(key: str) -> bytes:
     with default_storage.open(key, "rb") as handle:
         return handle.read()
-
-
-def _run(export: ExportJob) -> ExportJob:
-    services.export_run(export_id=str(export.pk))
-    export.refresh_from_db()
-    return export
 
 
 def _zip_members(data: bytes) -> dict[str, tuple[bytes, int]]:
@@ -229,7 +225,7 @@ def test_the_zip_holds_byte_identical_files_under_readable_unique_names(
 
     body = api_for(owner).get(f"/api/v1/exports/{export.pk}/").json()
     assert body["status"] == "ready" and body["progress"] == 100 and body["file_count"] == 3
-    assert body["download_url"] == exports.download_url(export) and body["expires_at"]
+    assert body["download_url"] == selectors.download_url(export) and body["expires_at"]
 
 
 def test_the_email_is_in_the_requesters_language(
@@ -264,58 +260,6 @@ def test_exports_list_query_count_does_not_grow(
     assert response.status_code == 200 and len(response.context["exports"]) == min(count, 20)
 
 
-# -- cancel -------------------------------------------------------------------------------------
-
-
-def test_cancel_while_queued(owner, workspace, ready_video, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[ready_video().pk], actor=owner
-        )
-    response = api_for(owner).post(f"/api/v1/exports/{export.pk}/cancel/")
-    assert response.status_code == 202 and response.json()["status"] == "cancelled"
-    export = _run(export)  # the task finds nothing to do
-    assert export.status == ExportStatus.CANCELLED and not export.file
-    with pytest.raises(ValidationError):
-        services.export_cancel(export=export, actor=owner)
-
-
-def test_cancel_while_running_stops_at_the_next_file_and_cleans_up(
-    owner, workspace, ready_video, monkeypatch, settings, django_capture_on_commit_callbacks
-):
-    videos = [ready_video(title=f"Clip {n}") for n in range(3)]
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[v.pk for v in videos], actor=owner
-        )
-    copied = []
-    original = exports._Writer.copy
-
-    def copy_then_cancel(self, source, target):
-        original(self, source, target)
-        copied.append(1)
-        if len(copied) == 1:  # the user presses Cancel while the first file is written
-            services.export_cancel(export=export, actor=owner)
-
-    monkeypatch.setattr(exports._Writer, "copy", copy_then_cancel)
-    before = stored_files(settings)
-    export = _run(export)
-    assert export.status == ExportStatus.CANCELLED and not export.file
-    assert len(copied) == 1  # stopped before the second file
-    assert stored_files(settings) == before  # no ZIP, no temporary file left behind
-
-
-def test_a_missing_source_fails_the_export(
-    owner, workspace, ready_video, django_capture_on_commit_callbacks
-):
-    video = ready_video()
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(workspace=workspace, video_ids=[video.pk], actor=owner)
-    default_storage.delete(video.file.name)
-    export = _run(export)
-    assert export.status == ExportStatus.FAILED and export.error_code == "missing_file"
-
-
 # -- expiry -------------------------------------------------------------------------------------
 
 
@@ -327,7 +271,7 @@ def test_expired_exports_are_deleted(
             workspace=workspace, video_ids=[ready_video().pk], actor=owner
         )
     export.refresh_from_db()
-    key, link = export.file.name, exports.download_url(export)
+    key, link = export.file.name, selectors.download_url(export)
     assert default_storage.exists(key)
     assert services.exports_expire() == 0  # not yet
     with django_capture_on_commit_callbacks(execute=True):
@@ -369,7 +313,7 @@ def test_pages_export_selected_videos_and_show_live_progress(
     page = client.get(response["Location"]).content.decode()
     assert reverse("videos:export_status", args=[export.pk]) in page  # polls while queued
     assert reverse("videos:export_cancel", args=[export.pk]) in page
-    _run(export)
+    run_export(export)
     partial = client.get(reverse("videos:export_status", args=[export.pk]), HTTP_HX_REQUEST="true")
     text = partial.content.decode()
     assert "hx-trigger" not in text and "/exports/download/" in text
@@ -396,7 +340,7 @@ def test_viewers_cannot_export_from_the_page(viewer, workspace, ready_video):
 
 
 def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
-    s3,  # noqa: F811
+    s3,
     owner,
     workspace,
     ready_video,
@@ -414,14 +358,14 @@ def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
         )
     export.refresh_from_db()
     assert export.status == ExportStatus.READY, export.error_code
-    assert export.file.name in _keys(s3) and export.file.name.startswith("exports/")
+    assert export.file.name in bucket_keys(s3) and export.file.name.startswith("exports/")
     assert stored_files(settings) == []  # nothing left on the local disk
 
     url = api_for(owner).get(f"/api/v1/exports/{export.pk}/").json()["download_url"]
     query = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
     assert url.startswith(settings.AWS_S3_ENDPOINT_URL) and "X-Amz-Signature" in query
     assert 604000 < int(query["X-Amz-Expires"][0]) <= 604800
-    body, headers = _fetch(url)
+    body, headers = fetch_url(url)
     assert headers["Content-Disposition"].startswith("attachment")
     members = _zip_members(body)
     assert list(members) == ["cloud-one.mp4", "cloud-two.mp4"]
@@ -431,41 +375,4 @@ def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.exports_expire(now=export.expires_at + timedelta(seconds=1))
-    assert export.file.name not in _keys(s3)
-
-
-def test_an_export_whose_worker_died_is_queued_again_then_finished(
-    owner, workspace, ready_video, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[ready_video().pk], actor=owner
-        )
-    assert exports._claim(str(export.pk), "dead-worker") is not None
-    assert exports._claim(str(export.pk), "other-worker") is None  # one worker per export
-    ExportJob.objects.filter(pk=export.pk).update(
-        heartbeat_at=timezone.now() - timedelta(minutes=30)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert exports.exports_requeue_stuck() == 1
-    export.refresh_from_db()
-    assert (export.status, export.attempts) == (ExportStatus.READY, 2)
-    assert export.file_count == 1
-
-
-def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
-    owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks
-):
-    from videos import tasks
-
-    with django_capture_on_commit_callbacks(execute=False):
-        export = services.export_create(
-            workspace=workspace, video_ids=[ready_video().pk], actor=owner
-        )
-    claimed = exports._claim(str(export.pk), "worker")
-    exports._finish_ready(claimed, "worker", "exports/x.zip", 1, 10)  # then the worker died
-    ExportJob.objects.filter(pk=export.pk).update(finished_at=timezone.now() - timedelta(minutes=5))
-    assert mailoutbox == []
-    tasks.requeue_stuck_renders()
-    tasks.requeue_stuck_renders()
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == [owner.email]
+    assert export.file.name not in bucket_keys(s3)

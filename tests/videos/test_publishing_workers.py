@@ -7,35 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-import uuid
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from integrations.models import ConnectedAccount
-from tests.celery_workers import drop_queue, reachable_redis, send, start_worker, wait_for
+from tests.celery_workers import send, start_worker, wait_for
 from tests.fake_platforms import FakeX
 from videos.models import PlatformPost, PublishAttempt, PublishSchedule
 
 pytestmark = pytest.mark.integration
 
 POSTS = 500
-
-
-@pytest.fixture
-def queue():
-    url = reachable_redis()
-    name = f"test-publish-{uuid.uuid4().hex}"
-    yield url, name
-    drop_queue(url, name)
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Racing dispatchers need PostgreSQL's row locks (SKIP LOCKED).")
 
 
 def _worker_env(fake: FakeX, settings, **extra) -> dict[str, str]:

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from analytics.models import Event
+from videocreator.leases import worker_name
 from videos import services
 from videos.models import BrandKit, RenderJob, RenderJobStatus, Video, VideoStatus
 from videos.rendering import probe
@@ -28,11 +29,12 @@ def _queued_job(video, owner) -> RenderJob:
 @pytest.mark.django_db
 def test_a_job_is_claimed_by_one_worker_only(video, owner):
     job = _queued_job(video, owner)
-    first = jobs._claim(str(job.pk), "worker-a")
-    second = jobs._claim(str(job.pk), "worker-b")
+    first = jobs.render_job_claim(job_id=str(job.pk))
+    second = jobs.render_job_claim(job_id=str(job.pk))
     assert first is not None and second is None
     job.refresh_from_db()
-    assert (job.status, job.worker, job.attempts) == ("running", "worker-a", 1)
+    assert (job.status, job.token, job.attempts) == ("running", first.token, 1)
+    assert job.worker == worker_name()
     assert Video.objects.get(pk=video.pk).status == VideoStatus.RENDERING
 
 
@@ -54,7 +56,7 @@ def test_a_stuck_render_is_queued_again_then_fails_after_three_attempts(
     video, owner, django_capture_on_commit_callbacks
 ):
     job = _queued_job(video, owner)
-    jobs._claim(str(job.pk), "dead-worker")
+    jobs.render_job_claim(job_id=str(job.pk))
     old = timezone.now() - timedelta(hours=2)
     RenderJob.objects.filter(pk=job.pk).update(heartbeat_at=old)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -76,9 +78,20 @@ def test_a_stuck_render_is_queued_again_then_fails_after_three_attempts(
 @pytest.mark.django_db
 def test_a_result_from_a_worker_that_lost_its_job_is_dropped(video, owner):
     job = _queued_job(video, owner)
-    claimed = jobs._claim(str(job.pk), "slow-worker")
-    RenderJob.objects.filter(pk=job.pk).update(worker="other-worker")  # re-queued and taken
-    jobs._finish_ready(claimed, "slow-worker", None, "workspaces/x.mp4", "", None, 1.0)
+    claimed = jobs.render_job_claim(job_id=str(job.pk))
+    # Re-queued and taken again, by a worker with the same name (the same process even).
+    RenderJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=2))
+    services.requeue_stuck_jobs(older_than=timedelta(minutes=30))
+    assert jobs.render_job_claim(job_id=str(job.pk)) is not None
+    finished = jobs.render_job_finish(
+        job=claimed,
+        info=None,
+        file_key="workspaces/x.mp4",
+        thumb_key="",
+        kit=None,
+        seconds=1.0,
+    )
+    assert finished is False
     assert RenderJob.objects.get(pk=job.pk).status == "running"
     assert Video.objects.get(pk=video.pk).file.name == ""
 

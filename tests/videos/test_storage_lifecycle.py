@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.videos.test_storage_s3 import BUCKET, s3  # noqa: F401 - the fixture
+from tests.conftest import BUCKET
 
 
 def _run(*args) -> str:
@@ -21,7 +21,7 @@ def _rules(client) -> dict[str, dict]:
 
 
 @pytest.mark.django_db
-def test_the_rules_are_set_and_read_back(s3):  # noqa: F811
+def test_the_rules_are_set_and_read_back(s3):
     _run()
     rules = _rules(s3)
     versions = rules["videocreator-versions-to-infrequent-access"]
@@ -36,7 +36,7 @@ def test_the_rules_are_set_and_read_back(s3):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_it_is_idempotent_and_keeps_other_rules(s3):  # noqa: F811
+def test_it_is_idempotent_and_keeps_other_rules(s3):
     s3.put_bucket_lifecycle_configuration(
         Bucket=BUCKET,
         LifecycleConfiguration={
@@ -58,7 +58,7 @@ def test_it_is_idempotent_and_keeps_other_rules(s3):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_dry_run_prints_and_changes_nothing(s3):  # noqa: F811
+def test_dry_run_prints_and_changes_nothing(s3):
     output = _run("--dry-run")
     rules = json.loads(output[: output.rindex("}") + 1])["Rules"]
     assert {r["ID"] for r in rules} >= {"videocreator-expire-exports"}

@@ -3,84 +3,19 @@ is a presigned, time-limited link that downloads exactly the rendered bytes."""
 
 import hashlib
 import urllib.parse
-import urllib.request
 
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
-from tests.videos.conftest import api_for, png_bytes, stored_files, upload
+from tests.conftest import BUCKET, bucket_keys, client_for, fetch_url
+from tests.videos.conftest import (
+    api_for,
+    png_bytes,
+    stored_files,
+    upload,
+)
 from videos import services, storage
 from videos.models import Video
-
-BUCKET = "videocreator-test"
-
-
-def _reset_storages() -> None:
-    # Django caches storage backends; a new STORAGES must build new ones.
-    from django.core.files import storage as django_storage
-    from django.utils.functional import empty
-
-    django_storage.storages._storages = {}
-    django_storage.default_storage._wrapped = empty
-
-
-@pytest.fixture
-def s3(settings):
-    """A moto S3 server on 127.0.0.1, a bucket, and STORAGES["default"] pointing at it."""
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    _moto_reset(endpoint)  # moto keeps its state per process: start from an empty account
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    settings.AWS_STORAGE_BUCKET_NAME = BUCKET
-    settings.AWS_S3_ENDPOINT_URL = endpoint
-    settings.AWS_S3_REGION_NAME = "us-east-1"
-    settings.AWS_S3_SIGNATURE_VERSION = "s3v4"
-    settings.AWS_ACCESS_KEY_ID = "testing"
-    settings.AWS_SECRET_ACCESS_KEY = "testing"
-    settings.AWS_QUERYSTRING_AUTH = True
-    settings.AWS_QUERYSTRING_EXPIRE = 600
-    settings.AWS_DEFAULT_ACL = None
-    settings.AWS_S3_FILE_OVERWRITE = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
-    }
-    _reset_storages()
-    try:
-        yield client
-    finally:
-        _reset_storages()
-        _moto_reset(endpoint)
-        server.stop()
-
-
-def _moto_reset(endpoint: str) -> None:
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310
-    urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10)
-
-
-def _keys(client) -> list[str]:
-    return sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
-
-
-def _fetch(url: str) -> tuple[bytes, dict]:
-    # Straight to the loopback server, never through a proxy.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(url, timeout=30) as response:
-        return response.read(), dict(response.headers)
 
 
 @pytest.mark.django_db
@@ -102,7 +37,7 @@ def test_a_render_lands_in_the_bucket_and_its_presigned_link_downloads_it(
         services.video_render(video=video, actor=owner)
     video.refresh_from_db()
     assert video.status == "ready", (video.error_code, video.error_detail)
-    keys = _keys(s3)
+    keys = bucket_keys(s3)
     assert video.file.name in keys and video.thumbnail.name in keys
     assert video.fields["photo"] in keys  # the upload went to the bucket too
     assert stored_files(settings) == []  # nothing on the local disk
@@ -114,17 +49,17 @@ def test_a_render_lands_in_the_bucket_and_its_presigned_link_downloads_it(
     assert url.startswith(settings.AWS_S3_ENDPOINT_URL)
     assert "X-Amz-Signature" in query and query["X-Amz-Expires"] == ["600"]
     assert query["response-content-disposition"][0].startswith("attachment")
-    body, headers = _fetch(url)
+    body, headers = fetch_url(url)
     assert hashlib.sha256(body).hexdigest() == video.checksum
     assert headers["Content-Disposition"].startswith("attachment")
 
     # The API and the page link to the same object through presigned URLs, too.
     data = api_for(owner).get(f"/api/v1/videos/{video.pk}/").json()
     assert "X-Amz-Signature" in data["file_url"]
-    assert hashlib.sha256(_fetch(data["file_url"])[0]).hexdigest() == video.checksum
+    assert hashlib.sha256(fetch_url(data["file_url"])[0]).hexdigest() == video.checksum
     api_download = api_for(owner).get(f"/api/v1/videos/{video.pk}/download/")
     assert api_download.status_code == 302 and "X-Amz-Signature" in api_download["Location"]
-    assert hashlib.sha256(_fetch(api_download["Location"])[0]).hexdigest() == video.checksum
+    assert hashlib.sha256(fetch_url(api_download["Location"])[0]).hexdigest() == video.checksum
     page = client_for(owner).get(reverse("videos:detail", args=[video.pk])).content.decode()
     assert settings.AWS_S3_ENDPOINT_URL in page and "/files/" not in page
 
@@ -133,7 +68,7 @@ def test_a_render_lands_in_the_bucket_and_its_presigned_link_downloads_it(
 def test_unsigned_bucket_paths_are_refused(s3, owner, ready_video):
     video = ready_video()
     with pytest.raises(urllib.error.HTTPError) as error:
-        _fetch(f"{s3.meta.endpoint_url}/{BUCKET}/{video.file.name}")
+        fetch_url(f"{s3.meta.endpoint_url}/{BUCKET}/{video.file.name}")
     assert error.value.code == 403
 
 
@@ -149,8 +84,8 @@ def test_deleting_a_video_removes_its_objects(
     s3, owner, ready_video, django_capture_on_commit_callbacks
 ):
     video = ready_video()
-    assert video.file.name in _keys(s3)
+    assert video.file.name in bucket_keys(s3)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(owner).post(reverse("videos:delete", args=[video.pk]))
     assert not Video.objects.exists()
-    assert _keys(s3) == []
+    assert bucket_keys(s3) == []

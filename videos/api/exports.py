@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from teams.models import Team
 from teams.permissions import get_for_user, scope_for_user
 
-from .. import services
+from .. import selectors, services
 from ..models import ExportJob, ExportStatus, Video
 from ._shared import workspace_for
 
@@ -42,7 +42,7 @@ class ExportSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, export: ExportJob) -> str | None:
-        return services.download_url(export) or None
+        return selectors.download_url(export) or None
 
     def get_expires_at(self, export: ExportJob) -> str | None:
         if export.status != ExportStatus.READY or export.expires_at is None:

@@ -1,8 +1,8 @@
 """Claim due posts and publish each exactly once.
 
-`claim_due_posts` locks due rows with `select_for_update(skip_locked=True)`, so racing
-dispatchers take disjoint sets, and gives each claimed post a new `lease`. `publish_post`
-only works on a post whose lease it was given; every saved step re-checks the lease, so a
+`claim_due_posts` claims due rows through the lease helper (`videocreator.leases`: SKIP
+LOCKED, so racing dispatchers take disjoint sets) and gives each claimed post a new `lease`.
+`publish_post` only works on a post whose lease it was given; every saved step re-checks it, so a
 worker that lost its post (recovered after a timeout) stops at its next step instead of
 racing the new one. Publishers resume from saved progress and check the remote side
 before finalizing, so a retry after a crash never posts twice.
@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from analytics.events import EventName, record
@@ -28,6 +27,7 @@ from integrations.http import AUTH, PERMANENT, RATE_LIMIT, Exchange, PlatformErr
 from integrations.models import AccountStatus
 from integrations.publishers import Media, PostContent, Progress, publisher_for
 from integrations.services import with_token
+from videocreator.leases import Lease
 
 from ..selectors import public_file_url
 from .models import PlatformPost, PostStatus, PublishAttempt, PublishSchedule, ScheduleStatus
@@ -42,6 +42,20 @@ GIVE_UP_AFTER = dt.timedelta(hours=24)
 RECONNECT_WAIT = dt.timedelta(minutes=15)
 
 
+# A post counts its attempts when it finishes (waiting on a rate limit is none); a recovery
+# counts the lost run. MAX_RETRIES retries after the first try.
+POST_LEASE = Lease(
+    model=PlatformPost,
+    waiting={"status": PostStatus.SCHEDULED},
+    running={"status": PostStatus.PUBLISHING},
+    max_attempts=MAX_RETRIES + 1,
+    token_field="lease",  # noqa: S106 - a field name, not a secret
+    heartbeat_field="started_at",
+    worker_field=None,
+    attempt_on_claim=False,
+)
+
+
 class LeaseLost(Exception):
     """Another worker owns the post now (it was recovered after a timeout)."""
 
@@ -53,19 +67,13 @@ def claim_due_posts(*, now: dt.datetime | None = None, limit: int = 500) -> list
     """Claim up to `limit` due posts and queue one publish task each (on commit)."""
     now = now or timezone.now()
     with transaction.atomic():
-        posts = list(
-            PlatformPost.objects.select_for_update(skip_locked=True)
-            .filter(status=PostStatus.SCHEDULED, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .only("pk", "schedule_id")[:limit]
+        posts = POST_LEASE.claim_batch(
+            due=Q(next_attempt_at__lte=now),
+            order_by=("next_attempt_at", "pk"),
+            limit=limit,
+            now=now,
         )
-        claimed = []
-        for post in posts:
-            post.status = PostStatus.PUBLISHING
-            post.started_at = now
-            post.lease = uuid.uuid4()
-            claimed.append((post.pk, str(post.lease)))
-        PlatformPost.objects.bulk_update(posts, ["status", "started_at", "lease"], batch_size=500)
+        claimed = [(post.pk, str(post.lease)) for post in posts]
         PublishSchedule.objects.filter(
             pk__in={post.schedule_id for post in posts}, status=ScheduleStatus.SCHEDULED
         ).update(status=ScheduleStatus.PUBLISHING)
@@ -85,30 +93,17 @@ def recover_stuck_posts(*, now: dt.datetime | None = None) -> int:
     """Posts 'publishing' for longer than PUBLISH_TIMEOUT_SECONDS lost their worker: they
     go back to the queue (counting as an attempt), to resume from their saved progress."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(seconds=settings.PUBLISH_TIMEOUT_SECONDS)
-    recovered = 0
     with transaction.atomic():
-        stuck = list(
-            PlatformPost.objects.select_for_update(skip_locked=True).filter(
-                status=PostStatus.PUBLISHING, started_at__lt=cutoff
-            )
+        requeued, failed = POST_LEASE.requeue_stale(
+            older_than=dt.timedelta(seconds=settings.PUBLISH_TIMEOUT_SECONDS),
+            now=now,
+            requeue={"next_attempt_at": now, "last_error": messages.WORKER_LOST},
+            fail={"status": PostStatus.FAILED, "last_error": messages.WORKER_LOST},
         )
-        for post in stuck:
-            post.attempts += 1
-            post.lease = None
-            post.last_error = messages.WORKER_LOST
-            if post.attempts > MAX_RETRIES:
-                post.status = PostStatus.FAILED
-            else:
-                post.status = PostStatus.SCHEDULED
-                post.next_attempt_at = now
-            recovered += 1
-        PlatformPost.objects.bulk_update(
-            stuck, ["attempts", "lease", "last_error", "status", "next_attempt_at"]
-        )
-        failed = {post.schedule_id for post in stuck if post.status == PostStatus.FAILED}
-        for schedule in PublishSchedule.objects.filter(pk__in=failed):
+        schedules = {post.schedule_id for post in failed}
+        for schedule in PublishSchedule.objects.filter(pk__in=schedules):
             schedule_refresh_status(schedule=schedule)
+    recovered = len(requeued) + len(failed)
     if recovered:
         logger.warning("publishing: recovered %s stuck post(s)", recovered)
     return recovered
@@ -131,13 +126,10 @@ def _media_for(post: PlatformPost) -> Media:
     )
 
 
-def _save_progress(post: PlatformPost, lease: str):
+def _save_progress(post: PlatformPost):
     def save(data: dict[str, Any]) -> None:
         # Saving progress is also the heartbeat: a slow upload is not "stuck".
-        updated = PlatformPost.objects.filter(
-            pk=post.pk, lease=lease, status=PostStatus.PUBLISHING
-        ).update(progress=data, started_at=timezone.now())
-        if not updated:
+        if not POST_LEASE.heartbeat(post, progress=data):
             raise LeaseLost
 
     return save
@@ -158,23 +150,23 @@ def publish_post(*, post_id: int, lease: str) -> str | None:
     started = time.monotonic()
     attempt_started = timezone.now()
     try:
-        published = _attempt(post, lease, exchanges)
+        published = _attempt(post, exchanges)
     except LeaseLost:
         logger.warning("publishing: post %s was handed to another worker", post.pk)
         return None
     except PlatformError as error:
-        return _failed(post, lease, error, exchanges, started, attempt_started)
-    return _succeeded(post, lease, published, exchanges, started, attempt_started)
+        return _failed(post, error, exchanges, started, attempt_started)
+    return _succeeded(post, published, exchanges, started, attempt_started)
 
 
-def _attempt(post: PlatformPost, lease: str, exchanges: list[Exchange]):
+def _attempt(post: PlatformPost, exchanges: list[Exchange]):
     account = post.account
     if post.schedule.version is None:
         raise PlatformError(PERMANENT, messages.VERSION_DELETED)
     if account is None or account.status != AccountStatus.ACTIVE:
         raise PlatformError(AUTH, messages.NEEDS_RECONNECT)
     publisher = publisher_for(post.platform, log=exchanges)
-    progress = Progress(dict(post.progress), _save_progress(post, lease))
+    progress = Progress(dict(post.progress), _save_progress(post))
     content = PostContent(title=post.title, caption=post.caption)
     media = _media_for(post)
     return with_token(
@@ -199,18 +191,18 @@ def _log(post, exchanges, started, attempt_started, outcome, error: PlatformErro
 
 
 @transaction.atomic
-def _succeeded(post, lease, published, exchanges, started, attempt_started) -> str | None:
+def _succeeded(post, published, exchanges, started, attempt_started) -> str | None:
     now = timezone.now()
-    updated = PlatformPost.objects.filter(pk=post.pk, lease=lease).update(
+    finished = POST_LEASE.finish(
+        post,
         status=PostStatus.PUBLISHED,
         remote_id=published.remote_id,
         remote_url=published.url,
         published_at=now,
         last_error="",
-        lease=None,
         attempts=F("attempts") + 1,
     )
-    if not updated:
+    if not finished:
         return None
     _log(post, exchanges, started, attempt_started, "published", None)
     schedule = post.schedule
@@ -237,7 +229,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 @transaction.atomic
-def _failed(post, lease, error: PlatformError, exchanges, started, attempt_started) -> str | None:
+def _failed(post, error: PlatformError, exchanges, started, attempt_started) -> str | None:
     now = timezone.now()
     attempts = post.attempts + 1
     too_late = now > post.schedule.publish_at + GIVE_UP_AFTER
@@ -253,14 +245,14 @@ def _failed(post, lease, error: PlatformError, exchanges, started, attempt_start
         status, next_at, outcome = PostStatus.FAILED, post.next_attempt_at, "failed"
     else:
         status, next_at, outcome = PostStatus.SCHEDULED, now + retry_delay(attempts), "retry"
-    updated = PlatformPost.objects.filter(pk=post.pk, lease=lease).update(
+    finished = POST_LEASE.finish(
+        post,
         status=status,
         next_attempt_at=next_at,
         attempts=attempts,
         last_error=error.message[:4000],
-        lease=None,
     )
-    if not updated:
+    if not finished:
         return None
     _log(post, exchanges, started, attempt_started, outcome, error)
     if status == PostStatus.FAILED:

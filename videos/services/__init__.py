@@ -11,14 +11,11 @@ under a row lock, so two workers never run the same job.
 from .brand_kits import brand_kit_create, brand_kit_delete, brand_kit_set_default, brand_kit_update
 from .editing import render_error_message, video_create, video_delete, video_update
 from .exports import (
-    download_filename,
-    download_url,
     export_cancel,
     export_create,
     export_run,
     export_send_ready_email,
     exports_expire,
-    read_download_token,
 )
 from .jobs import (
     MAX_RENDER_ATTEMPTS,
@@ -61,8 +58,6 @@ __all__ = [
     "brand_kit_set_default",
     "brand_kit_update",
     "change_texts",
-    "download_filename",
-    "download_url",
     "export_cancel",
     "export_create",
     "export_run",
@@ -70,7 +65,6 @@ __all__ = [
     "exports_expire",
     "field_labels",
     "has_video_slot",
-    "read_download_token",
     "render_error_message",
     "render_job_run",
     "render_minutes_used",

@@ -24,7 +24,7 @@ from videos.models import (
     VideoVersion,
 )
 
-from .uploads import _check_uploads, _store_clip, _store_files
+from .uploads import check_uploads, store_clip, store_files
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +45,16 @@ def render_error_message(code: str) -> str:
 # -- checks ---------------------------------------------------------------------------------
 
 
-def _check_template_allowed(workspace: Team, template: Template) -> None:
+def check_template_allowed(workspace: Team, template: Template) -> None:
+    """Refuse a retired template, or a Pro one on a plan without Pro templates."""
     if not template.is_active:
         raise ValidationError(_("This template is no longer available."))
     if template.is_pro:
         entitlements.require_feature(workspace, "pro_templates")
 
 
-def _check_resolution(workspace: Team, resolution: int) -> int:
+def check_resolution(workspace: Team, resolution: int) -> int:
+    """The resolution, if it is one we render and the workspace's plan allows it."""
     if resolution not in Resolution.values:
         raise ValidationError(_("Choose 720p or 1080p."))
     if resolution == Resolution.FULL_HD:
@@ -90,18 +92,18 @@ def video_create(
     source_clip: UploadedFile | None = None,
 ) -> Video:
     ensure_can(actor, workspace, "create")
-    _check_template_allowed(workspace, template)
+    check_template_allowed(workspace, template)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the video a title.")})
     if len(title) > 200:
         raise ValidationError({"title": _("The title can be at most 200 characters long.")})
     seconds = _check_duration(template, template.duration if duration is None else duration)
-    resolution = _check_resolution(workspace, int(resolution or Resolution.HD))
+    resolution = check_resolution(workspace, int(resolution or Resolution.HD))
     values = clean_fields(template, fields or {})
-    _check_uploads(template, files or {}, source_clip)
-    values.update(_store_files(workspace, files or {}))
-    clip_key = _store_clip(workspace, source_clip)
+    check_uploads(template, files or {}, source_clip)
+    values.update(store_files(workspace, files or {}))
+    clip_key = store_clip(workspace, source_clip)
     video = Video.objects.create(
         workspace=workspace,
         template=template,
@@ -161,14 +163,14 @@ def video_update(
     if duration is not None:
         video.duration_seconds = _check_duration(template, duration)
     if resolution is not None:
-        video.resolution = _check_resolution(video.workspace, int(resolution))
-    _check_uploads(template, files or {}, source_clip)
+        video.resolution = check_resolution(video.workspace, int(resolution))
+    check_uploads(template, files or {}, source_clip)
     # Everything is valid: only now store the uploads.
     if fields is not None or files:
-        values.update(_store_files(video.workspace, files or {}))
+        values.update(store_files(video.workspace, files or {}))
         video.fields = values
     if source_clip is not None:
-        video.source_clip = _store_clip(video.workspace, source_clip)
+        video.source_clip = store_clip(video.workspace, source_clip)
     video.save()
     record(EventName.VIDEO_UPDATED, workspace=video.workspace, actor=actor, subject=video)
     return video

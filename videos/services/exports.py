@@ -1,9 +1,7 @@
 """Batch export: several videos streamed from storage into one ZIP, downloadable for 7 days.
 
-The ZIP is built by a task on disk (stored, not recompressed; 1 MB at a time, so neither a
-video nor the ZIP is ever held in memory) and then saved to storage under `exports/…`, a
-top-level prefix the bucket's lifecycle rules delete after 7 days
-(`manage.py apply_storage_lifecycle`).
+A worker claims the export through its lease (`EXPORT_LEASE`), writes the ZIP (`.zips`) and
+marks it ready; the signed download links are in `videos.selectors`.
 """
 
 from __future__ import annotations
@@ -11,57 +9,39 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
-import socket
-import tempfile
-import time
-import uuid
-import zipfile
 from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.http import absolute_url
+from accounts.emails import send_once
 from analytics.events import EventName, record
 from billing import entitlements
 from teams.models import Team
 from teams.permissions import ensure_can, scope_for_user
+from videocreator.leases import Lease
 from videos import storage
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus, VideoVersion
+from videos.selectors import download_url
+
+from .zips import ExportCancelled, ZipWriter, open_scratch, store_zip, write_zip, zip_names
 
 logger = logging.getLogger(__name__)
 
 EXPORT_LIFETIME = timedelta(days=7)
-# SigV4 presigned URLs live at most 7 days.
-PRESIGNED_MAX_SECONDS = 7 * 24 * 60 * 60
-CHUNK = 1024 * 1024
-CANCEL_CHECK_BYTES = 64 * CHUNK
-PROGRESS_WRITE_INTERVAL = 1.0
-EXPORTS_PREFIX = storage.EXPORTS_PREFIX.rstrip("/")
-SIGNING_SALT = "videos.export"
+STUCK_AFTER = timedelta(minutes=10)
+MAX_EXPORT_ATTEMPTS = 3
 
-
-class ExportCancelled(Exception):
-    """The export was cancelled while the ZIP was being written."""
-
-
-def export_key(workspace_id: int) -> str:
-    """exports/<workspace>/<yyyy>/<uuid>.zip — a top-level prefix for the lifecycle rule."""
-    return f"{EXPORTS_PREFIX}/{workspace_id}/{timezone.now():%Y}/{uuid.uuid4().hex}.zip"
-
-
-def download_filename(export: ExportJob) -> str:
-    return f"videos-{timezone.localtime(export.created_at):%Y-%m-%d}-{str(export.pk)[:8]}.zip"
+EXPORT_LEASE = Lease(
+    model=ExportJob,
+    waiting={"status": ExportStatus.QUEUED},
+    running={"status": ExportStatus.RUNNING},
+    max_attempts=MAX_EXPORT_ATTEMPTS,
+)
 
 
 # -- create and cancel --------------------------------------------------------------------------
@@ -177,23 +157,12 @@ def export_cancel(*, export: ExportJob, actor) -> ExportJob:
 # -- the task ---------------------------------------------------------------------------------
 
 
-def _claim(export_id: str, worker: str) -> ExportJob | None:
-    with transaction.atomic():
-        export = (
-            ExportJob.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=export_id, status=ExportStatus.QUEUED, cancel_requested=False)
-            .first()
-        )
-        if export is None:
-            return None
-        now = timezone.now()
-        export.status, export.worker, export.started_at = ExportStatus.RUNNING, worker, now
-        export.heartbeat_at, export.attempts = now, export.attempts + 1
-        export.progress = 0
-        export.save(
-            update_fields=["status", "worker", "started_at", "heartbeat_at", "attempts", "progress"]
-        )
-        return export
+def export_claim(*, export_id: str) -> ExportJob | None:
+    """Take a queued, not cancelled export for this worker (with a fresh lease token), or
+    None if another worker has it (or it is finished or cancelled)."""
+    return EXPORT_LEASE.claim(
+        export_id, where=Q(cancel_requested=False), started_at=timezone.now(), progress=0
+    )
 
 
 def _sources(export: ExportJob) -> list[tuple[str, str]]:
@@ -213,119 +182,13 @@ def _sources(export: ExportJob) -> list[tuple[str, str]]:
     return sources
 
 
-def zip_names(titles_and_keys: list[tuple[str, str]]) -> list[str]:
-    """Readable, unique names: "<slugified title>.mp4", then "… (2).mp4"."""
-    names: list[str] = []
-    taken: set[str] = set()
-    for title, key in titles_and_keys:
-        stem = slugify(title, allow_unicode=True)[:80] or "video"
-        suffix = Path(key).suffix.lower() or ".mp4"
-        name, n = f"{stem}{suffix}", 1
-        while name.lower() in taken:
-            n += 1
-            name = f"{stem} ({n}){suffix}"
-        taken.add(name.lower())
-        names.append(name)
-    return names
-
-
 def _cancel_requested(export_id) -> bool:
     return ExportJob.objects.filter(pk=export_id, cancel_requested=True).exists()
 
 
-class _Writer:
-    """Copies sources into the open ZIP, reports progress by bytes, watches for cancel."""
-
-    def __init__(self, export: ExportJob, total: int) -> None:
-        self.export, self.total = export, max(total, 1)
-        self.done = self.since_check = 0
-        self.last_write = 0.0
-
-    def copy(self, source, target) -> None:
-        while True:
-            chunk = source.read(CHUNK)
-            if not chunk:
-                return
-            target.write(chunk)
-            self.done += len(chunk)
-            self.since_check += len(chunk)
-            if self.since_check >= CANCEL_CHECK_BYTES:
-                self.since_check = 0
-                self.check_cancel()
-            self.report()
-
-    def check_cancel(self) -> None:
-        if _cancel_requested(self.export.pk):
-            raise ExportCancelled
-
-    def report(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self.last_write < PROGRESS_WRITE_INTERVAL:
-            return
-        self.last_write = now
-        ExportJob.objects.filter(pk=self.export.pk, worker=self.export.worker).update(
-            progress=min(99, self.done * 100 // self.total), heartbeat_at=timezone.now()
-        )
-
-
-class _TemporaryZip(File):
-    """A finished ZIP on disk; FileSystemStorage moves it into place instead of copying."""
-
-    def temporary_file_path(self) -> str:
-        return self.file.name
-
-
-def _scratch_dir() -> str | None:
-    """On local storage, a scratch directory on the same disk, so the ZIP is renamed, not copied."""
-    if not storage.is_local():
-        return None
-    directory = Path(settings.MEDIA_ROOT) / ".export-tmp"
-    directory.mkdir(parents=True, exist_ok=True)
-    return str(directory)
-
-
-class _PlainWriter:
-    def check_cancel(self) -> None:
-        pass
-
-    def copy(self, source, target) -> None:
-        shutil.copyfileobj(source, target, CHUNK)
-
-
-def open_scratch():
-    """A temporary file for the ZIP (on local storage: on the media disk, to be renamed)."""
-    return tempfile.NamedTemporaryFile(
-        prefix="export-", suffix=".zip", dir=_scratch_dir(), delete=False
-    )
-
-
-def write_zip(entries: list[tuple[str, str]], fileobj, writer=None) -> None:
-    """(name in the ZIP, storage key) → a stored (uncompressed) ZIP64 written to `fileobj`.
-
-    Each source is streamed 1 MB at a time: neither a video nor the ZIP is held in memory.
-    """
-    writer = writer or _PlainWriter()
-    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name, key in entries:
-            writer.check_cancel()  # between files
-            with (
-                default_storage.open(key, "rb") as source,
-                zf.open(name, "w", force_zip64=True) as target,
-            ):
-                writer.copy(source, target)
-
-
-def store_zip(handle, *, workspace_id: int) -> str:
-    """Save the finished ZIP under a new exports/ key, streaming from (or moving) the file."""
-    handle.flush()
-    handle.seek(0)
-    return default_storage.save(export_key(workspace_id), _TemporaryZip(handle))
-
-
 def export_run(*, export_id: str) -> None:
     """The task body: claim, write the ZIP, store it, mark ready, e-mail the requester."""
-    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    export = _claim(export_id, worker)
+    export = export_claim(export_id=export_id)
     if export is None:
         return
     sources = _sources(export)
@@ -334,9 +197,14 @@ def export_run(*, export_id: str) -> None:
         total = sum(default_storage.size(key) for _title, key in sources)
     except OSError as error:
         logger.warning("export %s: a source is missing: %s", export_id, error)
-        _finish_failed(export, worker, "missing_file")
+        _finish_failed(export, "missing_file")
         return
-    writer = _Writer(export, total)
+    writer = ZipWriter(
+        total=total,
+        # Progress is the heartbeat; a worker that lost the export writes neither.
+        on_progress=lambda percent: EXPORT_LEASE.heartbeat(export, progress=percent),
+        cancelled=lambda: _cancel_requested(export.pk),
+    )
     handle = open_scratch()
     key = ""
     try:
@@ -346,46 +214,41 @@ def export_run(*, export_id: str) -> None:
         size = handle.tell()
         key = store_zip(handle, workspace_id=export.workspace_id)
     except ExportCancelled:
-        _finish_cancelled(export, worker)
+        EXPORT_LEASE.finish(export, status=ExportStatus.CANCELLED, finished_at=timezone.now())
         return
     except OSError:
         logger.exception("export %s could not be written", export_id)
-        _finish_failed(export, worker, "storage")
+        _finish_failed(export, "storage")
         return
     finally:
         handle.close()
         with contextlib.suppress(OSError):
             os.unlink(handle.name)  # gone already when storage moved it into place
-    if _finish_ready(export, worker, key, len(sources), size):
+    if export_finish(export=export, key=key, count=len(sources), size=size):
         export_send_ready_email(export_id=export_id)
 
 
 @transaction.atomic
-def _finish_ready(export: ExportJob, worker: str, key: str, count: int, size: int) -> bool:
-    export = ExportJob.objects.select_for_update(of=("self",)).get(pk=export.pk)
-    if export.status != ExportStatus.RUNNING or export.worker != worker:
-        transaction.on_commit(lambda: storage.delete_quietly(key))
-        return False
-    if export.cancel_requested:
-        transaction.on_commit(lambda: storage.delete_quietly(key))
-        export.status, export.finished_at = ExportStatus.CANCELLED, timezone.now()
-        export.save(update_fields=["status", "finished_at"])
-        return False
+def export_finish(*, export: ExportJob, key: str, count: int, size: int) -> bool:
+    """Mark the export (as claimed) ready with the stored ZIP `key`; False, and the ZIP
+    deleted, when it was cancelled or taken from this worker meanwhile."""
     now = timezone.now()
-    export.status, export.progress, export.finished_at = ExportStatus.READY, 100, now
-    export.expires_at = now + EXPORT_LIFETIME
-    export.file.name, export.file_count, export.size = key, count, size
-    export.save(
-        update_fields=[
-            "status",
-            "progress",
-            "finished_at",
-            "expires_at",
-            "file",
-            "file_count",
-            "size",
-        ]
+    ready = EXPORT_LEASE.finish(
+        export,
+        where=Q(cancel_requested=False),
+        status=ExportStatus.READY,
+        progress=100,
+        finished_at=now,
+        expires_at=now + EXPORT_LIFETIME,
+        file=key,
+        file_count=count,
+        size=size,
     )
+    if not ready:
+        transaction.on_commit(lambda: storage.delete_quietly(key))
+        # Cancelled while the ZIP was stored (a no-op when the export is not ours any more).
+        EXPORT_LEASE.finish(export, status=ExportStatus.CANCELLED, finished_at=now)
+        return False
     record(
         EventName.EXPORT_READY,
         workspace=export.workspace,
@@ -398,25 +261,10 @@ def _finish_ready(export: ExportJob, worker: str, key: str, count: int, size: in
 
 
 @transaction.atomic
-def _finish_cancelled(export: ExportJob, worker: str) -> None:
-    export = ExportJob.objects.select_for_update(of=("self",)).get(pk=export.pk)
-    if export.worker != worker or export.status != ExportStatus.RUNNING:
+def _finish_failed(export: ExportJob, code: str) -> None:
+    failed = {"status": ExportStatus.FAILED, "finished_at": timezone.now(), "error_code": code}
+    if not EXPORT_LEASE.finish(export, **failed):
         return
-    export.status, export.finished_at = ExportStatus.CANCELLED, timezone.now()
-    export.save(update_fields=["status", "finished_at"])
-
-
-@transaction.atomic
-def _finish_failed(export: ExportJob, worker: str, code: str) -> None:
-    export = ExportJob.objects.select_for_update(of=("self",)).get(pk=export.pk)
-    if export.worker != worker or export.status != ExportStatus.RUNNING:
-        return
-    export.status, export.finished_at, export.error_code = (
-        ExportStatus.FAILED,
-        timezone.now(),
-        code,
-    )
-    export.save(update_fields=["status", "finished_at", "error_code"])
     record(
         EventName.EXPORT_FAILED,
         workspace=export.workspace,
@@ -427,116 +275,39 @@ def _finish_failed(export: ExportJob, worker: str, code: str) -> None:
     )
 
 
-# -- links and the e-mail -----------------------------------------------------------------------
-
-
-def download_url(export: ExportJob) -> str:
-    """The link to a ready export, valid until it expires; "" when there is none.
-
-    S3: a presigned URL (SigV4 allows at most 7 days). Local disk: an absolute, signed link
-    to our own view, which checks the signature, the expiry and the export's state.
-    """
-    if export.status != ExportStatus.READY or not export.file or export.expires_at is None:
-        return ""
-    seconds = int((export.expires_at - timezone.now()).total_seconds())
-    if seconds <= 0:
-        return ""
-    if not storage.is_local():
-        return default_storage.url(
-            export.file.name,
-            expire=min(seconds, PRESIGNED_MAX_SECONDS),
-            parameters={
-                "ResponseContentDisposition": content_disposition_header(
-                    True, download_filename(export)
-                )
-            },
-        )
-    token = signing.dumps(
-        {"x": str(export.pk), "e": int(export.expires_at.timestamp())}, salt=SIGNING_SALT
-    )
-    return absolute_url("videos:export_download", token)
-
-
-def read_download_token(token: str) -> ExportJob | None:
-    """The ready, unexpired export a signed link points at, or None."""
-    try:
-        payload = signing.loads(token, salt=SIGNING_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(payload, dict) or int(payload.get("e", 0)) < time.time():
-        return None
-    export = ExportJob.objects.filter(pk=payload.get("x"), status=ExportStatus.READY).first()
-    if export is None or not export.file or export.expires_at is None:
-        return None
-    if export.expires_at <= timezone.now():
-        return None
-    return export
-
-
 def export_send_ready_email(*, export_id: str) -> bool:
-    """E-mail the requester the link, exactly once (emailed_at under a row lock)."""
+    """E-mail the requester the link, exactly once (`send_once`)."""
     from videos.emails import send_export_ready
 
-    with transaction.atomic():
-        export = (
-            ExportJob.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("requested_by__profile", "workspace")
-            .filter(pk=export_id, status=ExportStatus.READY, emailed_at__isnull=True)
-            .first()
-        )
-        if export is None or export.requested_by is None or not export.requested_by.email:
-            return False
-        send_export_ready(export=export, download_url=download_url(export))
-        export.emailed_at = timezone.now()
-        export.save(update_fields=["emailed_at"])
-        return True
+    ready = (
+        ExportJob.objects.select_related("requested_by__profile", "workspace")
+        .filter(status=ExportStatus.READY, requested_by__isnull=False)
+        .exclude(requested_by__email="")
+    )
+    return send_once(
+        ready,
+        export_id,
+        lambda export: send_export_ready(export=export, download_url=download_url(export)),
+    )
 
 
-# -- expiry -------------------------------------------------------------------------------------
-
-
-STUCK_AFTER = timedelta(minutes=10)
-MAX_EXPORT_ATTEMPTS = 3
+# -- requeue and expiry -------------------------------------------------------------------------
 
 
 def exports_requeue_stuck(*, now=None) -> int:
     """Exports whose worker died (no progress for 10 minutes) are queued again, 3 tries at most."""
+    from videos import tasks
+
     now = now or timezone.now()
-    requeued = 0
     with transaction.atomic():
-        stuck = ExportJob.objects.select_for_update(skip_locked=True).filter(
-            status=ExportStatus.RUNNING, heartbeat_at__lt=now - STUCK_AFTER
+        requeued, _failed = EXPORT_LEASE.requeue_stale(
+            older_than=STUCK_AFTER,
+            now=now,
+            fail={"status": ExportStatus.FAILED, "error_code": "attempts", "finished_at": now},
         )
-        for export in stuck:
-            if export.attempts >= MAX_EXPORT_ATTEMPTS:
-                export.status, export.error_code, export.finished_at = (
-                    ExportStatus.FAILED,
-                    "attempts",
-                    now,
-                )
-                export.save(update_fields=["status", "error_code", "finished_at"])
-                continue
-            export.status, export.worker = ExportStatus.QUEUED, ""
-            export.save(update_fields=["status", "worker"])
-            from videos import tasks
-
-            export_id = str(export.pk)
+        for export_id in [str(export.pk) for export in requeued]:
             transaction.on_commit(lambda export_id=export_id: tasks.run_export.delay(export_id))
-            requeued += 1
-    return requeued
-
-
-def exports_pending_emails(*, now=None) -> list[str]:
-    """Ready exports whose e-mail never went out (the worker died right after finishing)."""
-    now = now or timezone.now()
-    return [
-        str(pk)
-        for pk in ExportJob.objects.filter(
-            status=ExportStatus.READY,
-            emailed_at__isnull=True,
-            finished_at__lt=now - timedelta(minutes=2),
-        ).values_list("pk", flat=True)
-    ]
+    return len(requeued)
 
 
 def exports_expire(*, now=None) -> int:

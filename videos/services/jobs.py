@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import socket
 import tempfile
 import time
 from datetime import timedelta
@@ -21,6 +20,7 @@ from analytics.events import EventName, record
 from billing import entitlements
 from teams.models import Team
 from teams.permissions import ensure_can
+from videocreator.leases import Lease
 from videos import storage
 from videos.fields import FILE_TYPES
 from videos.models import (
@@ -33,7 +33,7 @@ from videos.models import (
     VideoStatus,
 )
 
-from .editing import _check_resolution, _check_template_allowed
+from .editing import check_resolution, check_template_allowed
 from .versions import version_create
 
 if TYPE_CHECKING:
@@ -84,8 +84,8 @@ def video_render(*, video: Video, actor) -> RenderJob:
         .select_related("template", "workspace")
         .get(pk=video.pk)
     )
-    _check_template_allowed(video.workspace, video.template)
-    _check_resolution(video.workspace, video.resolution)
+    check_template_allowed(video.workspace, video.template)
+    check_resolution(video.workspace, video.resolution)
     entitlements.check_limit(
         video.workspace,
         "render_minutes_per_month",
@@ -124,30 +124,27 @@ def video_apply_branding(*, video: Video, brand_kit: BrandKit, actor) -> RenderJ
 
 # -- the render job -------------------------------------------------------------------------
 
+RENDER_LEASE = Lease(
+    model=RenderJob,
+    waiting={"status": RenderJobStatus.QUEUED},
+    running={"status": RenderJobStatus.RUNNING},
+    max_attempts=MAX_RENDER_ATTEMPTS,
+)
 
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{id(object())}"
 
-
-def _claim(job_id: str, worker: str) -> RenderJob | None:
-    """Take a queued job for this worker, or None if another worker has it (or it is done)."""
+def render_job_claim(*, job_id: str) -> RenderJob | None:
+    """Take a queued job for this worker (with a fresh lease token), or None if another
+    worker has it (or it is done)."""
     with transaction.atomic():
-        job = (
-            # Lock only the job row: PostgreSQL refuses FOR UPDATE on the nullable brand kit.
-            RenderJob.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("video__template", "video__workspace", "brand_kit")
-            .filter(pk=job_id, status=RenderJobStatus.QUEUED)
-            .first()
+        job = RENDER_LEASE.claim(
+            job_id,
+            queryset=RenderJob.objects.select_related(
+                "video__template", "video__workspace", "brand_kit"
+            ),
+            started_at=timezone.now(),
         )
-        if job is None:
-            return None
-        now = timezone.now()
-        job.status = RenderJobStatus.RUNNING
-        job.attempts += 1
-        job.worker = worker
-        job.started_at = job.heartbeat_at = now
-        job.save(update_fields=["status", "attempts", "worker", "started_at", "heartbeat_at"])
-        Video.objects.filter(pk=job.video_id).update(status=VideoStatus.RENDERING, progress=0)
+        if job is not None:
+            Video.objects.filter(pk=job.video_id).update(status=VideoStatus.RENDERING, progress=0)
         return job
 
 
@@ -164,9 +161,7 @@ class _Progress:
         self.last = now
         value = min(99, self.start + self.span * max(0, min(100, percent)) // 100)
         Video.objects.filter(pk=self.job.video_id).update(progress=value)
-        RenderJob.objects.filter(pk=self.job.pk, worker=self.job.worker).update(
-            heartbeat_at=timezone.now()
-        )
+        RENDER_LEASE.heartbeat(self.job)
 
 
 def _default_kit(workspace_id: int) -> BrandKit | None:
@@ -244,8 +239,7 @@ def render_job_run(*, job_id: str) -> None:
     """The task body: claim the job, produce the file, store it under a new key, finish."""
     from videos.rendering import RenderError
 
-    worker = _worker_name()
-    job = _claim(job_id, worker)
+    job = render_job_claim(job_id=job_id)
     if job is None:
         return
     started = time.monotonic()
@@ -261,27 +255,41 @@ def render_job_run(*, job_id: str) -> None:
             )
         except RenderError as error:
             logger.warning("render %s failed: %s %s", job_id, error.code, error.detail)
-            _finish_failed(job, worker, error.code, error.detail)
+            _finish_failed(job, error.code, error.detail)
             return
         except OSError as error:
             logger.exception("render %s could not store its output", job_id)
-            _finish_failed(job, worker, "storage", str(error))
+            _finish_failed(job, "storage", str(error))
             return
-    _finish_ready(job, worker, info, file_key, thumb_key, kit, time.monotonic() - started)
+    render_job_finish(
+        job=job,
+        info=info,
+        file_key=file_key,
+        thumb_key=thumb_key,
+        kit=kit,
+        seconds=time.monotonic() - started,
+    )
 
 
 @transaction.atomic
-def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
-    job = RenderJob.objects.select_for_update(of=("self",)).select_related("video").get(pk=job.pk)
-    if job.status != RenderJobStatus.RUNNING or job.worker != worker:
-        # Re-queued while we were slow: the other run owns the result; drop ours.
-        # A render stored a thumbnail of its own too; a branding reused the video's.
+def render_job_finish(
+    *,
+    job: RenderJob,
+    info: MediaInfo,
+    file_key: str,
+    thumb_key: str,
+    kit: BrandKit | None,
+    seconds: float,
+) -> bool:
+    """Make the stored output the video's new version, if `job` (as claimed) still holds its
+    lease; False, and the output deleted, when the job was requeued and taken meanwhile."""
+    now = timezone.now()
+    if not RENDER_LEASE.finish(job, status=RenderJobStatus.DONE, finished_at=now, seconds=seconds):
+        # The other run owns the result; drop ours. A render stored a thumbnail of its own
+        # too; a branding reused the video's.
         ours = (file_key, thumb_key) if job.kind == RenderJobKind.RENDER else (file_key,)
         transaction.on_commit(lambda: storage.delete_quietly(*ours))
-        return
-    now = timezone.now()
-    job.status, job.finished_at, job.seconds = RenderJobStatus.DONE, now, seconds
-    job.save(update_fields=["status", "finished_at", "seconds"])
+        return False
     video = Video.objects.select_for_update(of=("self",)).get(pk=job.video_id)
     brand_kit = (
         kit
@@ -320,15 +328,14 @@ def _finish_ready(job, worker, info, file_key, thumb_key, kit, seconds) -> None:
         },
         idempotency_key=f"{name}:{job.pk}",
     )
+    return True
 
 
 @transaction.atomic
-def _finish_failed(job, worker, code: str, detail: str) -> None:
-    job = RenderJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != RenderJobStatus.RUNNING or job.worker != worker:
+def _finish_failed(job: RenderJob, code: str, detail: str) -> None:
+    failed = {"status": RenderJobStatus.FAILED, "finished_at": timezone.now(), "error_code": code}
+    if not RENDER_LEASE.finish(job, **failed):
         return
-    job.status, job.finished_at, job.error_code = RenderJobStatus.FAILED, timezone.now(), code
-    job.save(update_fields=["status", "finished_at", "error_code"])
     video = Video.objects.select_for_update().get(pk=job.video_id)
     # A failed branding keeps the video's current (good) file; only a render failure fails it.
     video.status = (
@@ -350,30 +357,23 @@ def _finish_failed(job, worker, code: str, detail: str) -> None:
 
 def requeue_stuck_jobs(*, older_than: timedelta | None = None) -> int:
     """Jobs whose worker stopped reporting are queued again (or failed after 3 attempts)."""
-    cutoff = timezone.now() - (older_than or timedelta(seconds=RENDER_TIMEOUT_SECONDS))
-    requeued = 0
-    with transaction.atomic():
-        stuck = RenderJob.objects.select_for_update(skip_locked=True).filter(
-            status=RenderJobStatus.RUNNING, heartbeat_at__lt=cutoff
-        )
-        for job in stuck:
-            if job.attempts >= MAX_RENDER_ATTEMPTS:
-                job.status, job.error_code, job.finished_at = (
-                    RenderJobStatus.FAILED,
-                    "attempts",
-                    timezone.now(),
-                )
-                job.save(update_fields=["status", "error_code", "finished_at"])
-                Video.objects.filter(pk=job.video_id).update(
-                    status=VideoStatus.FAILED, error_code="attempts", progress=0
-                )
-                continue
-            job.status, job.worker = RenderJobStatus.QUEUED, ""
-            job.save(update_fields=["status", "worker"])
-            Video.objects.filter(pk=job.video_id).update(status=VideoStatus.QUEUED, progress=0)
-            from videos import tasks
+    from videos import tasks
 
-            job_id = str(job.pk)
+    with transaction.atomic():
+        requeued, failed = RENDER_LEASE.requeue_stale(
+            older_than=older_than or timedelta(seconds=RENDER_TIMEOUT_SECONDS),
+            fail={
+                "status": RenderJobStatus.FAILED,
+                "error_code": "attempts",
+                "finished_at": timezone.now(),
+            },
+        )
+        Video.objects.filter(pk__in=[job.video_id for job in failed]).update(
+            status=VideoStatus.FAILED, error_code="attempts", progress=0
+        )
+        Video.objects.filter(pk__in=[job.video_id for job in requeued]).update(
+            status=VideoStatus.QUEUED, progress=0
+        )
+        for job_id in [str(job.pk) for job in requeued]:
             transaction.on_commit(lambda job_id=job_id: tasks.run_render_job.delay(job_id))
-            requeued += 1
-    return requeued
+    return len(requeued)

@@ -102,7 +102,7 @@ def validate_clip(upload: UploadedFile) -> float:
     return info.duration
 
 
-def _check_uploads(
+def check_uploads(
     template: Template, files: dict[str, UploadedFile], clip: UploadedFile | None
 ) -> None:
     """Validate every upload before any is stored, so a refused request leaves no files."""
@@ -125,7 +125,7 @@ def _check_uploads(
         validate_clip(clip)
 
 
-def _store_files(workspace: Team, files: dict[str, UploadedFile]) -> dict:
+def store_files(workspace: Team, files: dict[str, UploadedFile]) -> dict[str, str]:
     """Store checked images for file fields; returns name → storage key."""
     return {
         name: storage.save_upload(upload, workspace_id=workspace.pk, kind="uploads")
@@ -141,7 +141,8 @@ def has_video_slot(template: Template) -> bool:
     return uses_video_slot(template.spec)
 
 
-def _store_clip(workspace: Team, clip: UploadedFile | None) -> str:
+def store_clip(workspace: Team, clip: UploadedFile | None) -> str:
+    """Store a checked clip of the creator's own; its storage key, or "" when there is none."""
     if clip is None:
         return ""
     return storage.save_upload(clip, workspace_id=workspace.pk, kind="uploads")

@@ -62,7 +62,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 def _status_context(export: ExportJob) -> dict:
-    return {"export": export, "download_url": services.download_url(export)}
+    return {"export": export, "download_url": selectors.download_url(export)}
 
 
 @login_required
@@ -96,7 +96,7 @@ def export_cancel(request: HttpRequest, export_id) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link (local storage), good until the export expires: what S3 presigns."""
-    export = services.read_download_token(token)
+    export = selectors.read_download_token(token)
     if export is None:
         raise Http404
     try:
@@ -106,7 +106,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=services.download_filename(export),
+        filename=selectors.download_filename(export),
         content_type="application/zip",
     )
     response["Cache-Control"] = "private, no-store"
