@@ -219,8 +219,15 @@ def tasks_sent_to(url: str, queue: str = "celery") -> Iterator[None]:
 
 
 def _forget_connections(app) -> None:
-    """Connection and producer pools are made on first use, for the broker URL of then."""
+    """Connection and producer pools are made on first use, for the broker URL of then.
+
+    kombu also keeps a process-wide registry of producer pools keyed by connection: a second
+    switch to the same URL would be handed the pool closed by the first, so it is reset too.
+    """
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
