@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
@@ -51,3 +52,15 @@ class SignupExtraForm(forms.Form):
             time_zone=self.cleaned_data["time_zone"],
             marketing_emails=self.cleaned_data["marketing_emails"],
         )
+
+
+class LanguageForm(forms.Form):
+    """The header's language switcher."""
+
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        error_messages={
+            "required": _("That language is not available."),
+            "invalid_choice": _("That language is not available."),
+        },
+    )

@@ -8,21 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm, ProfileForm
-from .http import safe_next_url
+from .forms import ApiTokenForm, LanguageForm, ProfileForm
+from .http import error_messages, safe_next_url
 from .models import ApiToken
-
-LANGUAGE_CODES = services.LANGUAGE_CODES
 
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The header's language switcher: a cookie for everyone, the profile when signed in."""
-    language = request.POST.get("language", "")
+    form = LanguageForm(request.POST)
     response = HttpResponseRedirect(safe_next_url(request, use_referer=True))
-    if language not in LANGUAGE_CODES:
-        messages.error(request, _("That language is not available."))
+    if not form.is_valid():
+        error_messages(request, form.errors)
         return response
+    language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.profile_set_language(user=request.user, language=language)
     response.set_cookie(

@@ -34,3 +34,18 @@ class SandboxCardForm(forms.Form):
             ("decline", _("4000 0000 0000 0002 — payments are declined")),
         ],
     )
+
+
+class SandboxOutcomeForm(forms.Form):
+    """Which button of the sandbox checkout was pressed."""
+
+    outcome = forms.ChoiceField(
+        choices=[
+            ("succeed", _("Pay (test payment succeeds)")),
+            ("fail", _("Decline (test payment fails)")),
+        ],
+        error_messages={
+            "required": _("Choose whether the test payment succeeds or fails."),
+            "invalid_choice": _("Choose whether the test payment succeeds or fails."),
+        },
+    )

@@ -15,7 +15,7 @@ from teams.permissions import get_for_user, role_allows
 from teams.selectors import current_membership
 
 from . import selectors, services
-from .forms import CheckoutForm, SandboxCardForm, SwitchForm
+from .forms import CheckoutForm, SandboxCardForm, SandboxOutcomeForm, SwitchForm
 from .models import CURRENCIES, CheckoutSession, CheckoutStatus, Invoice, Provider
 from .money import currency_choices, default_currency
 from .providers import get_provider
@@ -197,19 +197,22 @@ def sandbox_checkout(request: HttpRequest, session_id: uuid.UUID) -> HttpRespons
         messages.info(request, _("This checkout is already finished."))
         return redirect("billing:page")
     if request.method == "POST":
-        outcome = request.POST.get("outcome")
-        payment_id = f"sbx_pay_{uuid.uuid4().hex}"
-        if outcome == "succeed":
-            services.checkout_complete(session=session, provider_payment_id=payment_id)
+        form = SandboxOutcomeForm(request.POST)
+        if not form.is_valid():
+            error_messages(request, form.errors)
+        elif form.cleaned_data["outcome"] == "succeed":
+            services.checkout_complete(
+                session=session, provider_payment_id=f"sbx_pay_{uuid.uuid4().hex}"
+            )
             messages.success(
                 request,
                 _("Thank you! Your workspace is now on %(plan)s.") % {"plan": session.plan.name},
             )
             return redirect("billing:page")
-        if outcome == "fail":
+        else:
             services.checkout_fail(
                 session=session,
-                provider_payment_id=payment_id,
+                provider_payment_id=f"sbx_pay_{uuid.uuid4().hex}",
                 reason=_("Your card was declined (sandbox)."),
             )
             messages.error(
@@ -217,7 +220,6 @@ def sandbox_checkout(request: HttpRequest, session_id: uuid.UUID) -> HttpRespons
                 _("The payment was declined. Nothing was charged and your plan is unchanged."),
             )
             return redirect("billing:pricing")
-        messages.error(request, _("Choose whether the test payment succeeds or fails."))
     draft = services.checkout_preview(
         workspace=session.workspace,
         plan=session.plan,

@@ -1,6 +1,7 @@
 """The language order: saved preference, then the cookie, then Accept-Language, then English."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.conftest import client_for
@@ -71,6 +72,20 @@ def test_switcher_rejects_unknown_language_and_changes_nothing(owner):
     response = client.post(reverse("accounts:set_language"), {"language": "xx"})
     assert response.status_code == 302
     assert "django_language" not in response.cookies
+    owner.profile.refresh_from_db()
+    assert owner.profile.language == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{}, {"language": ""}, {"language": "fr\x00"}])
+def test_switcher_says_why_it_refused_and_changes_nothing(owner, data):
+    client = client_for(owner)
+    response = client.post(reverse("accounts:set_language"), data)
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "That language is not available."
+    ]
     owner.profile.refresh_from_db()
     assert owner.profile.language == ""
 

@@ -20,8 +20,7 @@ from pytest_httpserver import HTTPServer
 from analytics.models import Event
 from billing import services
 from billing.models import CheckoutSession, Plan, Subscription
-from teams.selectors import CURRENT_WORKSPACE_SESSION_KEY
-from tests.conftest import client_for
+from tests.conftest import client_in
 
 SECRET = "whsec_test"
 WEBHOOK_URL = "/billing/webhooks/stripe/"
@@ -41,11 +40,7 @@ def stripe_api(settings, httpserver: HTTPServer) -> HTTPServer:
 @pytest.fixture
 def workspace_client(owner, workspace) -> Client:
     """The owner, with the team workspace chosen in the header."""
-    client = client_for(owner)
-    session = client.session
-    session[CURRENT_WORKSPACE_SESSION_KEY] = workspace.id
-    session.save()
-    return client
+    return client_in(owner, workspace)
 
 
 @pytest.fixture

@@ -6,13 +6,7 @@ from rest_framework.test import APIClient
 
 from billing import services
 from billing.models import CheckoutSession, Plan
-from tests.conftest import client_for
-
-
-def _in(user, workspace):
-    client = client_for(user)
-    client.post(reverse("teams:switch"), {"workspace": workspace.pk})
-    return client
+from tests.conftest import client_for, client_in
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def test_outsider_gets_404_on_every_billing_object_and_api_route(outsider, works
     ],
 )
 def test_roles(cast, workspace, paid, role, page, invoice, change):
-    client = _in(cast[role], workspace)
+    client = client_in(cast[role], workspace)
     assert client.get(reverse("billing:page")).status_code == page
     invoice_id = workspace.invoices.get().id
     assert client.get(reverse("billing:invoice", args=[invoice_id])).status_code == invoice
@@ -67,7 +61,7 @@ def test_roles(cast, workspace, paid, role, page, invoice, change):
 
 @pytest.mark.django_db
 def test_owner_sees_invoice_list_and_printable_invoice(owner, workspace, paid):
-    client = _in(owner, workspace)
+    client = client_in(owner, workspace)
     page = client.get(reverse("billing:page")).content.decode()
     invoice = workspace.invoices.get()
     assert invoice.number in page
@@ -149,7 +143,7 @@ def _more_invoices(owner, workspace) -> None:
 @pytest.mark.django_db
 def test_billing_page_query_count_is_bounded(owner, workspace, paid, django_assert_max_num_queries):
     _more_invoices(owner, workspace)
-    client = _in(owner, workspace)
+    client = client_in(owner, workspace)
     client.get(reverse("billing:page"))
     # session, user, profile, memberships, subscription, switch plan and its prices, the
     # current plan's prices, seats, credit balance, invoices, history, the bell's unread

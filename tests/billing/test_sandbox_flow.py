@@ -19,13 +19,7 @@ from billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from tests.conftest import client_for
-
-
-def _client_in(user, workspace):
-    client = client_for(user)
-    client.post(reverse("teams:switch"), {"workspace": workspace.pk})
-    return client
+from tests.conftest import client_in
 
 
 def _upgrade(client, plan="pro-monthly", currency="USD", coupon=""):
@@ -61,7 +55,7 @@ def _events(name: str) -> list[Event]:
 def test_upgrade_renew_fail_dunning_to_free(owner, workspace, django_capture_on_commit_callbacks):
     owner.profile.language = "fr"
     owner.profile.save()
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client)
     response = client.post(
         reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "succeed"}
@@ -129,7 +123,7 @@ def test_upgrade_renew_fail_dunning_to_free(owner, workspace, django_capture_on_
 
 @pytest.mark.django_db
 def test_a_retry_that_succeeds_recovers(owner, workspace):
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client)
     client.post(reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "succeed"})
     client.post(reverse("billing:sandbox_payment_method"), {"card": "decline"})
@@ -147,7 +141,7 @@ def test_a_retry_that_succeeds_recovers(owner, workspace):
 
 @pytest.mark.django_db
 def test_cancel_then_resume_then_cancel_ends_at_period_end(owner, workspace):
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client, plan="pro-annual", currency="EUR")
     client.post(reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "succeed"})
     client.post(reverse("billing:cancel"))
@@ -169,7 +163,7 @@ def test_cancel_then_resume_then_cancel_ends_at_period_end(owner, workspace):
 
 @pytest.mark.django_db
 def test_declined_checkout_changes_nothing_but_records_the_attempt(owner, workspace):
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client)
     response = client.post(
         reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "fail"}
@@ -184,10 +178,25 @@ def test_declined_checkout_changes_nothing_but_records_the_attempt(owner, worksp
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("outcome", [None, "", "maybe", "succeed\x00"])
+def test_a_checkout_without_a_known_outcome_changes_nothing(owner, workspace, outcome):
+    client = client_in(owner, workspace)
+    session = _upgrade(client)
+    data = {} if outcome is None else {"outcome": outcome}
+    response = client.post(reverse("billing:sandbox_checkout", args=[session.id]), data)
+    assert response.status_code == 200
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Choose whether the test payment succeeds or fails."
+    ]
+    assert Subscription.objects.get(workspace=workspace).plan.key == "free"
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
 def test_paying_the_same_checkout_twice_charges_once(owner, workspace):
     from billing import services
 
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client)
     services.checkout_complete(session=session, provider_payment_id="sbx_a")
     services.checkout_complete(session=session, provider_payment_id="sbx_b")
@@ -199,7 +208,7 @@ def test_paying_the_same_checkout_twice_charges_once(owner, workspace):
 def test_switch_monthly_to_annual_credits_unused_time(owner, workspace):
     from billing import services
 
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client)
     start = timezone.now()
     services.checkout_complete(session=session, provider_payment_id="sbx_1", now=start)
@@ -224,7 +233,7 @@ def test_switch_annual_to_monthly_leaves_a_credit_for_later(owner, workspace):
     from billing import services
     from billing.models import Credit, Plan
 
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client, plan="pro-annual")
     start = timezone.now()
     services.checkout_complete(session=session, provider_payment_id="sbx_1", now=start)
@@ -251,7 +260,7 @@ def test_coupon_twenty_percent_off_first_month_only(owner, workspace):
     Coupon.objects.create(
         code="FRIEND20", name="Referral", percent_off=20, duration=CouponDuration.ONCE
     )
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client, coupon="friend20")
     client.post(reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "succeed"})
     first = Invoice.objects.get(reason="subscribe")
@@ -272,7 +281,7 @@ def test_repeating_coupon_applies_for_its_months(owner, workspace):
         duration=CouponDuration.REPEATING,
         duration_months=2,
     )
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     session = _upgrade(client, coupon="THREE")
     client.post(reverse("billing:sandbox_checkout", args=[session.id]), {"outcome": "succeed"})
     for _month in range(2):
@@ -284,7 +293,7 @@ def test_repeating_coupon_applies_for_its_months(owner, workspace):
 
 @pytest.mark.django_db
 def test_bad_coupon_is_a_clear_error_and_nothing_starts(owner, workspace):
-    client = _client_in(owner, workspace)
+    client = client_in(owner, workspace)
     response = client.post(
         reverse("billing:checkout"), {"plan": "pro-monthly", "currency": "USD", "coupon": "NOPE"}
     )
@@ -305,6 +314,6 @@ def test_bad_coupon_is_a_clear_error_and_nothing_starts(owner, workspace):
     ],
 )
 def test_bad_checkout_input_changes_nothing(owner, workspace, data):
-    response = _client_in(owner, workspace).post(reverse("billing:checkout"), data)
+    response = client_in(owner, workspace).post(reverse("billing:checkout"), data)
     assert response.status_code == 302
     assert not CheckoutSession.objects.exists()
