@@ -146,7 +146,7 @@ def record(
 
 def read(
     *,
-    names: Iterable[EventName] | None = None,
+    names: EventName | Iterable[EventName] | None = None,
     since: datetime.datetime | None = None,
     after_id: Any = None,
     workspace_id: int | None = None,
@@ -160,6 +160,8 @@ def read(
     under a unique key of your own, and read again from a window that overlaps.
     """
     events = Event.objects.all()
+    if isinstance(names, str):
+        names = [names]  # one name, not its characters
     if names is not None:
         events = events.filter(name__in=[str(name) for name in names])
     if since is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import formats, timezone
 
 from teams.models import Membership, Team
@@ -13,6 +13,7 @@ from teams.permissions import role_allows
 from . import entitlements
 from .models import (
     Credit,
+    DunningNotice,
     Interval,
     Invoice,
     Plan,
@@ -20,6 +21,7 @@ from .models import (
     Provider,
     Subscription,
     SubscriptionChange,
+    SubscriptionStatus,
     Tier,
 )
 from .money import format_money
@@ -145,3 +147,13 @@ def subscription_summary(*, subscription: Subscription) -> dict:
         "cancel_at_period_end": subscription.cancel_at_period_end,
         "provider": subscription.provider,
     }
+
+
+def dunning_notices_still_relevant(*, now: datetime.datetime) -> QuerySet[DunningNotice]:
+    """Notices of the last day that still describe the subscription: a "payment failed"
+    notice only while the subscription is past due (news of a failure it has since recovered
+    from, or ended over, would mislead)."""
+    return DunningNotice.objects.filter(created_at__gte=now - datetime.timedelta(days=1)).exclude(
+        Q(kind=DunningNotice.Kind.PAYMENT_FAILED)
+        & ~Q(subscription__status=SubscriptionStatus.PAST_DUE)
+    )

@@ -9,6 +9,7 @@ from accounts.emails import queue_unsent, send_once
 
 from . import emails, services
 from .models import DunningNotice, Provider, Subscription, SubscriptionStatus
+from .selectors import dunning_notices_still_relevant
 
 
 def _queue_each(task, **due) -> int:
@@ -61,10 +62,10 @@ def send_dunning_notice(notice_id: int) -> None:
 
 @shared_task(name="billing.send_unsent_dunning_notices", ignore_result=True)
 def send_unsent_dunning_notices() -> int:
-    """Dunning e-mails whose first message was lost (a broker or worker outage) are sent.
-    Only notices of the last day: older news about a payment would mislead more than help."""
-    recent = DunningNotice.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
-    return queue_unsent(recent, send_dunning_notice, older_than=timedelta(minutes=5))
+    """Dunning e-mails whose first message was lost (a broker or worker outage) are sent, as
+    long as they still describe the subscription (see `dunning_notices_still_relevant`)."""
+    relevant = dunning_notices_still_relevant(now=timezone.now())
+    return queue_unsent(relevant, send_dunning_notice, older_than=timedelta(minutes=5))
 
 
 @shared_task(name="billing.process_stripe_event", ignore_result=True)

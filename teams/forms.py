@@ -95,6 +95,14 @@ class InvitationAnswerForm(forms.Form):
         return self.cleaned_data.get("action") == "decline"
 
 
+class KnownKindsField(forms.MultipleChoiceField):
+    """The notification kinds ticked; a value that is not a kind (a page left open across a
+    release that renamed one) is dropped rather than refusing the whole save."""
+
+    def to_python(self, value: object) -> list[str]:
+        return [kind for kind in super().to_python(value) if self.valid_value(kind)]
+
+
 class NotificationPreferencesForm(forms.Form):
-    in_app = forms.MultipleChoiceField(choices=NotificationKind.choices, required=False)
-    email = forms.MultipleChoiceField(choices=NotificationKind.choices, required=False)
+    in_app = KnownKindsField(choices=NotificationKind.choices, required=False)
+    email = KnownKindsField(choices=NotificationKind.choices, required=False)

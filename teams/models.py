@@ -106,6 +106,10 @@ class Invitation(models.Model):
     )
     declined_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When its e-mail was last handed to a worker (created, resent or re-issued); empty when no
+    # e-mail was meant (the invitee turned invitation e-mails off). The lost-e-mail sweep counts
+    # from here, so a message still waiting in a busy queue is not superseded again and again.
+    email_queued_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

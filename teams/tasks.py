@@ -12,6 +12,9 @@ from .selectors import hash_token, invitations_unsent
 
 # A message not sent this long after its row was made is taken for lost.
 LOST_AFTER = timedelta(minutes=5)
+# Re-issuing an invitation replaces its token, which silences a message still waiting in the
+# queue: wait long enough that only a lost message, not a slow queue, is replaced.
+INVITATION_LOST_AFTER = timedelta(hours=1)
 
 
 @shared_task(name="teams.send_invitation", ignore_result=True)
@@ -60,7 +63,12 @@ def send_pending_notification_emails() -> int:
 def reissue_unsent_invitations() -> int:
     """Invitations whose e-mail was lost go out again, under a fresh token (see
     `invitation_reissue_unsent` for why the old one cannot be used)."""
-    return queue_unsent(invitations_unsent(), reissue_unsent_invitation, older_than=LOST_AFTER)
+    return queue_unsent(
+        invitations_unsent(),
+        reissue_unsent_invitation,
+        older_than=INVITATION_LOST_AFTER,
+        since="email_queued_at",
+    )
 
 
 @shared_task(name="teams.reissue_unsent_invitation", ignore_result=True)

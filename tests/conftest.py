@@ -183,3 +183,49 @@ def fetch_url(url: str) -> tuple[bytes, dict]:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(url, timeout=30) as response:
         return response.read(), dict(response.headers)
+
+
+# -- SMTP (aiosmtpd on loopback) ------------------------------------------------------------------
+
+
+class SmtpInbox:
+    """What a real SMTP server on 127.0.0.1 accepted; `refuse` lists addresses it rejects at
+    RCPT, as a relay refuses a mailbox that does not exist."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str]]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted"
+
+    def recipients(self) -> list[str]:
+        return [address for _sender, to in self.messages for address in to]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Django's SMTP backend sending to an aiosmtpd server on a free loopback port."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()

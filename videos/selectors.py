@@ -241,3 +241,12 @@ def read_download_token(token: str) -> ExportJob | None:
     if export.expires_at <= timezone.now():
         return None
     return export
+
+
+def exports_to_email() -> QuerySet[ExportJob]:
+    """Ready exports whose requester can be e-mailed the link (has an address)."""
+    return (
+        ExportJob.objects.select_related("requested_by__profile", "workspace")
+        .filter(status=ExportStatus.READY, requested_by__isnull=False)
+        .exclude(requested_by__email="")
+    )

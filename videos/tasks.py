@@ -33,11 +33,13 @@ def send_unsent_export_emails() -> int:
     is sent; `send_once` keeps it to one."""
     from accounts.emails import queue_unsent
 
-    from .models import ExportJob, ExportStatus
+    from .selectors import exports_to_email
 
-    ready = ExportJob.objects.filter(status=ExportStatus.READY)
     return queue_unsent(
-        ready, send_export_ready_email, older_than=timedelta(minutes=2), since="finished_at"
+        exports_to_email(),
+        send_export_ready_email,
+        older_than=timedelta(minutes=2),
+        since="finished_at",
     )
 
 

@@ -49,6 +49,7 @@ def send_on_commit(invitation: Invitation, token: str) -> None:
     # only place that needs it, to build the accept link, and the message is consumed once.
     # Queued on commit so the worker always finds the row.
     pk = invitation.pk
+    Invitation.objects.filter(pk=pk).update(email_queued_at=timezone.now())
     transaction.on_commit(lambda: tasks.send_invitation.delay(pk, token))
 
 

@@ -41,6 +41,11 @@ def test_read_filters_by_name(log):
 
 
 @pytest.mark.django_db
+def test_one_name_may_be_given_without_a_list(log):
+    assert list(read(names=EventName.VIDEO_RENDERED)) == _ordered([log[1], log[3], log[4]])
+
+
+@pytest.mark.django_db
 def test_since_is_inclusive(log):
     since = T0 + dt.timedelta(minutes=2)
     assert list(read(since=since)) == _ordered(log[2:])

@@ -65,6 +65,17 @@ def test_both_channels_off_means_nothing_at_all(version, owner, editor, say):
 
 
 @pytest.mark.django_db
+def test_a_kind_the_page_does_not_know_is_ignored_and_the_rest_saved(editor):
+    client = client_for(editor)
+    url = reverse("teams:notification_preferences")
+    response = client.post(url, {"in_app": ["reply", "retired-kind", "x\x00"], "email": []})
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=editor)
+    assert {kind for kind, on in preference.in_app.items() if on} == {"reply"}
+    assert not any(preference.email.values())
+
+
+@pytest.mark.django_db
 def test_the_settings_page_saves_the_preferences(version, owner, editor, say):
     client = client_for(editor)
     url = reverse("teams:notification_preferences")

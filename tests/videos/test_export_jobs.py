@@ -108,3 +108,22 @@ def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
     tasks.send_unsent_export_emails()
     tasks.send_unsent_export_emails()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [owner.email]
+
+
+def test_the_sweep_leaves_out_exports_nobody_can_be_emailed_about(
+    owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Their requester left, or has no address: they must not take the sweep's places."""
+    from videos import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        export = services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk], actor=owner
+        )
+    claimed = exports.export_claim(export_id=str(export.pk))
+    exports.export_finish(export=claimed, key="exports/x.zip", count=1, size=10)
+    ExportJob.objects.filter(pk=export.pk).update(
+        finished_at=timezone.now() - timedelta(minutes=5), requested_by=None
+    )
+    assert tasks.send_unsent_export_emails() == 0
+    assert mailoutbox == []

@@ -89,6 +89,21 @@ def test_posting_a_comment_through_the_page(version, video, workspace, editor):
     assert event.properties["reply"] is False and event.properties["video_id"] == video.pk
 
 
+@pytest.mark.django_db
+def test_a_nul_character_in_a_comment_is_dropped_as_the_api_drops_it(video, workspace, editor):
+    client = client_in(editor, workspace)
+    response = client.post(
+        reverse("videos:comment_post", args=[video.pk, 1]),
+        {"text": "Bright\x00er", "at": "0:05", "until": "", "parent": ""},
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.text == "Brighter"
+    client.post(reverse("videos:comment_edit", args=[video.pk, comment.pk]), {"text": "Dark\x00er"})
+    comment.refresh_from_db()
+    assert comment.text == "Darker"
+
+
 BAD_TIME = "Write a time as seconds or minutes:seconds, for example 0:05 or 75."
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 
 class ServiceErrors:
@@ -42,5 +43,15 @@ class ValueListField(forms.Field):
 
 
 def typed_text(**kwargs: Any) -> forms.CharField:
-    """A text input passed on exactly as typed (blank when absent): the service checks it."""
-    return forms.CharField(required=False, strip=False, **kwargs)
+    """A text input passed on exactly as typed (blank when absent): the service checks it.
+
+    Django's CharField refuses NUL characters; here the service decides (a comment drops them,
+    as the API does), so the page and the API treat the same text the same way.
+    """
+    field = forms.CharField(required=False, strip=False, **kwargs)
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, ProhibitNullCharactersValidator)
+    ]
+    return field

@@ -26,7 +26,7 @@ from teams.permissions import ensure_can, scope_for_user
 from videocreator.leases import Lease
 from videos import storage
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus, VideoVersion
-from videos.selectors import download_url
+from videos.selectors import download_url, exports_to_email
 
 from .zips import ExportCancelled, ZipWriter, open_scratch, store_zip, write_zip, zip_names
 
@@ -279,13 +279,8 @@ def export_send_ready_email(*, export_id: str) -> bool:
     """E-mail the requester the link, exactly once (`send_once`)."""
     from videos.emails import send_export_ready
 
-    ready = (
-        ExportJob.objects.select_related("requested_by__profile", "workspace")
-        .filter(status=ExportStatus.READY, requested_by__isnull=False)
-        .exclude(requested_by__email="")
-    )
     return send_once(
-        ready,
+        exports_to_email(),
         export_id,
         lambda export: send_export_ready(export=export, download_url=download_url(export)),
     )
