@@ -92,6 +92,24 @@ def test_an_export_whose_worker_died_is_queued_again_then_finished(
     assert export.file_count == 1
 
 
+def test_an_export_cancelled_while_its_worker_was_gone_ends_cancelled(
+    owner, workspace, ready_video, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        export = services.export_create(
+            workspace=workspace, video_ids=[ready_video().pk], actor=owner
+        )
+    exports.export_claim(export_id=str(export.pk))
+    services.export_cancel(export=export, actor=owner)
+    ExportJob.objects.filter(pk=export.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=30)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exports.exports_requeue_stuck() == 0
+    export.refresh_from_db()
+    assert export.status == ExportStatus.CANCELLED and export.finished_at is not None
+
+
 def test_a_ready_export_whose_email_never_went_out_is_sent_once_later(
     owner, workspace, ready_video, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -300,9 +300,16 @@ def exports_requeue_stuck(*, now=None) -> int:
             now=now,
             fail={"status": ExportStatus.FAILED, "error_code": "attempts", "finished_at": now},
         )
-        for export_id in [str(export.pk) for export in requeued]:
+        # Cancelled while its worker was gone: nobody would claim it again (a claim skips
+        # cancelled exports), so it ends here instead of waiting in the queue for ever.
+        cancelled = [export.pk for export in requeued if export.cancel_requested]
+        ExportJob.objects.filter(pk__in=cancelled, status=ExportStatus.QUEUED).update(
+            status=ExportStatus.CANCELLED, finished_at=now
+        )
+        again = [str(export.pk) for export in requeued if not export.cancel_requested]
+        for export_id in again:
             transaction.on_commit(lambda export_id=export_id: tasks.run_export.delay(export_id))
-    return len(requeued)
+    return len(again)
 
 
 def exports_expire(*, now=None) -> int:
