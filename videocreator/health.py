@@ -1,5 +1,6 @@
 """GET /healthz: is each part we depend on reachable? 200 when all are, else 503."""
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,9 @@ from django.views.decorators.http import require_GET
 
 from analytics.models import WorkerHeartbeat
 from videocreator.celery import app as celery_app
+from videos.rendering.fonts import languages_without_fonts
+
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> None:
@@ -81,6 +85,18 @@ def worker_status() -> dict:
     return {"status": "up" if fresh else "silent", "last_seen_seconds": round(age)}
 
 
+def font_status() -> dict:
+    """Whether installed fonts draw text in all nine languages (Debian: fonts-noto-core,
+    fonts-noto-cjk). Reported, not part of the 200/503 verdict: without them only the renders
+    of the uncovered languages fail (with "font_missing")."""
+    try:
+        missing = languages_without_fonts()
+    except Exception:  # a broken font folder must not break the health check
+        logger.exception("healthz could not check the fonts")
+        return {"status": "unknown"}
+    return {"status": "missing" if missing else "ok", "missing": missing}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -89,6 +105,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if healthy else "error", "checks": checks}
     if checks["database"]["status"] == "up":
         body["workers"] = worker_status()
+    body["fonts"] = font_status()
     if not settings.DEBUG and not healthy:
         # Error texts can reveal hosts and paths; staff read them in the worker logs.
         for result in checks.values():

@@ -1,18 +1,25 @@
 """Which installed font draws a piece of text.
 
 Fonts come from the operating system's packages (Debian: fonts-noto-core, fonts-noto-cjk,
-fonts-dejavu-core), never from the repository. They are looked up by file name under
-``/usr/share/fonts``, ``/usr/local/share/fonts`` and any directories listed in the
-``VIDEO_FONT_DIRS`` environment variable (separated by ``os.pathsep``).
+fonts-dejavu-core), never from the repository. They are looked up by file name in the
+directories listed in the ``VIDEO_FONT_DIRS`` environment variable (separated by
+``os.pathsep``), then under :data:`SYSTEM_FONT_DIRS` (``/usr/share/fonts``,
+``/usr/local/share/fonts``); both are read on every lookup, and what was found is cached per
+list of directories.
 
 Coverage is decided by the font's character map (read with fontTools), so "this font draws
 every character" is a fact about the file, not a guess from the language code:
 
-- Latin, Cyrillic, Greek → Noto Sans (Noto Serif with ``serif=True``)
+- Latin, Cyrillic, Greek → Noto Sans (Noto Serif with ``serif=True``); without Noto, DejaVu Sans
+  (DejaVu Serif)
 - Devanagari → Noto Sans Devanagari (it has no Latin letters: a Hindi title with English words
   is drawn in runs, see :func:`font_runs`)
 - kana → Noto Sans CJK JP, Hangul → Noto Sans CJK KR, Han only → Noto Sans CJK SC
 - anything else → every other installed Noto font (Arabic, Thai, …), then DejaVu Sans.
+
+Text that no installed font can draw (Japanese with only DejaVu, anything with no fonts at all)
+raises ``RenderError("font_missing")``; :func:`languages_without_fonts` tells /healthz which of
+our nine languages that would hit.
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ from .errors import RenderError
 
 FontChoice = tuple[str, int]  # (path, face index inside a .ttc collection)
 
-_SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
+# Searched after VIDEO_FONT_DIRS; a deployment (or a test) may replace it, e.g. with () to use
+# only the folders in VIDEO_FONT_DIRS.
+SYSTEM_FONT_DIRS: tuple[str, ...] = ("/usr/share/fonts", "/usr/local/share/fonts")
 
 # file names, (bold, regular)
 _LATIN = {
@@ -56,16 +65,21 @@ def _is_ignorable(char: str) -> bool:
     return unicodedata.category(char) in {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
-def _font_dirs() -> list[str]:
+def font_dirs() -> tuple[str, ...]:
+    """The folders searched for fonts, in order: VIDEO_FONT_DIRS, then SYSTEM_FONT_DIRS."""
     extra = [d for d in os.environ.get("VIDEO_FONT_DIRS", "").split(os.pathsep) if d]
-    return [d for d in (*extra, *_SYSTEM_DIRS) if os.path.isdir(d)]
+    return tuple(d for d in (*extra, *SYSTEM_FONT_DIRS) if os.path.isdir(d))
 
 
-@lru_cache(maxsize=1)
 def _font_files() -> dict[str, str]:
     """File name → path of every font file installed (first one wins)."""
+    return _scan(font_dirs())
+
+
+@lru_cache(maxsize=8)
+def _scan(dirs: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for root_dir in _font_dirs():
+    for root_dir in dirs:
         for root, _dirs, files in sorted(os.walk(root_dir)):
             for name in sorted(files):
                 if name.lower().endswith((".ttf", ".otf", ".ttc")):
@@ -140,28 +154,41 @@ def _pair(names: tuple[str, str], bold: bool) -> FontChoice | None:
     return None
 
 
-@lru_cache(maxsize=4)
 def _primary(bold: bool, serif: bool) -> dict[str, FontChoice | None]:
     """The preferred font per script for a weight and style (read-only: it is cached)."""
+    return _primary_in(font_dirs(), bold, serif)
+
+
+@lru_cache(maxsize=16)
+def _primary_in(dirs: tuple[str, ...], bold: bool, serif: bool) -> dict[str, FontChoice | None]:
+    dejavu = _pair(_DEJAVU[serif], bold) or _pair(_DEJAVU[False], bold)
     return {
-        "latin": _pair(_LATIN[serif], bold) or (_pair(_LATIN[False], bold) if serif else None),
+        # without Noto, Latin (and Greek, Cyrillic) text is drawn in DejaVu
+        "latin": _pair(_LATIN[serif], bold)
+        or (_pair(_LATIN[False], bold) if serif else None)
+        or dejavu,
         "devanagari": _pair(_DEVANAGARI[serif], bold)
         or (_pair(_DEVANAGARI[False], bold) if serif else None),
         "ja": _cjk_face("JP", bold=bold, serif=serif),
         "ko": _cjk_face("KR", bold=bold, serif=serif),
         "zh": _cjk_face("SC", bold=bold, serif=serif),
-        "dejavu": _pair(_DEJAVU[serif], bold) or _pair(_DEJAVU[False], bold),
+        "dejavu": dejavu,
     }
 
 
-@lru_cache(maxsize=4)
 def _extended(bold: bool, serif: bool) -> tuple[FontChoice, ...]:
     """Every other installed Noto font of the weight, sans (or serif) first: the last resort."""
+    return _extended_in(font_dirs(), bold, serif)
+
+
+@lru_cache(maxsize=16)
+def _extended_in(dirs: tuple[str, ...], bold: bool, serif: bool) -> tuple[FontChoice, ...]:
+    files = _scan(dirs)
     suffix = "-Bold.ttf" if bold else "-Regular.ttf"
-    names = (n for n in _font_files() if n.startswith("Noto") and n.endswith(suffix))
+    names = (n for n in files if n.startswith("Noto") and n.endswith(suffix))
     first = "NotoSerif" if serif else "NotoSans"
     ordered = sorted(names, key=lambda n: (not n.startswith(first), "Mono" in n, n))
-    return tuple((_font_files()[n], 0) for n in ordered)
+    return tuple((files[n], 0) for n in ordered)
 
 
 def _scripts(text: str) -> set[str]:
@@ -214,7 +241,7 @@ def _iter_candidates(text: str, bold: bool, serif: bool) -> Iterator[FontChoice]
         if choice not in seen:
             yield choice
     dejavu = _primary(bold, serif)["dejavu"]
-    if dejavu is not None:
+    if dejavu is not None and dejavu not in seen:
         yield dejavu
 
 
@@ -240,7 +267,7 @@ def font_for_text(text: str, *, bold: bool = True, serif: bool = False) -> FontC
         if needed <= _cmap(*choice):
             return choice
     if not any_font:
-        raise RenderError("font_missing", "no fonts are installed (install fonts-noto-core)")
+        raise RenderError("font_missing", _NO_FONTS)
     missing = missing_characters(text, bold=bold, serif=serif)
     if missing:
         raise RenderError("font_missing", _missing_detail(missing))
@@ -263,14 +290,17 @@ def font_runs(text: str, *, bold: bool = True, serif: bool = False) -> list[tupl
     if preferred and _needed(text) <= _cmap(*preferred[0]):
         return [(text, preferred[0])]
     candidates = list(_iter_candidates(text, bold, serif))
+    if not candidates:
+        raise RenderError("font_missing", _NO_FONTS)
     runs: list[list] = []  # [text, choice or None while only spaces were seen]
     missing: list[str] = []
-    first = preferred[0] if preferred else None
+    own = preferred[0] if preferred else None  # the font of the text's own script
+    own_cmap = _cmap(*own) if own else frozenset()
     for char in text:
         current = runs[-1][1] if runs else None
         code = ord(char)
         stay = current is not None and code in _cmap(*current)
-        if _is_ignorable(char) or (stay and (current == first or code not in _cmap(*first))):
+        if _is_ignorable(char) or (stay and (current == own or code not in own_cmap)):
             if runs:
                 runs[-1][0] += char
             else:
@@ -286,8 +316,10 @@ def font_runs(text: str, *, bold: bool = True, serif: bool = False) -> list[tupl
             runs.append([char, choice])
     if missing:
         raise RenderError("font_missing", _missing_detail("".join(dict.fromkeys(missing))))
-    fallback = candidates[0] if candidates else None
-    return [(run, choice or fallback) for run, choice in runs if run]  # type: ignore[misc]
+    return [(run, choice or candidates[0]) for run, choice in runs if run]
+
+
+_NO_FONTS = "no fonts are installed (Debian: fonts-noto-core, fonts-noto-cjk)"
 
 
 def _missing_detail(missing: str) -> str:
@@ -308,3 +340,27 @@ def missing_characters(text: str, *, bold: bool = True, serif: bool = False) -> 
         if not any(code in _cmap(*c) for c in _iter_candidates(text, bold, serif)):
             missing.append(chr(code))
     return "".join(missing)
+
+
+# A line in each of the nine languages we speak, with the letters special to it.
+LANGUAGE_SAMPLES = {
+    "en": "The quick brown fox jumps over the lazy dog — 50% off!",
+    "es": "¿Dónde está el pingüino? ¡Añádelo ya!",
+    "fr": "Dès Noël, où un zéphyr haï me vêt de glaçons, je dîne d'exquis rôtis de bœuf",
+    "de": "Größe, Übermaß, Äpfel und Öl",
+    "pt": "Promoção de verão: ação, coração, você, à, ê, õ",
+    "ja": "夏のセール開催中、カタカナもひらがなも",
+    "ko": "여름 세일 진행 중",
+    "zh-hans": "夏季促销进行中，欢迎选购",
+    "hi": "गर्मियों की सेल, आज ही",
+}
+
+
+def languages_without_fonts() -> list[str]:
+    """The languages (of LANGUAGE_SAMPLES, in its order) whose text no installed font can draw,
+    in regular or bold: [] when the fonts for all nine are installed."""
+    return [
+        language
+        for language, sample in LANGUAGE_SAMPLES.items()
+        if any(missing_characters(sample, bold=bold) for bold in (True, False))
+    ]
