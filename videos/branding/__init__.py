@@ -17,10 +17,11 @@ views call them with files they have already fetched.
 from .logo import MAX_LOGO_BYTES, MAX_LOGO_SIDE, LogoInfo, validate_logo, within_pixel_cap
 from .placement import POSITIONS, SCALE_MAX, SCALE_MIN, logo_box
 from .preview import preview, sample_frame
-from .watermark import CRF, apply_watermark
+from .watermark import CRF, FAST_X264_PARAMS, apply_watermark
 
 __all__ = [
     "CRF",
+    "FAST_X264_PARAMS",
     "MAX_LOGO_BYTES",
     "MAX_LOGO_SIDE",
     "POSITIONS",
