@@ -32,6 +32,20 @@ def _number(value: Any) -> float:
     return int(number) if number.is_integer() else number
 
 
+def _check_bounds(field: dict, name: str, numbers: list) -> None:
+    """Every number within the field's declared min and max (either may be left out)."""
+    low, high = field.get("min"), field.get("max")
+    if all((low is None or n >= low) and (high is None or n <= high) for n in numbers):
+        return
+    if low is not None and high is not None:
+        message = _("%(field)s must be between %(min)s and %(max)s.")
+    elif low is not None:
+        message = _("%(field)s must be at least %(min)s.")
+    else:
+        message = _("%(field)s must be at most %(max)s.")
+    raise ValidationError(message % {"field": name, "min": low, "max": high})
+
+
 def _clean_one(field: dict, value: Any) -> Any:
     kind = field["type"]
     name = label(field)
@@ -55,12 +69,7 @@ def _clean_one(field: dict, value: Any) -> Any:
             number = _number(value)
         except (TypeError, ValueError):
             raise ValidationError(_("%(field)s must be a number.") % {"field": name}) from None
-        low, high = field.get("min"), field.get("max")
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise ValidationError(
-                _("%(field)s must be between %(min)s and %(max)s.")
-                % {"field": name, "min": low, "max": high}
-            )
+        _check_bounds(field, name, [number])
         return number
     if kind == "numbers":
         items = value.split(",") if isinstance(value, str) else value
@@ -81,6 +90,7 @@ def _clean_one(field: dict, value: Any) -> Any:
             )
         if any(n < 0 for n in numbers):
             raise ValidationError(_("%(field)s cannot contain negative numbers.") % {"field": name})
+        _check_bounds(field, name, numbers)
         return numbers
     if kind in FILE_TYPES:
         if value is None or isinstance(value, str):

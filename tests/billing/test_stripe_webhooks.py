@@ -241,3 +241,26 @@ def test_a_refund_in_the_stripe_dashboard_is_recorded_once(
     assert (payment.status, payment.refunded_amount) == ("refunded", 1200)
     refunds = Event.objects.filter(name="payment.refunded", workspace=workspace)
     assert sorted(e.properties["amount"] for e in refunds) == [500, 700]
+
+
+@pytest.mark.django_db
+def test_a_signed_event_with_nul_characters_is_stored_without_them(run_on_commit):
+    # PostgreSQL's jsonb (and text) cannot hold \u0000: the event is stored without it.
+    event = stripe_event(
+        "customer.created",
+        {
+            "id": "cus_9",
+            "object": "customer",
+            "name": "Ann\x00 Lee",
+            "metadata": {"k\x00": ["\x00"]},
+        },
+        event_id="evt_nul\x00",
+    )
+
+    response = deliver(run_on_commit, event)
+
+    assert response.status_code == 200
+    stored = StripeEvent.objects.get(event_id="evt_nul")
+    assert stored.payload["data"]["object"]["name"] == "Ann Lee"
+    assert stored.payload["data"]["object"]["metadata"] == {"k": [""]}
+    assert stored.status == WebhookEventStatus.IGNORED

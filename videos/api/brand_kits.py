@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from videocreator.parsers import JSONParser
 
 from .. import selectors, services
 from ..models import BrandKit, LogoPosition

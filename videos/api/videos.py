@@ -12,12 +12,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teams.permissions import get_for_user
+from videocreator.parsers import JSONParser, json_depth_exceeds, too_deep_message
 
 from .. import selectors, services
 from ..models import BrandKit, RenderJob, Resolution, Template, Video, VideoStatus
@@ -94,6 +95,8 @@ class FieldsJSONField(serializers.JSONField):
 
     def to_internal_value(self, data: Any) -> dict:
         if isinstance(data, str):
+            if json_depth_exceeds(data):
+                raise serializers.ValidationError(too_deep_message())
             try:
                 data = json.loads(data or "{}")
             except ValueError:

@@ -14,13 +14,14 @@ views call them with files they have already fetched.
   every frame, the video is re-encoded with libx264 and the audio is copied untouched.
 """
 
-from .logo import MAX_LOGO_BYTES, MAX_LOGO_SIDE, LogoInfo, validate_logo
+from .logo import MAX_LOGO_BYTES, MAX_LOGO_SIDE, LogoInfo, validate_logo, within_pixel_cap
 from .placement import POSITIONS, SCALE_MAX, SCALE_MIN, logo_box
 from .preview import preview, sample_frame
-from .watermark import CRF, apply_watermark
+from .watermark import CRF, FAST_X264_PARAMS, apply_watermark
 
 __all__ = [
     "CRF",
+    "FAST_X264_PARAMS",
     "MAX_LOGO_BYTES",
     "MAX_LOGO_SIDE",
     "POSITIONS",
@@ -32,4 +33,5 @@ __all__ = [
     "preview",
     "sample_frame",
     "validate_logo",
+    "within_pixel_cap",
 ]

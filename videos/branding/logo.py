@@ -28,6 +28,11 @@ class LogoInfo:
 # -- validation ------------------------------------------------------------------------------
 
 
+def within_pixel_cap(width: int, height: int) -> bool:
+    """Whether an image this size may be uploaded: the one cap for logos and template images."""
+    return 0 < width <= MAX_LOGO_SIDE and 0 < height <= MAX_LOGO_SIDE
+
+
 def validate_logo(file: BinaryIO) -> LogoInfo:
     """Check an uploaded logo; raise ``ValidationError`` with a clear, translated message.
 
@@ -76,7 +81,7 @@ def _validate_logo(file: BinaryIO) -> LogoInfo:
 
     if image_format not in LOGO_FORMATS:
         raise wrong_type
-    if not (0 < width <= MAX_LOGO_SIDE and 0 < height <= MAX_LOGO_SIDE):
+    if not within_pixel_cap(width, height):
         raise too_wide
     try:
         with Image.open(io.BytesIO(data)) as image:

@@ -19,7 +19,7 @@ from .placement import alpha_factor, check_settings, logo_box, open_logo, scaled
 # for bitrate (adaptive quantisation, macroblock tree with a short lookahead, deblocking, 8×8
 # transform): 10–12× real time, the same SSIM as `veryfast` at CRF 23 for about 1.5× its size
 # (plain `ultrafast`: 2.8× its size). ``apply_watermark(preset=...)`` picks a plain preset.
-_FAST_X264_PARAMS = "aq-mode=1:mbtree=1:rc-lookahead=10:deblock=1:8x8dct=1:partitions=i8x8,i4x4"
+FAST_X264_PARAMS = "aq-mode=1:mbtree=1:rc-lookahead=10:deblock=1:8x8dct=1:partitions=i8x8,i4x4"
 CRF = 23
 
 ProgressCallback = Callable[[int], None]
@@ -71,7 +71,7 @@ def apply_watermark(
     if preset:
         encoder = ["-preset", preset]
     else:
-        encoder = ["-preset", "ultrafast", "-x264-params", _FAST_X264_PARAMS]
+        encoder = ["-preset", "ultrafast", "-x264-params", FAST_X264_PARAMS]
 
     with tempfile.TemporaryDirectory(prefix="branding-") as scratch:
         logo_png = os.path.join(scratch, "logo.png")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from teams.models import Team
 from videos import storage
+from videos.branding import MAX_LOGO_SIDE, within_pixel_cap
 from videos.fields import FILE_TYPES
 from videos.models import (
     Template,
@@ -35,12 +36,21 @@ def validate_image(upload: UploadedFile) -> None:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            image.verify()
+            # The header gives the size: an image over the cap is refused before any decoding.
+            width, height = image.size
+            if within_pixel_cap(width, height):
+                image.verify()
             kind = image.format
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        width = height = 0  # far over the cap
+    except (UnidentifiedImageError, OSError):
         raise ValidationError(_("The file is not a readable image.")) from None
     finally:
         upload.seek(0)
+    if not within_pixel_cap(width, height):
+        raise ValidationError(
+            _("The image is larger than %(side)s × %(side)s pixels.") % {"side": MAX_LOGO_SIDE}
+        )
     if kind not in {"PNG", "JPEG", "WEBP"}:
         raise ValidationError(_("Images must be PNG, JPEG or WebP."))
 
