@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.forms import AdminLoginForm
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -10,6 +11,9 @@ from videos.api import urls as videos_api
 
 from . import health, views
 from .api import router
+
+# Staff sign in under the same brute-force limit as everyone else.
+admin.site.login_form = AdminLoginForm
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
