@@ -1,7 +1,9 @@
 import zoneinfo
 
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
@@ -64,3 +66,20 @@ class LanguageForm(forms.Form):
             "invalid_choice": _("That language is not available."),
         },
     )
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in, through allauth's authenticate: wrong passwords count towards the
+    same `login_failed` limit (per IP and per account) as the site's own sign-in page."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            self.user_cache = get_adapter(self.request).authenticate(
+                self.request, email=email, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -12,6 +12,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from videocreator.content_security import (
+    STRIPE_FORM_ORIGINS,
+    content_security_policy,
+    origin_of,
+    storage_origins,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -55,6 +62,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "storages",
+    "csp",
     # ours
     "videocreator",
     "accounts",
@@ -77,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -219,8 +228,12 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_DEFAULT_ACL = None
     AWS_S3_FILE_OVERWRITE = False
     DEFAULT_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
+    STORAGE_ORIGINS = storage_origins(
+        AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME
+    )  # presigned links point here (the Content-Security-Policy allows them)
 else:
     DEFAULT_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
+    STORAGE_ORIGINS = []
 STORAGES = {
     "default": {"BACKEND": DEFAULT_STORAGE_BACKEND},
     "staticfiles": {
@@ -402,6 +415,15 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own origin only, plus the S3 bucket for media and
+# the payment and OAuth pages that forms redirect to (videocreator/content_security.py).
+CONTENT_SECURITY_POLICY = content_security_policy(
+    storage=STORAGE_ORIGINS,
+    form_targets=[
+        *STRIPE_FORM_ORIGINS,
+        *(origin_of(spec["authorize_url"]) for spec in SOCIAL_PLATFORMS.values()),
+    ],
+)
 
 # --- Logging ----------------------------------------------------------------
 

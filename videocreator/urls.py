@@ -1,8 +1,10 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.forms import AdminLoginForm
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -10,6 +12,9 @@ from videos.api import urls as videos_api
 
 from . import health, views
 from .api import router
+
+# Staff sign in under the same brute-force limit as everyone else.
+admin.site.login_form = AdminLoginForm
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
@@ -32,7 +37,14 @@ urlpatterns = [
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Swagger UI's stylesheet draws its icons from data: URIs.
+        csp_update({"img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]
 

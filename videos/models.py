@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from videos.storage import safe_suffix
+
 
 class Category(models.TextChoices):
     SOCIAL = "social", _("Social media")
@@ -28,7 +30,7 @@ class TemplateTier(models.TextChoices):
 
 
 def _template_media_path(instance: "Template", filename: str) -> str:
-    return f"templates/{instance.key}/{uuid.uuid4().hex}-{filename}"
+    return f"templates/{instance.key}/{uuid.uuid4().hex}{safe_suffix(filename)}"
 
 
 class Template(models.Model):
@@ -91,7 +93,7 @@ class Resolution(models.IntegerChoices):
 
 
 def video_upload_path(instance: "Video", filename: str) -> str:
-    return f"workspaces/{instance.workspace_id}/uploads/{uuid.uuid4().hex}/{filename}"
+    return f"workspaces/{instance.workspace_id}/uploads/{uuid.uuid4().hex}{safe_suffix(filename)}"
 
 
 class Video(models.Model):
@@ -220,7 +222,7 @@ class LogoPosition(models.TextChoices):
 
 
 def brand_logo_path(instance: "BrandKit", filename: str) -> str:
-    return f"workspaces/{instance.workspace_id}/brand/{uuid.uuid4().hex}/{filename}"
+    return f"workspaces/{instance.workspace_id}/brand/{uuid.uuid4().hex}{safe_suffix(filename)}"
 
 
 class BrandKit(models.Model):

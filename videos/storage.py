@@ -25,8 +25,46 @@ def new_key(workspace_id: int, kind: str, suffix: str) -> str:
     return f"workspaces/{workspace_id}/{kind}/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
 
 
+# The extension of a stored file never comes from the uploader's name as such: images get the
+# one of the type their bytes show, audio and video (probed by ffmpeg before they are stored)
+# keep their name's only if it is one we accept, spelled our way; anything else gets none.
+IMAGE_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+MEDIA_SUFFIXES = {
+    ".jpeg": ".jpg",
+    **{
+        suffix: suffix
+        for suffix in (
+            *(".png", ".jpg", ".webp", ".mp4", ".mov", ".webm"),
+            *(".mp3", ".m4a", ".aac", ".wav", ".ogg", ".oga", ".flac"),
+        )
+    },
+}
+
+
+def safe_suffix(filename: str) -> str:
+    """The name's extension if it is one we accept (lower case, .jpeg as .jpg); else ""."""
+    return MEDIA_SUFFIXES.get(Path(filename or "").suffix.lower(), "")
+
+
+def detected_suffix(upload: UploadedFile) -> str:
+    """The extension for an upload: from the image type its bytes show, else `safe_suffix`."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        kind = None
+    finally:
+        upload.seek(0)
+    if kind is not None:
+        return IMAGE_SUFFIXES.get(kind, "")
+    return safe_suffix(upload.name or "")
+
+
 def save_upload(upload: UploadedFile, *, workspace_id: int, kind: str) -> str:
-    suffix = Path(upload.name or "").suffix.lower()[:8]
+    suffix = detected_suffix(upload)
     upload.seek(0)
     return default_storage.save(new_key(workspace_id, kind, suffix), upload)
 

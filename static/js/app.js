@@ -101,6 +101,10 @@
     if (!target) {
       return;
     }
+    if (target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
     var button = target.closest("[data-copy]");
     if (button) {
       event.preventDefault();

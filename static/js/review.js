@@ -5,6 +5,13 @@
 
   var player = document.querySelector(".media-frame video");
 
+  /* Markers sit where their comments are on the timeline (percentages from data- attributes:
+     the Content-Security-Policy refuses inline style attributes, not styles set from here). */
+  document.querySelectorAll(".comment-marker[data-start-pct]").forEach(function (marker) {
+    marker.style.setProperty("--start", marker.getAttribute("data-start-pct") + "%");
+    marker.style.setProperty("--length", (marker.getAttribute("data-length-pct") || "0") + "%");
+  });
+
   function formatTime(seconds) {
     var total = Math.max(0, Math.floor(seconds * 10) / 10);
     var minutes = Math.floor(total / 60);

@@ -55,10 +55,29 @@ def browser() -> Iterator[Browser]:
             connections.close_all()
 
 
+# Every page's console messages about the Content-Security-Policy, for the test to fail on.
+CSP_VIOLATIONS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """A browser test fails if the page broke the Content-Security-Policy anywhere."""
+    CSP_VIOLATIONS.clear()
+    yield
+    violations, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert violations == [], "Content-Security-Policy violations in the browser"
+
+
+def _watch_csp(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+
 def new_page(browser: Browser) -> Page:
     """A page in a fresh browser context: its own cookies, so its own signed-in person."""
     context = browser.new_context(locale="en-US")
     browser_page = context.new_page()
+    browser_page.on("console", _watch_csp)
     browser_page.set_default_timeout(PAGE_TIMEOUT_MS)
     browser_page.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
     return browser_page

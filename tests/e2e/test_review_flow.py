@@ -91,6 +91,9 @@ def test_invite_comment_mention_notification_seek_and_resolve(
         "document.querySelector('.media-frame video').currentTime === 5", timeout=10_000
     )
     expect(owner_page.locator(f"#comment-{comment.pk}")).to_have_class(re.compile("is-highlighted"))
+    # The marker sits halfway along the timeline (placed by review.js: no inline styles).
+    marker = owner_page.locator(f".comment-marker[href='#comment-{comment.pk}']")
+    assert marker.evaluate("m => m.style.getPropertyValue('--start')") == "50.00%"
     assert Notification.objects.get(recipient=owner, comment=comment).read_at is not None
     expect(owner_page.locator("#notification-bell .bell-count")).to_have_count(0)
 

@@ -50,6 +50,34 @@ def api_methods(route: Route) -> list[str]:
     ]
 
 
+def route_kwargs(route: Route, o) -> dict:
+    """The path arguments of an object route, naming the objects of `world` (o)."""
+    values = {
+        "video_id": lambda: o.video.pk,
+        "number": lambda: o.version,
+        "kit_id": lambda: o.kit.pk,
+        "export_id": lambda: o.export.pk,
+        "session_id": lambda: o.session.pk,
+        "invoice_id": lambda: o.invoice.pk,
+        "token_id": lambda: o.token.pk,
+        "workspace_id": lambda: o.workspace.pk,
+        "user_id": lambda: o.member.pk,
+        "invitation_id": lambda: (
+            o.received_invitation.pk
+            if route.name == "teams:invitation_received"
+            else o.invitation.pk
+        ),
+        "comment_id": lambda: o.comment.pk,
+        "notification_id": lambda: o.notification.pk,
+        "account_id": lambda: o.account.pk,
+        "schedule_id": lambda: o.post.schedule_id,
+        "post_id": lambda: o.post.pk,
+    }
+    missing = [c for c in route.converters if c not in values]
+    assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
+    return {c: values[c]() for c in route.converters}
+
+
 @pytest.fixture
 def fast_passwords(settings):
     """The cast is made for every route: a cheap hasher keeps that quick."""

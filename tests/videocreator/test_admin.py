@@ -47,3 +47,41 @@ def _request_for(user):
 def test_admin_is_closed_to_non_staff(owner):
     response = client_for(owner).get("/admin/")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_is_limited_like_the_site_sign_in(superuser, settings):
+    """Wrong passwords through /admin/login/ count towards LOGIN_FAILED_RATE_LIMIT: once the
+    account's allowance is used up, even the right password is refused for the lockout period."""
+    from django.test import Client
+
+    allowed = 5  # "5/5m/key" in LOGIN_FAILED_RATE_LIMIT's default
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"].endswith(f"{allowed}/5m/key")
+    client = Client()
+    login_url = reverse("admin:login") + "?next=/admin/"
+    for _ in range(allowed):
+        response = client.post(login_url, {"username": "root@example.com", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(login_url, {"username": "ROOT@example.com", "password": "root-pass-123"})
+    assert response.status_code == 200, "the right password got in during the lockout"
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+    # The site's own sign-in page shares the same count.
+    response = client.post(
+        reverse("account_login"), {"login": "root@example.com", "password": "root-pass-123"}
+    )
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_still_works(superuser):
+    from django.test import Client
+
+    client = Client()
+    response = client.post(
+        reverse("admin:login") + "?next=/admin/",
+        {"username": "root@example.com", "password": "root-pass-123"},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200

@@ -14,6 +14,7 @@ from tests.videocreator.conftest import (
     cast_clients,
     describe_response,
     is_api,
+    route_kwargs,
     send_rolled_back,
 )
 from tests.videocreator.route_table import (
@@ -23,39 +24,11 @@ from tests.videocreator.route_table import (
     OBJECT_ROUTES,
     OK,
     PERSONAL,
-    Route,
 )
 from tests.videos.conftest import png_bytes, upload
 
 # The cast is made for every route: a cheap hasher keeps that quick.
 pytestmark = pytest.mark.usefixtures("fast_passwords")
-
-
-def _kwargs(route: Route, o) -> dict:
-    values = {
-        "video_id": lambda: o.video.pk,
-        "number": lambda: o.version,
-        "kit_id": lambda: o.kit.pk,
-        "export_id": lambda: o.export.pk,
-        "session_id": lambda: o.session.pk,
-        "invoice_id": lambda: o.invoice.pk,
-        "token_id": lambda: o.token.pk,
-        "workspace_id": lambda: o.workspace.pk,
-        "user_id": lambda: o.member.pk,
-        "invitation_id": lambda: (
-            o.received_invitation.pk
-            if route.name == "teams:invitation_received"
-            else o.invitation.pk
-        ),
-        "comment_id": lambda: o.comment.pk,
-        "notification_id": lambda: o.notification.pk,
-        "account_id": lambda: o.account.pk,
-        "schedule_id": lambda: o.post.schedule_id,
-        "post_id": lambda: o.post.pk,
-    }
-    missing = [c for c in route.converters if c not in values]
-    assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
-    return {c: values[c]() for c in route.converters}
 
 
 def _payload(name: str, method: str, o) -> tuple[dict, str | None]:
@@ -105,7 +78,7 @@ def _expected_ok(role: str, action: str) -> bool:
 def test_object_route_permissions(route, cast, world):
     api = is_api(route)
     clients = cast_clients(cast, world.workspace, api=api)
-    url = reverse(route.name, kwargs=_kwargs(route, world))
+    url = reverse(route.name, kwargs=route_kwargs(route, world))
     spec = MAPPING[route.name]
     failures = []
 

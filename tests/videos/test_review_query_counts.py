@@ -127,7 +127,7 @@ def test_the_version_page_costs_the_same_queries_for_50_and_500_comments(
     assert len(re.findall(r'<li id="comment-\d+" class="comment', html)) == total
     assert html.count('class="comment-marker') == made["threads"]
     assert html.count('<span class="mention">') == made["mentions"]
-    assert html.count('style="--depth: 4"') == len(
+    assert html.count('is-reply depth-4"') == len(
         [t for t in range(made["threads"]) if SHAPES[t % len(SHAPES)] == [0, 1, 2, 3]]
     )
     with django_assert_max_num_queries(QUERIES_FOR_VERSION_PAGE):
