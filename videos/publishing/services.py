@@ -23,6 +23,11 @@ from .models import FINAL_POST_STATUSES, PlatformPost, PostStatus, PublishSchedu
 
 MAX_TITLE = 200
 MAX_CAPTION = 5000
+# How far ahead a post may be scheduled: it keeps every stored time far from the calendar's
+# edges (year 9999 shown in a time zone east of UTC does not exist). The platforms' own
+# schedulers stop at months; five years is an interim bound while tests still schedule at
+# fixed dates in 2030.
+SCHEDULE_HORIZON = dt.timedelta(days=5 * 365)
 
 
 def _zone(time_zone: str) -> zoneinfo.ZoneInfo:
@@ -107,6 +112,18 @@ def _clean_targets(workspace, version, video, targets: list[dict[str, Any]]) -> 
     return cleaned
 
 
+def check_publish_time(*, publish_at: dt.datetime, now: dt.datetime) -> None:
+    """A publish time must be in the future and within SCHEDULE_HORIZON."""
+    if publish_at <= now:
+        raise ValidationError(
+            {"publish_at": _("Pick a time in the future, or publish now.")}, code="in_the_past"
+        )
+    if publish_at > now + SCHEDULE_HORIZON:
+        raise ValidationError(
+            {"publish_at": _("Pick a time within five years from now.")}, code="too_far_ahead"
+        )
+
+
 @transaction.atomic
 def schedule_create(
     *,
@@ -138,10 +155,8 @@ def schedule_create(
         raise ValidationError(
             {"publish_at": _("Give the time with its time zone.")}, code="naive_time"
         )
-    elif publish_at <= now:
-        raise ValidationError(
-            {"publish_at": _("Pick a time in the future, or publish now.")}, code="in_the_past"
-        )
+    else:
+        check_publish_time(publish_at=publish_at, now=now)
     _zone(time_zone)
     targets = _clean_targets(workspace, version, video, platforms)
     entitlements.check_limit(workspace, "scheduling_platforms", current=0, adding=len(targets))
@@ -223,10 +238,11 @@ def schedule_reschedule(
             _("Only a schedule whose posts have not started can be moved."),
             code="not_reschedulable",
         )
-    if timezone.is_naive(publish_at) or publish_at <= now:
+    if timezone.is_naive(publish_at):
         raise ValidationError(
             {"publish_at": _("Pick a time in the future, or publish now.")}, code="in_the_past"
         )
+    check_publish_time(publish_at=publish_at, now=now)
     schedule.publish_at = publish_at
     schedule.save(update_fields=["publish_at"])
     schedule.posts.update(next_attempt_at=publish_at)

@@ -26,6 +26,19 @@ from ..publishing.models import PlatformPost, PublishSchedule, ScheduleStatus
 from ._shared import can, current
 
 PER_PAGE = 25
+# The calendar can be paged this far back and ahead; a date outside is shown at the nearest
+# end, so hand-made links (year 1 or 9999) cannot step past what dates can hold.
+CALENDAR_PAST = dt.timedelta(days=10 * 366)
+CALENDAR_FUTURE = services.SCHEDULE_HORIZON + dt.timedelta(days=366)
+
+
+def _calendar_date(text: str, today: dt.date) -> dt.date:
+    """The date a calendar parameter names, clamped to the pageable range; today if invalid."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return today
+    return min(max(day, today - CALENDAR_PAST), today + CALENDAR_FUTURE)
 
 
 def _zone_name() -> str:
@@ -119,10 +132,7 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
             platform=platform or "",
         )
     elif view == "week":
-        try:
-            start = dt.date.fromisoformat(request.GET.get("week", ""))
-        except ValueError:
-            start = today
+        start = _calendar_date(request.GET.get("week", ""), today)
         start -= dt.timedelta(days=start.weekday())
         context.update(
             weeks=selectors.calendar_weeks(workspace=workspace, year=start.year, week_start=start),
@@ -132,10 +142,7 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
         )
     else:
         context["view"] = "month"
-        try:
-            first = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-        except ValueError:
-            first = today.replace(day=1)
+        first = _calendar_date(request.GET.get("month", "") + "-01", today).replace(day=1)
         previous = (first - dt.timedelta(days=1)).replace(day=1)
         following = (first + dt.timedelta(days=32)).replace(day=1)
         context.update(

@@ -137,3 +137,20 @@ def test_the_post_page_query_count_is_fixed(
     with django_assert_max_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count("POST /x → 500") == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"view": "month", "month": "9999-12"},
+        {"view": "month", "month": "0001-01"},
+        {"view": "week", "week": "9999-12-31"},
+        {"view": "week", "week": "0001-01-01"},
+    ],
+)
+def test_calendar_parameters_at_the_ends_of_time_show_the_nearest_page(owner, workspace, query):
+    owner.profile.time_zone = "Asia/Tokyo"  # east of UTC, where year 9999 overflows first
+    owner.profile.save()
+    response = client_in(owner, workspace).get(reverse("videos:schedule"), query)
+    assert response.status_code == 200

@@ -98,3 +98,23 @@ def test_cancel_and_reschedule_only_before_publishing(ready, owner, account):
     with pytest.raises(ValidationError):
         services.schedule_reschedule(schedule=schedule, actor=owner, publish_at=later)
     assert not mail.outbox  # nothing went out: no report
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "publish_at",
+    [
+        dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
+        timezone.now() + services.SCHEDULE_HORIZON + dt.timedelta(days=1),
+    ],
+)
+def test_a_time_beyond_the_horizon_is_refused(ready, owner, account, publish_at):
+    with pytest.raises(ValidationError) as refused:
+        schedule_for(ready, owner, account, publish_at=publish_at)
+    assert refused.value.message_dict["publish_at"] == ["Pick a time within five years from now."]
+    assert not PublishSchedule.objects.exists()
+    schedule = schedule_for(ready, owner, account)
+    with pytest.raises(ValidationError):
+        services.schedule_reschedule(schedule=schedule, actor=owner, publish_at=publish_at)
+    schedule.refresh_from_db()
+    assert schedule.publish_at < publish_at
