@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from teams.permissions import role_allows
 from tests.videocreator.conftest import (
@@ -54,7 +56,7 @@ def _payload(name: str, method: str, o) -> tuple[dict, str | None]:
         ("api:schedule-list", "POST"): lambda: (
             {
                 "video": o.video.pk,
-                "publish_at": "2030-01-01T09:00:00+01:00",
+                "publish_at": f"{timezone.localdate() + dt.timedelta(days=30)}T09:00:00+01:00",
                 "platforms": [{"platform": "youtube", "account": o.account.pk}],
             },
             "json",

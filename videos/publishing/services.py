@@ -23,11 +23,10 @@ from .models import FINAL_POST_STATUSES, PlatformPost, PostStatus, PublishSchedu
 
 MAX_TITLE = 200
 MAX_CAPTION = 5000
-# How far ahead a post may be scheduled: it keeps every stored time far from the calendar's
-# edges (year 9999 shown in a time zone east of UTC does not exist). The platforms' own
-# schedulers stop at months; five years is an interim bound while tests still schedule at
-# fixed dates in 2030.
-SCHEDULE_HORIZON = dt.timedelta(days=5 * 365)
+# How far ahead a post may be scheduled. The platforms' own schedulers stop at months; a year
+# covers any campaign, and keeps every stored time far from the calendar's edges (year 9999
+# shown in a time zone east of UTC does not exist).
+SCHEDULE_HORIZON = dt.timedelta(days=365)
 
 
 def _zone(time_zone: str) -> zoneinfo.ZoneInfo:
@@ -120,7 +119,7 @@ def check_publish_time(*, publish_at: dt.datetime, now: dt.datetime) -> None:
         )
     if publish_at > now + SCHEDULE_HORIZON:
         raise ValidationError(
-            {"publish_at": _("Pick a time within five years from now.")}, code="too_far_ahead"
+            {"publish_at": _("Pick a time within a year from now.")}, code="too_far_ahead"
         )
 
 

@@ -55,6 +55,14 @@ def ready(version):
     return video
 
 
+def summer_day_in_new_york() -> dt.date:
+    """A coming day when New York keeps daylight-saving time (EDT, UTC−4): June 1 or August 1,
+    at least a week away and always well within the scheduling horizon."""
+    soon = timezone.localdate() + dt.timedelta(days=7)
+    candidates = [dt.date(soon.year + n, month, 1) for n in (0, 1) for month in (6, 8)]
+    return next(day for day in candidates if day > soon)
+
+
 def tomorrow():
     return timezone.now() + dt.timedelta(days=1)
 

@@ -12,7 +12,7 @@ from tests.conftest import client_in
 from videos.models import PublishAttempt, PublishSchedule
 from videos.publishing import dispatcher
 
-from .conftest import claim_one, schedule_for, tomorrow, x_protocol
+from .conftest import claim_one, schedule_for, summer_day_in_new_york, tomorrow, x_protocol
 
 # -- pages ------------------------------------------------------------------------------------
 
@@ -25,13 +25,14 @@ def test_scheduling_through_the_page_in_the_users_time_zone(ready, owner, accoun
     url = reverse("videos:schedule_new", args=[ready.pk])
     page = client.get(url)
     assert "America/New_York" in page.content.decode()
-    form = {"date": "2030-03-10", "time": "09:30", "when": "later", "account": [account.pk]}
+    day = summer_day_in_new_york()
+    form = {"date": day.isoformat(), "time": "09:30", "when": "later", "account": [account.pk]}
     response = client.post(url, {**form, f"caption_{account.pk}": "Hi"})
     schedule = PublishSchedule.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(
         f"/schedules/{schedule.pk}/"
     )
-    assert schedule.publish_at == dt.datetime(2030, 3, 10, 13, 30, tzinfo=dt.UTC)  # EDT
+    assert schedule.publish_at == dt.datetime.combine(day, dt.time(13, 30), tzinfo=dt.UTC)  # EDT
     detail = client.get(response["Location"]).content.decode()
     assert "Scheduled" in detail and "Acme" in detail
     refused = client.post(
@@ -40,7 +41,7 @@ def test_scheduling_through_the_page_in_the_users_time_zone(ready, owner, accoun
     assert refused.status_code == 400 and PublishSchedule.objects.count() == 1
     for view in ("month", "week", "list"):
         assert client.get(reverse("videos:schedule"), {"view": view}).status_code == 200
-    month = client.get(reverse("videos:schedule"), {"view": "month", "month": "2030-03"})
+    month = client.get(reverse("videos:schedule"), {"view": "month", "month": f"{day:%Y-%m}"})
     assert f"/schedules/{schedule.pk}/posts/" in month.content.decode()
 
 
@@ -51,16 +52,17 @@ def test_scheduling_through_the_page_in_the_users_time_zone(ready, owner, accoun
 def test_the_schedules_api(ready, owner, account, viewer, outsider, workspace):
     from tests.videos.conftest import api_for
 
+    day = summer_day_in_new_york()
     payload = {
         "video": ready.pk,
-        "publish_at": "2030-03-10T09:30:00-04:00",
+        "publish_at": f"{day}T09:30:00-04:00",
         "time_zone": "America/New_York",
         "platforms": [{"platform": "x", "account": account.pk, "caption": "Hello"}],
     }
     created = api_for(owner).post(reverse("api:schedule-list"), payload, format="json")
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["publish_at"].startswith("2030-03-10T13:30:00")
+    assert body["publish_at"].startswith(f"{day}T13:30:00")
     assert [(p["platform"], p["status"]) for p in body["posts"]] == [("x", "scheduled")]
     detail_url = reverse("api:schedule-detail", args=[body["id"]])
     assert api_for(viewer).get(detail_url).json()["status"] == "scheduled"
