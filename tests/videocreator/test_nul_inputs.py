@@ -164,3 +164,48 @@ def test_page_and_api_refuse_a_long_name_in_the_same_words(owner):
 def test_a_name_of_exactly_the_limit_is_kept_whole(owner):
     client_for(owner).post(reverse("teams:new"), {"name": "z" * 100})
     assert Team.objects.filter(name="z" * 100).exists()
+
+
+# -- uploads are not orphaned when the database refuses the video --------------------------------
+
+
+def _refusing_save(monkeypatch) -> None:
+    from django.db import DataError
+
+    def refuse(*args, **kwargs):
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+
+    monkeypatch.setattr(Video, "save", refuse)
+
+
+def test_create_deletes_its_uploads_when_the_video_cannot_be_saved(
+    owner, workspace, template, settings, monkeypatch
+):
+    from videos import services
+
+    before = stored_files(settings)
+    _refusing_save(monkeypatch)
+    with pytest.raises(Exception, match="NUL"):
+        services.video_create(
+            workspace=workspace,
+            template=template,
+            title="T",
+            actor=owner,
+            files={"photo": upload("p.png", png_bytes(), "image/png")},
+        )
+    assert stored_files(settings) == before
+
+
+def test_update_deletes_its_uploads_when_the_video_cannot_be_saved(
+    owner, workspace, ready_video, settings, monkeypatch
+):
+    from videos import services
+
+    video = ready_video()
+    before = stored_files(settings)
+    _refusing_save(monkeypatch)
+    with pytest.raises(Exception, match="NUL"):
+        services.video_update(
+            video=video, actor=owner, files={"photo": upload("p.png", png_bytes(), "image/png")}
+        )
+    assert stored_files(settings) == before
