@@ -47,6 +47,12 @@ def test_page_query_with_nul_is_refused_in_the_users_language(owner, workspace):
     assert "Los caracteres nulos no están permitidos." in response.content.decode()
 
 
+def test_signed_out_page_query_with_nul_is_a_400_page(client):
+    response = client.get(reverse("account_login") + "?next=%00")
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+
+
 def test_query_without_nul_still_works(owner, workspace):
     assert api_for(owner).get("/api/v1/videos/?search=a%20b").status_code == 200
 
