@@ -19,7 +19,7 @@ from .selectors import (
 from .services.invitations import invitations_create
 from .services.memberships import membership_change_role, membership_remove
 from .services.notifications import notification_mark_read, notifications_mark_all_read
-from .services.workspaces import workspace_create
+from .services.workspaces import NAME_MAX_LENGTH, workspace_create
 
 
 class WorkspaceMembershipSerializer(serializers.Serializer):
@@ -70,7 +70,8 @@ class WorkspaceList(generics.GenericAPIView):
     serializer_class = WorkspaceMembershipSerializer
 
     class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=100)
+        # The length is the service's rule, so the API and the pages refuse it in one wording.
+        name = serializers.CharField(help_text=f"At most {NAME_MAX_LENGTH} characters.")
 
         class Meta:
             # The schema's component name: otherwise every nested InputSerializer is "Input".

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so the refusal page has the user, language and messages of any other page.
+    "videocreator.nul.RefuseNulQueryMiddleware",
 ]
 
 ROOT_URLCONF = "videocreator.urls"

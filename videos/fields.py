@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from videocreator.nul import contains_nul, nul_message
+
 from .models import Template
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -122,6 +124,9 @@ def clean_fields(template: Template, values: dict[str, Any], *, partial_base: di
     for name, field in by_name.items():
         if name in values:
             value = values[name]
+            if contains_nul(value):  # PostgreSQL cannot store it: refused before any upload
+                errors[name] = [nul_message()]
+                continue
         elif name in base:
             cleaned[name] = base[name]
             continue

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from analytics.events import EventName, record
 from teams.models import Membership, Role, Team
 from teams.permissions import ensure_can
+from videocreator.nul import refuse_nul
+
+NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
 
 
 def _workspace_with_owner(*, owner, name: str, is_personal: bool = False) -> Team:
@@ -30,10 +33,18 @@ def workspace_create_personal(*, user) -> Team:
 
 
 def _clean_name(name: str) -> str:
+    """The name the pages and the API both store: refused, never silently cut."""
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("A workspace needs a name."), code="required")
-    return name[:100]
+    refuse_nul(name)
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("A workspace name can be at most %(limit)s characters long.")
+            % {"limit": NAME_MAX_LENGTH},
+            code="max_length",
+        )
+    return name
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from videos.models import (
     VideoVersion,
 )
 
-from .uploads import check_uploads, store_clip, store_files
+from .uploads import check_uploads, removed_on_failure, store_clip, store_files
 
 logger = logging.getLogger(__name__)
 
@@ -102,33 +102,34 @@ def video_create(
     resolution = check_resolution(workspace, int(resolution or Resolution.HD))
     values = clean_fields(template, fields or {})
     check_uploads(template, files or {}, source_clip)
-    values.update(store_files(workspace, files or {}))
+    stored = store_files(workspace, files or {})
     clip_key = store_clip(workspace, source_clip)
-    video = Video.objects.create(
-        workspace=workspace,
-        template=template,
-        title=title,
-        fields=values,
-        duration_seconds=seconds,
-        resolution=resolution,
-        source_clip=clip_key,
-        created_by=actor,
-    )
-    Template.objects.filter(pk=template.pk).update(usage_count=F("usage_count") + 1)
-    record(
-        EventName.VIDEO_CREATED,
-        workspace=workspace,
-        actor=actor,
-        subject=video,
-        properties={"template": template.key, "duration": seconds},
-    )
-    record(
-        EventName.TEMPLATE_USED,
-        workspace=workspace,
-        actor=actor,
-        subject=template,
-        properties={"video": video.pk},
-    )
+    with removed_on_failure(*stored.values(), clip_key):
+        video = Video.objects.create(
+            workspace=workspace,
+            template=template,
+            title=title,
+            fields={**values, **stored},
+            duration_seconds=seconds,
+            resolution=resolution,
+            source_clip=clip_key,
+            created_by=actor,
+        )
+        Template.objects.filter(pk=template.pk).update(usage_count=F("usage_count") + 1)
+        record(
+            EventName.VIDEO_CREATED,
+            workspace=workspace,
+            actor=actor,
+            subject=video,
+            properties={"template": template.key, "duration": seconds},
+        )
+        record(
+            EventName.TEMPLATE_USED,
+            workspace=workspace,
+            actor=actor,
+            subject=template,
+            properties={"video": video.pk},
+        )
     return video
 
 
@@ -166,13 +167,15 @@ def video_update(
         video.resolution = check_resolution(video.workspace, int(resolution))
     check_uploads(template, files or {}, source_clip)
     # Everything is valid: only now store the uploads.
+    stored = store_files(video.workspace, files or {})
     if fields is not None or files:
-        values.update(store_files(video.workspace, files or {}))
-        video.fields = values
+        video.fields = {**values, **stored}
     if source_clip is not None:
         video.source_clip = store_clip(video.workspace, source_clip)
-    video.save()
-    record(EventName.VIDEO_UPDATED, workspace=video.workspace, actor=actor, subject=video)
+        stored["source_clip"] = video.source_clip.name
+    with removed_on_failure(*stored.values()):
+        video.save()
+        record(EventName.VIDEO_UPDATED, workspace=video.workspace, actor=actor, subject=video)
     return video
 
 

@@ -143,6 +143,16 @@ def store_files(workspace: Team, files: dict[str, UploadedFile]) -> dict[str, st
     }
 
 
+@contextlib.contextmanager
+def removed_on_failure(*keys: str) -> Iterator[None]:
+    """Files just stored are deleted again when what was to point at them is not saved."""
+    try:
+        yield
+    except BaseException:
+        storage.delete_quietly(*keys)
+        raise
+
+
 def has_video_slot(template: Template) -> bool:
     """Whether the template has a place for the creator's own clip: in the spec format
     (videos.rendering.spec) a `video` layer or a `video` background."""
