@@ -234,6 +234,10 @@ def _author_name(version: VideoVersion) -> str:
     return author.display_name if author is not None else ""
 
 
+# The largest value the version number column holds on every database (a 32-bit integer).
+MAX_VERSION_NUMBER = 2**31 - 1
+
+
 def versions_compare(*, video: Video, a: Any, b: Any) -> dict[str, Any]:
     """The differences between versions `a` and `b` of `video` (one query).
 
@@ -253,7 +257,9 @@ def versions_compare(*, video: Video, a: Any, b: Any) -> dict[str, Any]:
     found = {
         v.number: v
         for v in VideoVersion.objects.filter(
-            video_id=video.pk, number__in=[numbers["a"], numbers["b"]]
+            video_id=video.pk,
+            # A number past the column's range is simply not a version (and would overflow it).
+            number__in=[n for n in (numbers["a"], numbers["b"]) if n <= MAX_VERSION_NUMBER],
         ).select_related("author")
     }
     for key in ("a", "b"):
