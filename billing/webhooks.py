@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from videocreator.nul import without_nul
+
 from . import services, tasks
 from .models import (
     CheckoutSession,
@@ -45,25 +47,11 @@ def _bad_request(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
-def _without_nul(value: Any) -> Any:
-    """The JSON value with NUL dropped from every string, keys included.
-
-    PostgreSQL refuses \\u0000 in jsonb and NUL in text, so a signed event carrying one
-    would otherwise fail to be stored.
-    """
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {key.replace("\x00", ""): _without_nul(item) for key, item in value.items()}
-    return value
-
-
 def _parse(payload: bytes) -> dict[str, Any] | None:
     """The event as a plain dict, or None when it is not a well-formed Stripe event."""
     try:
-        event = _without_nul(json.loads(payload))
+        # PostgreSQL refuses \\u0000 in jsonb: a signed event carrying one is stored without it.
+        event = without_nul(json.loads(payload))
     except (ValueError, RecursionError):
         return None
     if not isinstance(event, dict):

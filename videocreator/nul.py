@@ -36,6 +36,18 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
+def without_nul(value: Any) -> Any:
+    """The value with NUL dropped from every string, and every key and item of a JSON-like
+    dict or list: for text we keep rather than refuse (a comment, a signed Stripe event)."""
+    if isinstance(value, str):
+        return value.replace(NUL, "")
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    return value
+
+
 def refuse_nul(value: Any) -> None:
     if contains_nul(value):
         raise ValidationError(nul_message(), code=CODE)

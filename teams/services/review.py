@@ -18,6 +18,7 @@ from teams.permissions import ensure_can, role_allows
 from teams.selectors import workspace_members
 from teams.services.notifications import notify
 from teams.timecodes import format_timecode
+from videocreator.nul import without_nul
 
 
 def _members(workspace) -> list[Membership]:
@@ -28,7 +29,7 @@ def _members(workspace) -> list[Membership]:
 
 
 def _clean_text(text: str) -> str:
-    text = (text or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    text = without_nul(text or "").strip()  # PostgreSQL text cannot hold NUL
     if not text:
         raise ValidationError({"text": _("Write a comment first.")}, code="required")
     if len(text) > Comment.MAX_LENGTH:

@@ -11,6 +11,7 @@ from analytics.events import EventName, record
 from teams.models import Comment, Membership, NotificationKind
 from teams.permissions import ensure_can
 from teams.services.notifications import notify
+from videocreator.nul import without_nul
 
 from ..models import ReviewState, VideoVersion
 
@@ -33,7 +34,7 @@ def version_review(*, version: VideoVersion, decision: str, actor, note: str = "
         raise ValidationError(
             {"decision": _("Choose “Approved” or “Changes requested”.")}, code="bad_decision"
         )
-    note = (note or "").replace("\x00", "").strip()
+    note = without_nul(note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(
             {
