@@ -1,8 +1,12 @@
 import zoneinfo
 
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
+
+from .backends import RENAMED_BACKENDS
 
 
 def _saved_language(request: HttpRequest) -> str:
@@ -46,3 +50,13 @@ class UserTimezoneMiddleware:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
         return self.get_response(request)
+
+
+class SessionAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's middleware, after moving an older session onto the renamed backend."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        renamed = RENAMED_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY, ""))
+        if renamed:
+            request.session[BACKEND_SESSION_KEY] = renamed
+        super().process_request(request)
