@@ -274,6 +274,7 @@ def _profile(client: Client, url: str) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
+@pytest.mark.timeout(1800)  # building 100,000 users and 50,000 videos takes a while
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.urls("tests.floor_urls")
 def test_pages_at_scale(scale_data) -> None:
