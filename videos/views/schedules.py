@@ -30,6 +30,13 @@ PER_PAGE = 25
 # end, so hand-made links (year 1 or 9999) cannot step past what dates can hold.
 CALENDAR_PAST = dt.timedelta(days=10 * 366)
 CALENDAR_FUTURE = services.SCHEDULE_HORIZON + dt.timedelta(days=366)
+# Posts shown in a day's cell; the rest are counted, with a link to the day's list.
+MONTH_CAP = 3
+WEEK_CAP = 8
+
+
+def _clamped(day: dt.date, today: dt.date) -> dt.date:
+    return min(max(day, today - CALENDAR_PAST), today + CALENDAR_FUTURE)
 
 
 def _calendar_date(text: str, today: dt.date) -> dt.date:
@@ -38,7 +45,16 @@ def _calendar_date(text: str, today: dt.date) -> dt.date:
         day = dt.date.fromisoformat(text)
     except ValueError:
         return today
-    return min(max(day, today - CALENDAR_PAST), today + CALENDAR_FUTURE)
+    return _clamped(day, today)
+
+
+def _list_day(text: str, today: dt.date) -> dt.date | None:
+    """The day the list is limited to (clamped like the calendar's), None for every day.
+
+    Raises ValueError for text that names no date: the view refuses it rather than quietly
+    showing every day.
+    """
+    return _clamped(dt.date.fromisoformat(text), today) if text else None
 
 
 def _zone_name() -> str:
@@ -117,9 +133,14 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
         platform = (
             request.GET.get("platform") if request.GET.get("platform") in Platform.values else None
         )
+        try:
+            day = _list_day(request.GET.get("day", ""), today)
+        except ValueError:
+            message = _("The day is not a valid date.")
+            return render(request, "400.html", {"message": message}, status=400)
         page = Paginator(
             selectors.schedules_for_workspace(
-                workspace=workspace, status=status, platform=platform
+                workspace=workspace, status=status, platform=platform, day=day
             ),
             PER_PAGE,
         ).get_page(request.GET.get("page"))
@@ -130,12 +151,15 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
             platforms=Platform.choices,
             status=status or "",
             platform=platform or "",
+            day=day,
         )
     elif view == "week":
         start = _calendar_date(request.GET.get("week", ""), today)
         start -= dt.timedelta(days=start.weekday())
         context.update(
-            weeks=selectors.calendar_weeks(workspace=workspace, year=start.year, week_start=start),
+            weeks=selectors.calendar_weeks(
+                workspace=workspace, year=start.year, week_start=start, per_day=WEEK_CAP
+            ),
             period_start=start,
             previous=(start - dt.timedelta(days=7)).isoformat(),
             next=(start + dt.timedelta(days=7)).isoformat(),
@@ -146,7 +170,9 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
         previous = (first - dt.timedelta(days=1)).replace(day=1)
         following = (first + dt.timedelta(days=32)).replace(day=1)
         context.update(
-            weeks=selectors.calendar_weeks(workspace=workspace, year=first.year, month=first.month),
+            weeks=selectors.calendar_weeks(
+                workspace=workspace, year=first.year, month=first.month, per_day=MONTH_CAP
+            ),
             period_start=first,
             previous=previous.strftime("%Y-%m"),
             next=following.strftime("%Y-%m"),
