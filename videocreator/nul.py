@@ -1,9 +1,11 @@
 """NUL characters: PostgreSQL text cannot hold one, so no text input may bring one in.
 
-One rule for every door: query strings are refused by `RefuseNulQueryMiddleware` (a 400 in
-the API's error shape under /api/, a small page elsewhere); form and serializer text fields
-refuse NUL themselves (Django's and DRF's CharField); values that are neither, such as a
-template's `fields`, are checked with `contains_nul` / `refuse_nul` before anything is stored.
+One rule for every door: `NulMiddleware` refuses a URL path or query string that holds one (a
+400 in the API's error shape under /api/, a small page elsewhere), turns a NUL in a header into a
+space and drops a cookie that holds one (a session cookie `"abcdefgh\\000"` is a NUL once
+unquoted, and would reach the session table); form and serializer text fields refuse NUL
+themselves (Django's and DRF's CharField); values that are neither, such as a template's
+`fields`, are checked with `contains_nul` / `refuse_nul` before anything is stored.
 """
 
 from __future__ import annotations
@@ -58,15 +60,37 @@ def query_has_nul(request: HttpRequest) -> bool:
     return any(contains_nul(key) or contains_nul(values) for key, values in request.GET.lists())
 
 
-class RefuseNulQueryMiddleware:
-    """A request whose query string holds a NUL is a 400 before any view sees it."""
+def _header_names(meta: dict) -> list[str]:
+    return [name for name in meta if name.startswith("HTTP_") or name == "CONTENT_TYPE"]
+
+
+class NulMiddleware:
+    """First in MIDDLEWARE: headers and cookies are made safe before the session, CSRF and
+    language middleware read them. A path or query with a NUL is refused in `process_view`, once
+    the other middleware have set the user and language the refusal page is shown with (a path
+    that matches no route is already a 404)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not query_has_nul(request):
-            return self.get_response(request)
+        for name in _header_names(request.META):
+            value = request.META[name]
+            if isinstance(value, str) and NUL in value:
+                # RFC 9110 §5.5: a recipient may replace each NUL in a field value with a space.
+                request.META[name] = value.replace(NUL, " ")
+        cookies = request.COOKIES
+        if any(contains_nul(name) or contains_nul(value) for name, value in cookies.items()):
+            request.COOKIES = {
+                name: value
+                for name, value in cookies.items()
+                if not (contains_nul(name) or contains_nul(value))
+            }
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        if NUL not in request.path_info and not query_has_nul(request):
+            return None
         message = nul_message()
         if request.path_info.startswith("/api/"):
             return JsonResponse({"error": {"code": CODE, "message": message}}, status=400)

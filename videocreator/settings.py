@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so no other middleware reads a header or cookie with a NUL in it.
+    "videocreator.nul.NulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,8 +90,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last, so the refusal page has the user, language and messages of any other page.
-    "videocreator.nul.RefuseNulQueryMiddleware",
 ]
 
 ROOT_URLCONF = "videocreator.urls"

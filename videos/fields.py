@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from videocreator.nul import contains_nul, nul_message
 
+from . import storage
 from .models import Template
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -101,10 +102,27 @@ def _clean_one(field: dict, value: Any) -> Any:
     raise ValidationError(_("Unknown field type %(type)s.") % {"type": kind})
 
 
-def clean_fields(template: Template, values: dict[str, Any], *, partial_base: dict | None = None):
+def _check_file_key(field: dict, key: Any, *, workspace_id: int | None, current: Any) -> None:
+    """A file field given as a storage key: the one the video already holds, or a file uploaded
+    to the same workspace; never another workspace's (it would be read at the next render)."""
+    if not key or key == current or storage.is_upload_of(key, workspace_id):
+        return
+    raise ValidationError(
+        _("%(field)s must be a file uploaded to this workspace.") % {"field": label(field)}
+    )
+
+
+def clean_fields(
+    template: Template,
+    values: dict[str, Any],
+    *,
+    partial_base: dict | None = None,
+    workspace_id: int | None = None,
+):
     """Validate `values` against the template; missing fields take their defaults.
 
-    With `partial_base` (an update), missing fields keep the video's current values.
+    With `partial_base` (an update), missing fields keep the video's current values. A file
+    field's key must be one of `workspace_id`'s uploads or the value it already has.
     Raises a ValidationError with one message per field; unknown names list the valid ones.
     """
     if not isinstance(values, dict):
@@ -145,6 +163,10 @@ def clean_fields(template: Template, values: dict[str, Any], *, partial_base: di
             continue
         try:
             cleaned[name] = _clean_one(field, value)
+            if field["type"] in FILE_TYPES:
+                _check_file_key(
+                    field, cleaned[name], workspace_id=workspace_id, current=base.get(name)
+                )
         except ValidationError as error:
             errors[name] = error.messages
     if errors:

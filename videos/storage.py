@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -39,6 +40,24 @@ MEDIA_SUFFIXES = {
         )
     },
 }
+
+
+# What `new_key(…, "uploads", …)` and `video_upload_path` make, and nothing else: no "..", no
+# other folder, no other workspace's id.
+_UPLOAD_KEY = re.compile(
+    r"workspaces/(?P<workspace>[1-9][0-9]*)/uploads/(?:[0-9]{4}/)?[0-9a-f]{32}(?P<suffix>\.[a-z0-9]+)?"
+)
+
+
+def is_upload_of(key: str, workspace_id: int | None) -> bool:
+    """Whether `key` names a file uploaded to this workspace (and it is still stored): what a
+    template's image, logo or music field may point at when a client sends it as a key."""
+    match = _UPLOAD_KEY.fullmatch(key) if isinstance(key, str) else None
+    if match is None or workspace_id is None or match["workspace"] != str(workspace_id):
+        return False
+    if match["suffix"] is not None and match["suffix"] not in MEDIA_SUFFIXES.values():
+        return False
+    return default_storage.exists(key)
 
 
 def safe_suffix(filename: str) -> str:

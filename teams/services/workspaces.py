@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -10,12 +12,15 @@ from django.utils.translation import gettext as _
 from analytics.events import EventName, record
 from teams.models import Membership, Role, Team
 from teams.permissions import ensure_can
-from videocreator.nul import refuse_nul
+from videocreator.nul import refuse_nul, without_nul
 
 NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
 
 
 def _workspace_with_owner(*, owner, name: str, is_personal: bool = False) -> Team:
+    # Every way a workspace comes to exist passes here: no name longer than the column holds.
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValueError(f"workspace name longer than {NAME_MAX_LENGTH} characters")
     team = Team.objects.create(name=name, is_personal=is_personal, created_by=owner)
     Membership.objects.create(team=team, user=owner, role=Role.OWNER)
     record(EventName.TEAM_WORKSPACE_CREATED, workspace=team, actor=owner, subject=team)
@@ -28,8 +33,34 @@ def workspace_create_personal(*, user) -> Team:
     existing = Team.objects.filter(created_by=user, is_personal=True).first()
     if existing is not None:
         return existing
-    name = _("%(name)s's workspace") % {"name": user.display_name}
-    return _workspace_with_owner(owner=user, name=name, is_personal=True)
+    return _workspace_with_owner(owner=user, name=personal_name(user), is_personal=True)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut, and never between a
+    letter and the accents, variation selectors or joiners that go with it."""
+    if len(text) <= limit:
+        return text
+    end = max(limit - 1, 0)
+    while end > 0 and _goes_with_previous(text[end]):
+        end -= 1
+    cut = text[:end]
+    while cut and unicodedata.category(cut[-1]) == "Cf":  # a joiner left with nothing to join
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def _goes_with_previous(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Me", "Cf")
+
+
+def personal_name(user) -> str:
+    """The personal workspace's name ("Ana's workspace") in the active language, the person's
+    name shortened so that it fits the column: a name or e-mail address may be longer."""
+    pattern = _("%(name)s's workspace")
+    person = " ".join(without_nul(user.display_name).split()) or user.email.split("@", 1)[0]
+    room = NAME_MAX_LENGTH - len(pattern % {"name": ""})
+    return shorten(pattern % {"name": shorten(person, room)}, NAME_MAX_LENGTH)
 
 
 def _clean_name(name: str) -> str:

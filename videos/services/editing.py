@@ -100,7 +100,7 @@ def video_create(
         raise ValidationError({"title": _("The title can be at most 200 characters long.")})
     seconds = _check_duration(template, template.duration if duration is None else duration)
     resolution = check_resolution(workspace, int(resolution or Resolution.HD))
-    values = clean_fields(template, fields or {})
+    values = clean_fields(template, fields or {}, workspace_id=workspace.pk)
     check_uploads(template, files or {}, source_clip)
     stored = store_files(workspace, files or {})
     clip_key = store_clip(workspace, source_clip)
@@ -160,7 +160,9 @@ def video_update(
             raise ValidationError({"title": _("Give the video a title.")})
         video.title = title[:200]
     if fields is not None or files:
-        values = clean_fields(template, fields or {}, partial_base=video.fields)
+        values = clean_fields(
+            template, fields or {}, partial_base=video.fields, workspace_id=video.workspace_id
+        )
     if duration is not None:
         video.duration_seconds = _check_duration(template, duration)
     if resolution is not None:
