@@ -54,6 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        # Sign-ups over time: the admin's date hierarchy (its first/last date and each drill-down).
+        indexes = [models.Index(fields=["date_joined"], name="user_date_joined")]
 
     def __str__(self) -> str:
         return self.email
