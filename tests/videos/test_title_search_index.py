@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.videos.conftest import api_for
 from videos import selectors
 from videos.models import Template, Video
 
@@ -73,8 +74,6 @@ def test_postgresql_folds_the_case_of_every_letter(postgresql, workspace, titled
 
 @pytest.mark.django_db
 def test_the_api_searches_like_the_pages(workspace, titled, owner):
-    from tests.videos.conftest import api_for
-
     titled(*TITLES)
     response = api_for(owner).get("/api/v1/videos/", {"search": "動画"})
     assert {video["title"] for video in response.json()["results"]} == found(workspace, "動画")
