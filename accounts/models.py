@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        indexes = [
+            # Sign-ups over time: the admin's date hierarchy (first/last date, each drill-down).
+            models.Index(fields=["date_joined"], name="user_date_joined"),
+            # `email__iexact` (invitations, e-mail language, create_user): on PostgreSQL it is
+            # UPPER(email::text) = UPPER(%s), which the unique index on `email` cannot serve.
+            models.Index(Upper("email"), name="user_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.email

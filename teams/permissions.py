@@ -57,11 +57,6 @@ def workspace_path(model: type[models.Model]) -> str:
     return getattr(model, "WORKSPACE_PATH", "workspace")
 
 
-def _members_lookup(model: type[models.Model]) -> str:
-    path = workspace_path(model)
-    return f"{path}__memberships__user" if path else "memberships__user"
-
-
 def role_of(user, workspace: Team) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
@@ -90,7 +85,11 @@ def scope_for_user(user, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     owner_path = getattr(queryset.model, "OWNER_PATH", None)
     if owner_path:
         return queryset.filter(**{owner_path: user})
-    return queryset.filter(**{_members_lookup(queryset.model): user}).distinct()
+    # A subquery rather than a join through memberships: no row can come twice, so there is no
+    # DISTINCT over every column (which sorted all of a workspace's videos to return one page).
+    path = workspace_path(queryset.model)
+    teams = Membership.objects.filter(user=user).values("team")
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": teams})
 
 
 def get_for_user(

@@ -147,7 +147,11 @@ class Video(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="video_ws_created"),
-            models.Index(fields=["workspace", "status"], name="video_ws_status"),
+            # The list filtered by status, newest first (and any (workspace, status) lookup).
+            models.Index(
+                fields=["workspace", "status", "-created_at"], name="video_ws_status_created"
+            ),
+            # PostgreSQL also has video_title_trgm for the title search: see migration 0010.
         ]
 
     def __str__(self) -> str:

@@ -81,17 +81,29 @@ def template_tags() -> list[str]:
 # -- videos -----------------------------------------------------------------------------------
 
 
-def videos_for_workspace(
-    *, workspace: Team, search: str | None = None, status: str | None = None
+def videos_filtered(
+    videos: QuerySet[Video], *, search: str | None = None, status: str | None = None
 ) -> QuerySet[Video]:
-    """The workspace's videos, newest first, with their template in the same query."""
-    videos = Video.objects.filter(workspace=workspace).select_related("template", "current_version")
+    """`videos` whose title contains `search` (any case) and with `status`, newest first; an
+    unknown status is ignored. The pages and the API both filter here.
+
+    On PostgreSQL the title search is served by the trigram index `video_title_trgm` (migration
+    0010), built on the very expression Django writes for `icontains`: `UPPER(title::text)`.
+    """
     search = (search or "").strip()
     if search:
         videos = videos.filter(title__icontains=search)
     if status in VideoStatus.values:
         videos = videos.filter(status=status)
     return videos.order_by("-created_at", "-id")
+
+
+def videos_for_workspace(
+    *, workspace: Team, search: str | None = None, status: str | None = None
+) -> QuerySet[Video]:
+    """The workspace's videos, newest first, with their template in the same query."""
+    videos = Video.objects.filter(workspace=workspace).select_related("template", "current_version")
+    return videos_filtered(videos, search=search, status=status)
 
 
 def recent_videos(*, workspace: Team, limit: int = 6) -> list[Video]:

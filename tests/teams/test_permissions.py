@@ -1,6 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from teams.models import Team
@@ -82,6 +84,20 @@ def test_scope_for_user_lists_only_own_workspaces(cast, workspace):
     assert workspace not in outsider_teams
     assert outsider_teams == {cast["outsider"].teams.get(is_personal=True)}
     assert workspace in set(scope_for_user(cast["viewer"], Team.objects.all()))
+
+
+@pytest.mark.django_db
+def test_scope_for_user_returns_each_row_once_without_distinct(cast, workspace):
+    from videos.models import VideoVersion
+
+    viewer = cast["viewer"]
+    personal = viewer.teams.get(is_personal=True)
+    with CaptureQueriesContext(connection) as queries:
+        scoped = list(scope_for_user(viewer, Team.objects.order_by("pk")))
+        assert list(scope_for_user(viewer, VideoVersion.objects.all())) == []  # via the video
+    assert len(scoped) == 2 and set(scoped) == {workspace, personal}
+    # A DISTINCT over every column made the API's video list sort a whole workspace per page.
+    assert not any("DISTINCT" in query["sql"] for query in queries)
 
 
 @pytest.mark.django_db

@@ -140,11 +140,9 @@ class VideoListCreate(generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
         videos = scoped(self.request, Video.objects.select_related("template"))
-        if params.get("status") in VideoStatus.values:
-            videos = videos.filter(status=params["status"])
-        if params.get("search"):
-            videos = videos.filter(title__icontains=params["search"])
-        return videos.order_by("-created_at", "-id")
+        return selectors.videos_filtered(
+            videos, search=params.get("search"), status=params.get("status")
+        )
 
     @extend_schema(request=InputSerializer, responses={201: VideoSerializer})
     def post(self, request: Request) -> Response:
