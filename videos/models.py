@@ -147,6 +147,8 @@ class Video(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="video_ws_created"),
+            # The API's list of all the caller's workspaces: newest first across workspaces.
+            models.Index(fields=["-created_at", "-id"], name="video_created"),
             # The list filtered by status, newest first (and any (workspace, status) lookup).
             models.Index(
                 fields=["workspace", "status", "-created_at"], name="video_ws_status_created"

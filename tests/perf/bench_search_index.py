@@ -163,14 +163,15 @@ def test_list_and_title_search_are_served_from_indexes(owner, workspace):
         return lambda: selectors.videos_filtered(scope_for_user(owner, videos), **filters)
 
     queries = {
-        "list": (page_query(), "video_ws_created"),
-        "search 'coffee'": (page_query(search="coffee"), "video_title_trgm"),
-        "status 'failed'": (page_query(status="failed"), "video_ws_status_created"),
-        "API list, all your workspaces": (api_query(), None),
-        "API search 'coffee'": (api_query(search="coffee"), "video_title_trgm"),
+        # With every video in one workspace either index gives the page in order.
+        "list": (page_query(), ("video_ws_created", "video_created")),
+        "search 'coffee'": (page_query(search="coffee"), ("video_title_trgm",)),
+        "status 'failed'": (page_query(status="failed"), ("video_ws_status_created",)),
+        "API list, all your workspaces": (api_query(), ("video_created",)),
+        "API search 'coffee'": (api_query(search="coffee"), ("video_title_trgm",)),
     }
     served = {}
-    for label, (queryset, index) in queries.items():
+    for label, (queryset, indexes) in queries.items():
         found = queryset().count()
         ours = measure(queryset)
         print(f"\n== {label} ({found:,} videos)")
@@ -185,7 +186,6 @@ def test_list_and_title_search_are_served_from_indexes(owner, workspace):
                 f"-- {part} without indexes: {ms:.2f} ms SQL, {ms / ours[part][0]:.1f}× the "
                 f"time with them ({'; '.join(node.split('  (')[0] for node in nodes)})"
             )
-        if index:
-            served[label] = any(index in text for _ms, _orm, text in ours.values())
+        served[label] = any(index in text for index in indexes for _ms, _orm, text in ours.values())
     if postgresql:
         assert served == dict.fromkeys(served, True), served

@@ -105,3 +105,25 @@ def test_the_search_page_and_its_count_use_the_trigram_index(postgresql, workspa
             cursor.execute(f"EXPLAIN {query['sql']}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert f"Bitmap Index Scan on {INDEX}" in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_api_list_of_all_your_workspaces_walks_an_index_newest_first(
+    postgresql, workspace, titled, owner
+):
+    # The owner has two workspaces (personal and Acme): no per-workspace index gives the order,
+    # and without (created_at, id) the planner sorted every video to return one page.
+    titled(*(f"Weekly product update #{n}" for n in range(5000)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE videos_video")
+    with CaptureQueriesContext(connection) as queries:
+        response = api_for(owner).get("/api/v1/videos/")
+    assert response.json()["count"] == 5000
+    (page_query,) = [
+        q["sql"] for q in queries if "LIMIT" in q["sql"] and "videos_video" in q["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {page_query}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using video_created" in plan, plan
+    assert "Sort" not in plan, plan

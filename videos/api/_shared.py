@@ -29,20 +29,28 @@ def workspace_for(user: Any, raw: Any, action: str) -> Team:
     return get_for_user(user, Team, raw, action)
 
 
+def caller_roles(request: Request) -> dict[int, str]:
+    """The caller's role in each of their workspaces, read once per request."""
+    if not hasattr(request, "caller_roles"):
+        memberships = Membership.objects.filter(user=request.user)
+        request.caller_roles = dict(memberships.values_list("team_id", "role"))
+    return request.caller_roles
+
+
 def scoped(request: Request, queryset: QuerySet) -> QuerySet:
     """The caller's rows; `?workspace=` narrows to one workspace (404 for outsiders)."""
     raw = request.query_params.get("workspace")
     if raw:
         return queryset.filter(workspace=workspace_for(request.user, raw, "view"))
-    return scope_for_user(request.user, queryset)
+    return scope_for_user(request.user, queryset, workspace_ids=caller_roles(request))
 
 
 def video_context(request: Request) -> dict:
     """Serializer context for videos: which of the caller's workspaces allow downloads."""
-    roles = Membership.objects.filter(user=request.user).values_list("team_id", "role")
+    roles = caller_roles(request)
     return {
         "request": request,
-        "downloadable": {team for team, role in roles if role_allows(role, "download")},
+        "downloadable": {team for team, role in roles.items() if role_allows(role, "download")},
     }
 
 

@@ -10,12 +10,12 @@ from rest_framework.views import APIView
 
 from integrations.messages import translate_error
 from integrations.models import Platform
-from teams.models import Team
-from teams.permissions import get_for_user, scope_for_user
+from teams.permissions import get_for_user
 
 from ..models import Video
 from ..publishing import selectors, services
 from ..publishing.models import PlatformPost, PublishSchedule
+from ._shared import scoped
 
 
 class PostSerializer(serializers.ModelSerializer):
@@ -102,14 +102,9 @@ class ScheduleList(generics.GenericAPIView):
         summary="Schedules in your workspaces, newest publish time first",
     )
     def get(self, request: Request) -> Response:
-        queryset = scope_for_user(
-            request.user, PublishSchedule.objects.select_related("version")
+        queryset = scoped(
+            request, PublishSchedule.objects.select_related("version")
         ).prefetch_related("posts")
-        workspace = request.query_params.get("workspace")
-        if workspace:  # outsiders get 404, as for every workspace-scoped route
-            queryset = queryset.filter(
-                workspace=get_for_user(request.user, Team, workspace, "view")
-            )
         page = self.paginate_queryset(queryset.order_by("-publish_at", "-id"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
