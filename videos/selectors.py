@@ -81,6 +81,17 @@ def template_tags() -> list[str]:
 # -- videos -----------------------------------------------------------------------------------
 
 
+CARD_DEFERRED = (
+    "fields",
+    "error_detail",
+    "template__spec",
+    "template__fields",
+    "template__description",
+    "current_version__changes",
+    "current_version__fields",
+)
+
+
 def videos_filtered(
     videos: QuerySet[Video], *, search: str | None = None, status: str | None = None
 ) -> QuerySet[Video]:
@@ -101,8 +112,16 @@ def videos_filtered(
 def videos_for_workspace(
     *, workspace: Team, search: str | None = None, status: str | None = None
 ) -> QuerySet[Video]:
-    """The workspace's videos, newest first, with their template in the same query."""
-    videos = Video.objects.filter(workspace=workspace).select_related("template", "current_version")
+    """The workspace's videos, newest first, with their template in the same query.
+
+    A card shows the title, thumbnail, status and template name: the JSON columns (the video's
+    fields, the template's spec and fields, the version's changes) stay in the database.
+    """
+    videos = (
+        Video.objects.filter(workspace=workspace)
+        .select_related("template", "current_version")
+        .defer(*CARD_DEFERRED)
+    )
     return videos_filtered(videos, search=search, status=status)
 
 

@@ -271,7 +271,7 @@ def _percentiles(base: str, path: str, cookie: str) -> tuple[float, float]:
 def _profile(client: Client, url: str) -> None:
     profiler = cProfile.Profile()
     profiler.runcall(lambda: [client.get(url) for _ in range(10)])
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PAGES_SORT", "cumulative")).print_stats(40)
 
 
 @pytest.mark.timeout(1800)  # building 100,000 users and 50,000 videos takes a while
