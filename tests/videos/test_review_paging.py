@@ -10,9 +10,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from teams.models import Comment
-from teams.selectors import THREADS_PER_CHUNK
+from teams.selectors import THREADS_PER_CHUNK, ThreadMarker
+from teams.templatetags.review import comment_markers
 from tests.conftest import client_in
 
 from .conftest import api_for, version_url
@@ -114,6 +116,18 @@ def test_every_thread_has_a_marker_and_one_not_shown_links_to_a_page_with_it(vid
     assert shown(page) == comments_of(many, threads[45 : 45 + THREADS_PER_CHUNK])
     assert f'href="#comment-{later}" data-time-ms' in page  # its marker now points on the page
     assert BACK in page
+
+
+def test_markers_are_labelled_in_the_readers_language_and_keep_the_filter():
+    markers = [ThreadMarker(7, 5000, 7500, True), ThreadMarker(9, 62500, None, False)]
+    with translation.override("de"):
+        html = comment_markers(markers, {7}, hide_resolved=True)
+    assert html == (
+        '<a class="comment-marker is-resolved is-range" href="#comment-7" data-time-ms="5000"'
+        ' data-end-ms="7500" title="Kommentar bei 0:05"></a>'
+        '<a class="comment-marker" href="?thread=9&amp;resolved=hide#comment-9"'
+        ' data-time-ms="62500" title="Kommentar bei 1:02.5"></a>'
+    )
 
 
 def test_asking_for_a_thread_among_the_first_shows_the_first_chunk(video, many, browser):
