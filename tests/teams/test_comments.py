@@ -114,6 +114,14 @@ def test_threads_of_any_depth_read_in_order(version, owner, editor, viewer):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("parent", ["²", "١٢", "9" * 30, 10**30])
+def test_a_reply_to_something_that_is_no_comment_id_is_refused(version, owner, parent):
+    with pytest.raises(ValidationError) as refused:
+        comment_create(version=version, author=owner, text="hi", parent=parent)
+    assert list(refused.value.error_dict) == ["parent"]
+
+
+@pytest.mark.django_db
 def test_a_reply_must_be_to_a_comment_of_the_same_version(version, owner, ready_video):
     from types import SimpleNamespace
 
