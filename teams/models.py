@@ -202,11 +202,12 @@ class Comment(models.Model):
         return f"comment {self.pk} on version {self.version_id}"
 
     def get_absolute_url(self) -> str:
-        # The URL name is the contract with the videos app, which owns the page.
+        # The URL name is the contract with the videos app, which owns the page; `thread`
+        # makes the page show this comment's thread even when it is not among the first.
         version = self.version
         return (
             reverse("videos:version", args=[version.video_id, version.number])
-            + f"#comment-{self.pk}"
+            + f"?thread={self.thread_id or self.pk}#comment-{self.pk}"
         )
 
     @property

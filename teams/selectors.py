@@ -4,8 +4,24 @@ review comments, each in a bounded number of queries."""
 from __future__ import annotations
 
 import hashlib
+from typing import NamedTuple
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,45 +103,188 @@ def member_or_404(*, workspace: Team, user_id: object) -> Membership:
     return membership
 
 
-def version_comments(*, version, hide_resolved: bool = False) -> dict:
-    """Every comment on a version in reading order, in two queries whatever their number.
+# -- review comments -----------------------------------------------------------------------------
 
-    Returns `comments`: a flat list where each comment has `depth`, `thread_resolved` and
-    `mentioned_users`; `threads`: the first comments of threads (for the timeline markers);
-    and the open/resolved thread counts.
+# Threads the review page shows at a time, each with all its replies; "Load more" adds as many.
+THREADS_PER_CHUNK = 20
+# A version's threads read in this order: by position on the timeline, then oldest first.
+READING_ORDER = ("time_ms", "created_at", "id")
+
+
+class ThreadMarker(NamedTuple):
+    """A thread on the timeline: its first comment's id and position, and whether resolved."""
+
+    id: int
+    time_ms: int
+    end_ms: int | None
+    resolved: bool
+
+
+def _threads(*, version, hide_resolved: bool) -> QuerySet[Comment]:
+    roots = Comment.objects.filter(version=version, parent__isnull=True)
+    return roots.filter(resolved_at__isnull=True) if hide_resolved else roots
+
+
+def thread_roots(*, version, hide_resolved: bool = False) -> QuerySet[Comment]:
+    """The first comments of a version's threads in reading order (authors, resolvers joined).
+
+    Slice it (or paginate it) and hand the slice to `thread_comments` for the replies.
     """
-    rows = list(
-        Comment.objects.filter(version=version)
+    return (
+        _threads(version=version, hide_resolved=hide_resolved)
         .select_related("author", "resolved_by")
-        .prefetch_related(
-            Prefetch("mention_rows", queryset=CommentMention.objects.select_related("user"))
-        )
+        .order_by(*READING_ORDER)
+    )
+
+
+def thread_comments(*, version, roots) -> list[Comment]:
+    """The threads begun by `roots` (first comments, in reading order) as one flat list: each
+    first comment followed by its replies depth-first, oldest reply first.
+
+    Each comment gets `depth` (0 for the first), `thread_resolved` and `mentioned_users`.
+    Two queries however many threads and replies: the replies, then the mentions of them all.
+    """
+    roots = list(roots)
+    if not roots:
+        return []
+    replies = list(
+        Comment.objects.filter(thread__in=roots)
+        .select_related("author", "resolved_by")
         .order_by("created_at", "id")
     )
-    children: dict[int | None, list[Comment]] = {}
+    rows = [*roots, *replies]
+    prefetch_related_objects(
+        rows, Prefetch("mention_rows", queryset=CommentMention.objects.select_related("user"))
+    )
+    children: dict[int, list[Comment]] = {}
     for comment in rows:
         comment.version = version  # the one asked about: no query per comment to reach it
         comment.mentioned_users = [row.user for row in comment.mention_rows.all()]
-        children.setdefault(comment.parent_id, []).append(comment)
-    threads = sorted(children.get(None, []), key=lambda c: (c.time_ms, c.created_at, c.pk))
+        if comment.parent_id is not None:
+            children.setdefault(comment.parent_id, []).append(comment)
     ordered: list[Comment] = []
-    for root in threads:
-        if hide_resolved and root.resolved_at is not None:
-            continue
+    for root in roots:
         stack = [(root, 0)]
         while stack:  # depth-first without recursion: threads may be arbitrarily deep
             comment, depth = stack.pop()
             comment.depth = depth
             comment.thread_resolved = root.resolved_at is not None
+            if depth:
+                comment.thread = root
             ordered.append(comment)
             stack.extend((child, depth + 1) for child in reversed(children.get(comment.pk, [])))
-    resolved = sum(1 for root in threads if root.resolved_at is not None)
+    return ordered
+
+
+def _from_thread(roots: QuerySet[Comment], *, version, thread: int, inclusive: bool):
+    """`roots` after the thread begun by comment `thread` in reading order (from it on, if
+    `inclusive`), in the same query; none if `thread` begins no thread of `version`."""
+    anchor = Comment.objects.filter(pk=thread, version=version, parent__isnull=True)
+    time_ms = Subquery(anchor.values("time_ms")[:1])
+    created_at = Subquery(anchor.values("created_at")[:1])
+    same_time = Q(time_ms=time_ms, created_at=created_at)
+    return roots.filter(
+        Q(time_ms__gt=time_ms)
+        | Q(time_ms=time_ms, created_at__gt=created_at)
+        | (same_time & (Q(id__gte=thread) if inclusive else Q(id__gt=thread)))
+    )
+
+
+def thread_chunk(
+    *,
+    version,
+    hide_resolved: bool = False,
+    after: int | None = None,
+    starting_at: int | None = None,
+    limit: int = THREADS_PER_CHUNK,
+) -> dict:
+    """`limit` threads of a version with all their replies: the first ones, the ones after
+    the thread `after`, or the ones from the thread `starting_at` on. Three queries.
+
+    Returns `comments` (flat, as `thread_comments`), `threads` (their first comments) and
+    `next_after`: the last thread's id when more threads follow, else None.
+    """
+    roots = thread_roots(version=version, hide_resolved=hide_resolved)
+    if after is not None:
+        roots = _from_thread(roots, version=version, thread=after, inclusive=False)
+    elif starting_at is not None:
+        roots = _from_thread(roots, version=version, thread=starting_at, inclusive=True)
+    threads = list(roots[: limit + 1])
+    more = len(threads) > limit
+    threads = threads[:limit]
     return {
-        "comments": ordered,
-        "threads": [t for t in threads if not (hide_resolved and t.resolved_at)],
-        "open_count": len(threads) - resolved,
-        "resolved_count": resolved,
+        "comments": thread_comments(version=version, roots=threads),
+        "threads": threads,
+        "next_after": threads[-1].pk if more else None,
     }
+
+
+def thread_markers(*, version, hide_resolved: bool = False) -> list[ThreadMarker]:
+    """Every thread of a version for the timeline, in reading order: one query of four
+    columns, no comment objects, no mentions."""
+    resolved = ExpressionWrapper(Q(resolved_at__isnull=False), output_field=BooleanField())
+    rows = (
+        _threads(version=version, hide_resolved=hide_resolved)
+        .annotate(resolved=resolved)
+        .order_by(*READING_ORDER)
+        .values_list("id", "time_ms", "end_ms", "resolved")
+    )
+    return [ThreadMarker(*row) for row in rows]
+
+
+def thread_counts(*, version) -> dict[str, int]:
+    """`open_count` and `resolved_count` of a version's threads, in one query."""
+    return Comment.objects.filter(version=version, parent__isnull=True).aggregate(
+        open_count=Count("id", filter=Q(resolved_at__isnull=True)),
+        resolved_count=Count("id", filter=Q(resolved_at__isnull=False)),
+    )
+
+
+def version_review(
+    *,
+    version,
+    hide_resolved: bool = False,
+    after: int | None = None,
+    thread: int | None = None,
+    limit: int = THREADS_PER_CHUNK,
+) -> dict:
+    """What the review page shows of a version's comments, in five queries (six when
+    `thread` is a reply): a chunk of threads as `thread_chunk` returns it, `markers` for
+    every thread, the open and resolved counts, `shown` (the ids of the chunk's threads)
+    and `has_earlier` (threads come before the chunk).
+
+    `after` continues after that thread ("Load more"). `thread` (any comment's id) makes sure
+    its thread is shown: the first chunk holds it, or the chunk starts with it.
+    """
+    markers = thread_markers(version=version, hide_resolved=hide_resolved)
+    position = {marker.id: index for index, marker in enumerate(markers)}
+    starting_at = None
+    if after is None and thread is not None:
+        root = thread if thread in position else _thread_of(version=version, comment=thread)
+        if position.get(root, 0) >= limit:
+            starting_at = root
+    chunk = thread_chunk(
+        version=version,
+        hide_resolved=hide_resolved,
+        after=after,
+        starting_at=starting_at,
+        limit=limit,
+    )
+    first = chunk["threads"][0].pk if chunk["threads"] else None
+    return {
+        **chunk,
+        **thread_counts(version=version),
+        "markers": markers,
+        "shown": {root.pk for root in chunk["threads"]},
+        "has_earlier": bool(markers) and first != markers[0].id,
+    }
+
+
+def _thread_of(*, version, comment: int) -> int | None:
+    """The id of the first comment of the thread that comment `comment` is in."""
+    row = Comment.objects.filter(version=version, pk=comment).values_list("id", "thread_id")
+    found = row.first()
+    return (found[1] or found[0]) if found else None
 
 
 # -- invitations ---------------------------------------------------------------------------------

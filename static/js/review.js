@@ -5,11 +5,21 @@
 
   var player = document.querySelector(".media-frame video");
 
-  /* Markers sit where their comments are on the timeline (percentages from data- attributes:
-     the Content-Security-Policy refuses inline style attributes, not styles set from here). */
-  document.querySelectorAll(".comment-marker[data-start-pct]").forEach(function (marker) {
-    marker.style.setProperty("--start", marker.getAttribute("data-start-pct") + "%");
-    marker.style.setProperty("--length", (marker.getAttribute("data-length-pct") || "0") + "%");
+  /* Markers sit where their threads are on the timeline, as percentages of the version's
+     length worked out from data- attributes (the Content-Security-Policy refuses inline style
+     attributes, not styles set from here). */
+  var timeline = document.querySelector(".comment-timeline[data-duration-ms]");
+  var durationMs = timeline ? parseInt(timeline.getAttribute("data-duration-ms"), 10) || 1 : 1;
+
+  function percent(ms) {
+    return (Math.min(ms / durationMs, 1) * 100).toFixed(2) + "%";
+  }
+
+  document.querySelectorAll(".comment-marker[data-time-ms]").forEach(function (marker) {
+    var start = parseInt(marker.getAttribute("data-time-ms"), 10);
+    var end = parseInt(marker.getAttribute("data-end-ms") || start, 10);
+    marker.style.setProperty("--start", percent(start));
+    marker.style.setProperty("--length", percent(end - start));
   });
 
   function formatTime(seconds) {
@@ -29,12 +39,14 @@
     player.currentTime = ms / 1000;
   }
 
+  /* The comment a link or the address points at ("…#comment-12"), if it is on the page. */
+  function commentOf(href) {
+    var match = /#comment-(\d+)$/.exec(href || "");
+    return match ? document.getElementById("comment-" + match[1]) : null;
+  }
+
   function highlight(hash) {
-    var match = /^#comment-(\d+)$/.exec(hash || "");
-    if (!match) {
-      return;
-    }
-    var item = document.getElementById("comment-" + match[1]);
+    var item = commentOf(hash);
     if (!item) {
       return;
     }
@@ -49,8 +61,15 @@
     var link = event.target.closest("[data-seek-ms], .comment-marker");
     if (link) {
       seek(parseInt(link.getAttribute("data-seek-ms") || link.getAttribute("data-time-ms"), 10));
-      highlight(link.getAttribute("href"));
-      return;
+      var item = commentOf(link.getAttribute("href"));
+      if (item) {
+        /* A marker of a thread that "Load more" brought in links to the page that shows it
+           (?thread=): it is here now, so stay. */
+        event.preventDefault();
+        window.location.hash = item.id;
+        highlight("#" + item.id);
+      }
+      return; /* not on the page: the link loads the page that shows its thread */
     }
     var button = event.target.closest("[data-use-player-time]");
     if (button && player) {
@@ -64,6 +83,16 @@
     highlight(window.location.hash);
   });
   highlight(window.location.hash);
+
+  /* An older link to a comment whose thread is not among the threads shown (notifications
+     saved before threads came in chunks): ask for the page that shows its thread. */
+  var wanted = /^#comment-(\d+)$/.exec(window.location.hash);
+  var query = new URLSearchParams(window.location.search);
+  if (wanted && !commentOf(window.location.hash) && !query.has("thread")) {
+    query.delete("threads_after");
+    query.set("thread", wanted[1]);
+    window.location.replace("?" + query.toString() + window.location.hash);
+  }
 
   /* The new comment takes the paused player's position unless the time was typed. */
   var at = document.getElementById("comment-at");

@@ -135,7 +135,8 @@ def comment_create(
         parent_id = parent.pk if isinstance(parent, Comment) else parent
         parent_comment = (
             Comment.objects.filter(pk=parent_id, version=version).select_related("thread").first()
-            if str(parent_id).isdigit()
+            # plain digits that fit a database integer: "²" or 10**30 must not reach the query
+            if str(parent_id).isascii() and str(parent_id).isdigit() and len(str(parent_id)) <= 18
             else None
         )
         if parent_comment is None:

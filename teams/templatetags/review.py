@@ -1,10 +1,12 @@
 """Showing review comments: the text with its @mentions marked, and timecodes."""
 
+import html
 import re
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from ..timecodes import format_timecode
 
@@ -32,3 +34,28 @@ def comment_html(comment) -> SafeString:
 @register.filter
 def timecode(ms) -> str:
     return format_timecode(ms)
+
+
+@register.simple_tag
+def comment_markers(markers, shown, hide_resolved: bool = False) -> SafeString:
+    """The timeline's links, one per thread (`markers`: teams.selectors.ThreadMarker), placed
+    by review.js from their times. A thread not among `shown` (the ids on the page) links to
+    the page that shows it (`?thread=`).
+
+    Plain string building rather than a template loop or format_html: a version may have
+    thousands of threads. Only the label is text; the rest are numbers.
+    """
+    label = gettext("Comment at %(at)s")
+    query = "&amp;resolved=hide" if hide_resolved else ""
+    links = []
+    for marker in markers:
+        state = " is-resolved" if marker.resolved else ""
+        kind = " is-range" if marker.end_ms else ""
+        page = "" if marker.id in shown else f"?thread={int(marker.id)}{query}"
+        end = f' data-end-ms="{int(marker.end_ms)}"' if marker.end_ms else ""
+        title = html.escape(label % {"at": format_timecode(marker.time_ms)})
+        links.append(
+            f'<a class="comment-marker{state}{kind}" href="{page}#comment-{int(marker.id)}"'
+            f' data-time-ms="{int(marker.time_ms)}"{end} title="{title}"></a>'
+        )
+    return mark_safe("".join(links))  # noqa: S308 - numbers, and the label escaped above

@@ -86,7 +86,7 @@ def test_invite_comment_mention_notification_seek_and_resolve(
     expect(notification_link).to_contain_text("Edith Editor mentioned you")
     with owner_page.expect_navigation():
         notification_link.click()
-    assert owner_page.url.endswith(f"{version_path}#comment-{comment.pk}"), owner_page.url
+    assert owner_page.url.endswith(f"{version_path}?thread={comment.pk}#comment-{comment.pk}")
     owner_page.wait_for_function(
         "document.querySelector('.media-frame video').currentTime === 5", timeout=10_000
     )

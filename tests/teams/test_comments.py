@@ -7,7 +7,7 @@ from django.http import Http404
 from analytics.models import Event
 from teams.mentions import find_mentions, mention_handles
 from teams.models import Comment, Notification
-from teams.selectors import version_comments, workspace_members
+from teams.selectors import thread_chunk, thread_counts, workspace_members
 from teams.services.review import (
     comment_create,
     comment_delete,
@@ -102,7 +102,7 @@ def test_threads_of_any_depth_read_in_order(version, owner, editor, viewer):
     assert (reply.time_ms, reply.thread_id) == (1000, early.pk)  # replies sit at the thread
     assert deeper.thread_id == early.pk and deeper.parent_id == reply.pk
 
-    review = version_comments(version=version)
+    review = thread_chunk(version=version)
     assert [(c.pk, c.depth) for c in review["comments"]] == [
         (early.pk, 0),
         (reply.pk, 1),
@@ -111,6 +111,14 @@ def test_threads_of_any_depth_read_in_order(version, owner, editor, viewer):
         (late.pk, 0),
     ]
     assert [t.pk for t in review["threads"]] == [early.pk, late.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("parent", ["²", "١٢", "9" * 30, 10**30])
+def test_a_reply_to_something_that_is_no_comment_id_is_refused(version, owner, parent):
+    with pytest.raises(ValidationError) as refused:
+        comment_create(version=version, author=owner, text="hi", parent=parent)
+    assert list(refused.value.error_dict) == ["parent"]
 
 
 @pytest.mark.django_db
@@ -151,8 +159,8 @@ def test_comments_stay_with_their_version(version, owner):
         author=owner,
         info=SimpleNamespace(size=1, duration=10.0, width=64, height=36, fps=10, checksum="e" * 64),
     )
-    assert version_comments(version=newer)["comments"] == []
-    assert [c.pk for c in version_comments(version=version)["comments"]] == [comment.pk]
+    assert thread_chunk(version=newer)["comments"] == []
+    assert [c.pk for c in thread_chunk(version=version)["comments"]] == [comment.pk]
 
 
 # -- mentions -----------------------------------------------------------------------------------
@@ -248,12 +256,12 @@ def test_resolving_a_reply_resolves_its_thread_and_is_recorded_once(version, own
     root.refresh_from_db()
     assert root.resolved_by == editor and root.resolved_at
     assert Event.objects.filter(name="comment.resolved").count() == 1
-    review = version_comments(version=version, hide_resolved=True)
-    assert review["comments"] == [] and review["resolved_count"] == 1
+    assert thread_chunk(version=version, hide_resolved=True)["comments"] == []
+    assert thread_counts(version=version) == {"open_count": 0, "resolved_count": 1}
     comment_unresolve(comment=root, actor=owner)
     root.refresh_from_db()
     assert root.resolved_at is None and root.resolved_by is None
-    assert len(version_comments(version=version, hide_resolved=True)["comments"]) == 2
+    assert len(thread_chunk(version=version, hide_resolved=True)["comments"]) == 2
 
 
 @pytest.mark.django_db

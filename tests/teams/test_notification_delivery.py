@@ -31,7 +31,8 @@ def test_a_mention_notifies_in_the_app_and_mails_once_in_the_readers_language(
     assert (notification.comment, notification.actor) == (comment, owner)
     assert notification.in_app and notification.email_wanted and notification.emailed_at
     assert notification.url == (
-        reverse("videos:version", args=[version.video_id, 1]) + f"#comment-{comment.pk}"
+        reverse("videos:version", args=[version.video_id, 1])
+        + f"?thread={comment.pk}#comment-{comment.pk}"
     )
     assert notification_message(notification) == (
         "Olivia Owner mentioned you on “Launch teaser” (version 1, at 0:05)"

@@ -81,7 +81,7 @@ def test_posting_a_comment_through_the_page(version, video, workspace, editor):
     )
     assert comment.version == version and comment.parent is None
     assert response.status_code == 302
-    assert response.url == f"{version_url(video)}#comment-{comment.pk}"
+    assert response.url == f"{version_url(video)}?thread={comment.pk}#comment-{comment.pk}"
     event = Event.objects.get(name="comment.created")
     assert event.actor == editor and event.properties["time_ms"] == 5000
     assert event.properties["reply"] is False and event.properties["video_id"] == video.pk
@@ -145,7 +145,7 @@ def test_replying_through_the_page(version, video, workspace, owner, editor):
     )
     reply = Comment.objects.get(parent=root)
     assert (reply.thread_id, reply.time_ms, reply.author) == (root.pk, 3000, editor)
-    assert response.url == f"{version_url(video)}#comment-{reply.pk}"
+    assert response.url == f"{version_url(video)}?thread={root.pk}#comment-{reply.pk}"
     assert Notification.objects.get(comment=reply).recipient == owner
     # a parent that is not a comment of this version is refused
     response = client.post(
@@ -189,7 +189,8 @@ def test_edit_and_delete_ones_own_comment_through_the_page(
     response = client.post(
         reverse("videos:comment_edit", args=[video.pk, mine.pk]), {"text": "Mine, @Olivia Owner"}
     )
-    assert response.status_code == 302 and response.url == f"{version_url(video)}#comment-{mine.pk}"
+    assert response.status_code == 302
+    assert response.url == f"{version_url(video)}?thread={mine.pk}#comment-{mine.pk}"
     mine.refresh_from_db()
     assert mine.text == "Mine, @Olivia Owner" and mine.edited_at is not None
     assert list(mine.mentions.all()) == [owner]
@@ -227,7 +228,7 @@ def test_resolve_and_reopen_through_the_page(version, video, workspace, owner, e
 
     editor_client = client_in(editor, workspace)
     response = editor_client.post(url, {"action": "resolve", "resolved": "hide"})
-    assert response.url == f"{version_url(video)}?resolved=hide#comment-{reply.pk}"
+    assert response.url == f"{version_url(video)}?thread={root.pk}&resolved=hide#comment-{reply.pk}"
     root.refresh_from_db()
     assert root.resolved_by == editor and root.resolved_at is not None
     event = Event.objects.get(name="comment.resolved")

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from teams.api import person
 from teams.models import Comment
 from teams.permissions import get_for_user
-from teams.selectors import version_comments
+from teams.selectors import thread_comments, thread_roots
 from teams.services import review as team_services
 from teams.services.review import ensure_comment_author
 
@@ -152,18 +152,28 @@ class VideoCommentList(generics.GenericAPIView):
             ),
         ],
         summary="A version's comments in reading order: threads by time, replies under them",
+        description=(
+            "Paginated by thread: `page_size` (default 50, at most 200) counts threads and "
+            "`count` is the number of threads (without the resolved ones under "
+            "`resolved=hide`). `results` is flat: each thread's first comment (threads "
+            "ordered by `time_ms`, then `created_at`, then `id`) followed by all its replies "
+            "depth-first, oldest first, each with its `depth`; so a page holds every reply of "
+            "its threads and may hold more than `page_size` comments, and the pages in order "
+            "concatenate to the whole reading order."
+        ),
     )
     def get(self, request: Request, video_id: int) -> Response:
         video = _video(request, video_id, "view")
         number = request.query_params.get("version")
-        if number in (None, "") and video.current_version is None:
-            comments = []
-        else:
+        version = None
+        roots = Comment.objects.none()
+        if number not in (None, "") or video.current_version is not None:
             version = _version(video, number)
             hide = request.query_params.get("resolved") == "hide"
-            comments = version_comments(version=version, hide_resolved=hide)["comments"]
-        page = self.paginate_queryset(comments)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            roots = thread_roots(version=version, hide_resolved=hide)
+        threads = self.paginate_queryset(roots)  # the page's threads and their count
+        comments = thread_comments(version=version, roots=threads) if threads else []
+        return self.get_paginated_response(self.get_serializer(comments, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,9 +32,13 @@ def _comment(request: HttpRequest, video_id: int, comment_id: int, action: str) 
 
 
 def _back(comment: Comment, *, hide_resolved: bool) -> HttpResponse:
+    """To the comment on its version's page, its thread shown even when it is not among the
+    first threads (`?thread=`)."""
     url = reverse("videos:version", args=[comment.version.video_id, comment.version.number])
-    query = "?resolved=hide" if hide_resolved else ""
-    return redirect(f"{url}{query}#comment-{comment.pk}")
+    query = {"thread": comment.thread_id or comment.pk}
+    if hide_resolved:
+        query["resolved"] = "hide"
+    return redirect(f"{url}?{urlencode(query)}#comment-{comment.pk}")
 
 
 def _version_back(comment: Comment) -> HttpResponse:

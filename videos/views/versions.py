@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import error_messages
 from teams.mentions import mention_handles
 from teams.permissions import get_for_user
-from teams.selectors import version_comments, workspace_members
+from teams.selectors import thread_chunk, version_review, workspace_members
 
 from .. import selectors, services
 from ..forms import RestoreForm
@@ -70,38 +71,52 @@ def version_page(
 ) -> HttpResponse:
     """The version with its player, review decision and comment threads.
 
-    `form` and `errors` carry a refused comment back into the page, text intact.
+    The threads come a chunk at a time: `?threads_after=<thread>` continues after a thread
+    (as a whole page, or as just the next threads for htmx to append), and `?thread=<comment>`
+    makes sure that comment's thread is on the page. `form` and `errors` carry a refused
+    comment back into the page, text intact.
     """
     version = selectors.video_version(video=video, number=number)
     if version is None:
         raise Http404
     hide_resolved = request.GET.get("resolved") == "hide"
-    review = version_comments(version=version, hide_resolved=hide_resolved)
-    members = workspace_members(workspace=video.workspace)
-    duration_ms = max(round(version.duration * 1000), 1)
-    for thread in review["threads"]:  # timeline markers, as CSS percentages
-        thread.start_pct = f"{min(thread.time_ms / duration_ms, 1) * 100:.2f}"
-        length = (thread.end_ms - thread.time_ms) / duration_ms if thread.end_ms else 0
-        thread.length_pct = f"{length * 100:.2f}"
+    after = _int(request.GET.get("threads_after"))
     context = {
         "video": video,
-        "row": _rows(video, [version])[0],
+        "version": version,
         "can": can(video.user_role),
-        "review": review,
         "hide_resolved": hide_resolved,
         # A refused reply comes back under its comment, text intact.
         "reply_to": _int(request.GET.get("reply")) or _int((form or {}).get("parent")),
         "editing": _int(request.GET.get("edit")),
-        "mention_handles": mention_handles(members),
         "form": form or {},
-        "form_errors": errors or [],
-        "duration_ms": duration_ms,
     }
-    return render(request, "videos/version_detail.html", context, status=status)
+    if request.htmx and after is not None:  # "Load more comments": the next threads only
+        context["review"] = thread_chunk(version=version, hide_resolved=hide_resolved, after=after)
+        response = render(request, "videos/_comment_threads.html", context)
+    else:
+        thread = _int(request.GET.get("thread")) or context["reply_to"] or context["editing"]
+        members = workspace_members(workspace=video.workspace)
+        context |= {
+            "row": _rows(video, [version])[0],
+            "review": version_review(
+                version=version, hide_resolved=hide_resolved, after=after, thread=thread
+            ),
+            "mention_handles": mention_handles(members),
+            "form_errors": errors or [],
+            "duration_ms": max(round(version.duration * 1000), 1),
+        }
+        response = render(request, "videos/version_detail.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """An id from the query string or a form; None if it is not one (not plain digits, or too
+    long for a database integer: "²" and "9" * 30 must not reach a query)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 @login_required

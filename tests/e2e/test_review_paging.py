@@ -1,0 +1,70 @@
+"""In a real browser, on a version with 60 threads: the page shows 20, "Load more comments"
+appends the next ones through htmx without leaving the page, every thread has a marker placed
+on the timeline, a marker of a thread not loaded yet opens the page that shows it, and an old
+link to a comment far down finds its thread."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import choose_workspace, sign_in
+from tests.videos.review_kit import bulk_threads, reading_order, threads_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_load_more_markers_and_links_to_later_threads(
+    live_server, page, workspace, owner, ten_second_version
+):
+    base = live_server.url
+    bulk_threads(ten_second_version, [owner], 300)
+    order = reading_order(ten_second_version)
+    threads = threads_in(order)
+    path = reverse("videos:version", args=[ten_second_version.video_id, 1])
+    sign_in(page, base, owner.email)
+    choose_workspace(page, workspace.pk)
+
+    page.goto(base + path)
+    comments = page.locator("#comment-list > li.comment")
+    expect(comments).to_have_count(100)  # 20 threads of five
+    markers = page.locator(".comment-marker")
+    expect(markers).to_have_count(60)
+    first_marker = page.locator(f".comment-marker[href='#comment-{threads[0]}']")
+    assert first_marker.evaluate("m => m.style.getPropertyValue('--start')").endswith("%")
+
+    # htmx appends the next 20 threads in place of the link, and a new link after them.
+    page.get_by_role("link", name="Load more comments").click()
+    expect(comments).to_have_count(200)
+    assert page.url == base + path
+    expect(page.locator(f"#comment-{threads[39]}")).to_be_visible()
+    page.get_by_role("link", name="Load more comments").click()
+    expect(comments).to_have_count(300)
+    expect(page.get_by_role("link", name="Load more comments")).to_have_count(0)
+    assert [
+        int(pk.removeprefix("comment-")) for pk in comments.evaluate_all("l => l.map(e => e.id)")
+    ] == [row.id for row in order]
+
+    # A marker of a thread that is loaded now stays on the page and highlights it.
+    later = threads[-1]  # markers overlap (60 threads in ten seconds): the last one is on top
+    page.locator(f".comment-marker[href$='#comment-{later}']").click()
+    expect(page.locator(f"#comment-{later}")).to_have_class(re.compile("is-highlighted"))
+    assert page.url == f"{base}{path}#comment-{later}"
+
+    # On a fresh page it is not loaded: its marker opens the page that shows it.
+    page.goto(base + path)
+    with page.expect_navigation():
+        page.locator(f".comment-marker[href$='#comment-{later}']").click()
+    assert page.url.endswith(f"{path}?thread={later}#comment-{later}"), page.url
+    expect(page.locator(f"#comment-{later}")).to_have_class(re.compile("is-highlighted"))
+    expect(page.get_by_role("link", name="Back to the first threads")).to_be_visible()
+
+    # A link saved before threads came in chunks (#comment- only) finds its thread.
+    deep_reply = order[-1]
+    page.goto(f"{base}{path}#comment-{deep_reply.id}")
+    page.wait_for_url(re.compile(rf"\?thread={deep_reply.id}#comment-{deep_reply.id}$"))
+    expect(page.locator(f"#comment-{deep_reply.id}")).to_have_class(re.compile("is-highlighted"))
