@@ -185,7 +185,15 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["time_ms", "created_at", "id"]
-        indexes = [models.Index(fields=["version", "created_at"], name="comment_version_created")]
+        indexes = [
+            models.Index(fields=["version", "created_at"], name="comment_version_created"),
+            # A version's threads in reading order, a chunk at a time (teams.selectors).
+            models.Index(
+                fields=["version", "time_ms", "created_at", "id"],
+                condition=models.Q(parent__isnull=True),
+                name="comment_version_threads",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_ms__isnull=True) | models.Q(end_ms__gt=models.F("time_ms")),
