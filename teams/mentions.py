@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -12,18 +13,18 @@ from .models import Membership
 
 def mention_handles(members: Iterable[Membership]) -> list[dict]:
     """What the autocomplete offers: '@Name' where the name is unique, else '@e-mail'."""
-    members = list(members)
-    names = [m.user.display_name.casefold() for m in members]
+    users = [m.user for m in members]
+    names = Counter(user.display_name.casefold() for user in users)
     return [
         {
-            "id": m.user_id,
-            "name": m.user.display_name,
-            "email": m.user.email,
-            "handle": m.user.display_name
-            if names.count(m.user.display_name.casefold()) == 1 and " @" not in m.user.display_name
-            else m.user.email,
+            "id": user.pk,
+            "name": user.display_name,
+            "email": user.email,
+            "handle": user.display_name
+            if names[user.display_name.casefold()] == 1 and " @" not in user.display_name
+            else user.email,
         }
-        for m in members
+        for user in users
     ]
 
 

@@ -37,6 +37,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.celery_workers import worker_database_url
@@ -269,9 +270,13 @@ def _percentiles(base: str, path: str, cookie: str) -> tuple[float, float]:
 
 
 def _profile(client: Client, url: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]:
+        print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
     profiler = cProfile.Profile()
     profiler.runcall(lambda: [client.get(url) for _ in range(10)])
-    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PAGES_SORT", "cumulative")).print_stats(40)
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PAGES_SORT", "cumulative")).print_stats(80)
 
 
 @pytest.mark.timeout(1800)  # building 100,000 users and 50,000 videos takes a while

@@ -96,7 +96,9 @@ def version_page(
         response = render(request, "videos/_comment_threads.html", context)
     else:
         thread = _int(request.GET.get("thread")) or context["reply_to"] or context["editing"]
-        members = workspace_members(workspace=video.workspace)
+        members = workspace_members(workspace=video.workspace).only(
+            "team", "role", "user__name", "user__email"
+        )
         context |= {
             "row": _rows(video, [version])[0],
             "review": version_review(
