@@ -276,7 +276,8 @@ def _profile(client: Client, url: str) -> None:
         print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
     profiler = cProfile.Profile()
     profiler.runcall(lambda: [client.get(url) for _ in range(10)])
-    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PAGES_SORT", "cumulative")).print_stats(80)
+    order = os.environ.get("BENCH_PAGES_SORT", "cumulative")
+    pstats.Stats(profiler).sort_stats(order).print_stats(80)
 
 
 @pytest.mark.timeout(1800)  # building 100,000 users and 50,000 videos takes a while
