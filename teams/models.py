@@ -59,6 +59,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     joined_at = models.DateTimeField(default=timezone.now)
+    # When the member last chose this workspace: a new session opens in it.
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -58,8 +58,9 @@ def current_membership(*, request) -> Membership | None:
     memberships = list(memberships_for_user(user=user))
     wanted = request.session.get(CURRENT_WORKSPACE_SESSION_KEY)
     chosen = next((m for m in memberships if m.team_id == wanted), None)
-    if chosen is None and memberships:
-        chosen = memberships[0]
+    if chosen is None:  # a new session: the workspace used last, else the personal one
+        used = [m for m in memberships if m.last_used_at is not None]
+        chosen = max(used, key=lambda m: m.last_used_at) if used else next(iter(memberships), None)
     request._current_membership = chosen
     request._memberships = memberships
     return chosen

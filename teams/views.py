@@ -42,6 +42,7 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
         raise Http404  # something that is no workspace id is answered like an unknown id
     team = get_for_user(request.user, Team, form.cleaned_data["workspace"], "view")
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
+    membership_services.membership_mark_used(workspace=team, user=request.user)
     messages.success(request, _("Switched to %(name)s.") % {"name": team.name})
     return redirect(safe_next_url(request, reverse("dashboard")))
 
@@ -104,6 +105,7 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
             error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
+            membership_services.membership_mark_used(workspace=team, user=request.user)
             messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
             return redirect("teams:team")
     return render(request, "teams/new.html", {"name": form["name"].value() or ""})

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,11 @@ class SeatLimitError(ValidationError):
     def __init__(self, message: str) -> None:
         super().__init__(message, code="plan_limit")
         self.upgrade_url = reverse("billing:pricing")
+
+
+def membership_mark_used(*, workspace: Team, user) -> None:
+    """Remember that `user` chose `workspace`: their next session opens in it."""
+    Membership.objects.filter(team=workspace, user=user).update(last_used_at=timezone.now())
 
 
 def _owner_count(workspace: Team) -> int:

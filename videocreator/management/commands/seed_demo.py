@@ -7,8 +7,9 @@ from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
 from billing.providers import stripe_configured
 from teams.models import Role, Team
-from teams.services.memberships import membership_add
+from teams.services.memberships import membership_add, membership_mark_used
 from teams.services.workspaces import workspace_create
+from videocreator import demo
 
 DEMO_EMAIL = "demo@videocreator.local"
 DEMO_TEAM_NAME = "Demo Agency"
@@ -18,8 +19,34 @@ DEMO_TEAMMATES = [
 ]
 
 
+DEMO_VIDEOS = [
+    (
+        "instagram-product-showcase",
+        "Spring launch: Aurora headphones",
+        {"product_name": "Aurora Wireless Headphones", "price": "$129"},
+    ),
+    (
+        "youtube-quote",
+        "今週の名言 (Japanese)",
+        {
+            "quote": "未来を予測する最良の方法は、それを創ることだ。",
+            "author": "ピーター・ドラッカー",
+        },
+    ),
+    (
+        "animated-statistics",
+        "Our year in numbers",
+        {"title": "Our year in numbers", "insight": "Up 29 points since January"},
+    ),
+]
+
+
 class Command(BaseCommand):
-    help = "Create (once) a demo user with a team workspace, and print how to sign in."
+    help = (
+        "Create (once) demo users and a Demo Agency workspace that shows every feature: "
+        "rendered videos in two languages, a brand kit applied, versions, a review thread, "
+        "an export; print every demo sign-in."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--password", default="demo-video-creator", help="Demo password.")
@@ -48,13 +75,36 @@ class Command(BaseCommand):
                 created.append("coupon WELCOME20")
             if self._upgrade_demo_team(team, demo):
                 created.append(f"Pro monthly for {DEMO_TEAM_NAME} (sandbox)")
+            # The demo user's first session opens in Demo Agency, not the empty personal space.
+            membership_mark_used(workspace=team, user=demo)
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            created.extend(self._content(team, demo).created)
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             f"{verb}: {', '.join(created) if created else 'nothing (already seeded)'}"
         )
-        self.stdout.write(self.style.SUCCESS(f"Demo sign-in: {DEMO_EMAIL} / {password}"))
+        for email, role in [(DEMO_EMAIL, Role.OWNER), *DEMO_TEAMMATES]:
+            self.stdout.write(self.style.SUCCESS(f"Demo sign-in ({role}): {email} / {password}"))
+
+    def _content(self, team: Team, owner: User) -> demo.DemoContent:
+        """Videos and all that happens to them; each step skipped when already there."""
+        content = demo.DemoContent()
+        editor, viewer = (User.objects.get(email=email) for email, _role in DEMO_TEAMMATES)
+        videos = [
+            demo.demo_video(
+                workspace=team, actor=owner, key=key, title=title, fields=fields, content=content
+            )
+            for key, title, fields in DEMO_VIDEOS
+        ]
+        kit = demo.demo_brand_kit(workspace=team, actor=owner, content=content)
+        demo.demo_versions(video=videos[0], kit=kit, actor=owner, content=content)
+        demo.demo_review(
+            video=videos[0], owner=owner, editor=editor, viewer=viewer, content=content
+        )
+        demo.demo_export(workspace=team, videos=videos[:2], actor=owner, content=content)
+        return content
 
     def _upgrade_demo_team(self, team: Team, owner: User) -> bool:
         """Put the demo team on Pro through the sandbox, once, and only when it is offline."""

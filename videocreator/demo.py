@@ -1,0 +1,132 @@
+"""The demo workspace: real renders, a brand kit, versions, a review, an export, schedules.
+
+Everything goes through the same services as the pages, and renders run here rather than on
+the worker (the seed runs before the worker starts, and later steps need the files). A task
+the worker picks up afterwards finds its job finished and does nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from teams.models import Team
+from teams.services import review as review_services
+from videos import services
+from videos.models import BrandKit, ExportJob, RenderJob, Template, Video, VideoStatus
+
+BRAND_KIT_NAME = "Demo Agency"
+
+
+@dataclass
+class DemoContent:
+    """What a seed run added, for the command's summary."""
+
+    created: list[str] = field(default_factory=list)
+
+
+def logo_upload() -> SimpleUploadedFile:
+    """A small transparent PNG logo drawn here, so the seed needs no asset files."""
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 232, 232), fill=(255, 61, 127, 255))
+    draw.rectangle((80, 70, 100, 170), fill=(255, 255, 255, 255))
+    draw.polygon([(110, 70), (170, 120), (110, 170)], fill=(255, 255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("demo-agency-logo.png", buffer.getvalue(), "image/png")
+
+
+def render_now(job: RenderJob) -> None:
+    services.render_job_run(job_id=str(job.pk))
+
+
+def demo_video(
+    *, workspace: Team, actor, key: str, title: str, fields: dict, content: DemoContent
+) -> Video:
+    """The workspace's video called `title`, created and rendered once."""
+    video = Video.objects.filter(workspace=workspace, title=title).first()
+    if video is None:
+        template = Template.objects.get(key=key)
+        video = services.video_create(
+            workspace=workspace,
+            template=template,
+            title=title,
+            actor=actor,
+            fields=fields,
+            duration=template.min_duration,
+        )
+        content.created.append(f"video {title!r}")
+    if video.status == VideoStatus.DRAFT:
+        render_now(services.video_render(video=video, actor=actor))
+        video.refresh_from_db()
+    return video
+
+
+def demo_brand_kit(*, workspace: Team, actor, content: DemoContent) -> BrandKit:
+    kit = BrandKit.objects.filter(workspace=workspace, name=BRAND_KIT_NAME).first()
+    if kit is None:
+        kit = services.brand_kit_create(
+            workspace=workspace,
+            actor=actor,
+            name=BRAND_KIT_NAME,
+            logo=logo_upload(),
+            position="top-right",
+            opacity=90,
+            scale=0.12,
+            margin=24,
+            is_default=True,
+        )
+        content.created.append(f"brand kit {BRAND_KIT_NAME}")
+    return kit
+
+
+def demo_versions(*, video: Video, kit: BrandKit, actor, content: DemoContent) -> None:
+    """Three versions: the first render, an edit rendered again, the brand kit applied."""
+    if video.versions.count() >= 3:
+        return
+    fields = {**video.fields, "tagline": "Sound that follows you everywhere"}
+    video = services.video_update(video=video, actor=actor, fields=fields)
+    render_now(services.video_render(video=video, actor=actor))
+    video.refresh_from_db()
+    render_now(services.video_apply_branding(video=video, brand_kit=kit, actor=actor))
+    content.created.append(f"versions 2 and 3 of {video.title!r} (edited, then branded)")
+
+
+def demo_review(*, video: Video, owner, editor, viewer, content: DemoContent) -> None:
+    """A review thread on the current version: questions, a reply, a mention, one resolved."""
+    video.refresh_from_db()
+    version = video.current_version
+    if version is None or version.comments.exists():
+        return
+    first = review_services.comment_create(
+        version=version,
+        author=editor,
+        text="The logo covers the price at the start: can it come in after two seconds?",
+        time_ms=1200,
+        end_ms=3400,
+    )
+    review_services.comment_create(
+        version=version,
+        author=owner,
+        text=f"Good catch. @{viewer.display_name}, does the client want the price shown at all?",
+        parent=first,
+    )
+    resolved = review_services.comment_create(
+        version=version, author=viewer, text="Love the new tagline.", time_ms=6000
+    )
+    review_services.comment_resolve(comment=resolved, actor=owner)
+    content.created.append(f"a review thread on {video.title!r}")
+
+
+def demo_export(*, workspace: Team, videos: list[Video], actor, content: DemoContent) -> None:
+    if ExportJob.objects.filter(workspace=workspace).exists():
+        return
+    export = services.export_create(
+        workspace=workspace, video_ids=[video.pk for video in videos], actor=actor
+    )
+    services.export_run(export_id=str(export.pk))
+    content.created.append(f"an export of {len(videos)} videos")
