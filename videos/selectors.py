@@ -15,6 +15,7 @@ from accounts.http import absolute_url
 from teams.models import Team
 
 from . import storage
+from .filenames import filename_stem
 from .models import (
     BrandKit,
     Category,
@@ -213,9 +214,9 @@ def read_file_token(token: str) -> dict | None:
 
 
 def download_name(video: Video) -> str:
-    stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in video.title).strip()
+    """The title as a file name, every script's letters and marks kept (videos.filenames)."""
     suffix = Path(video.file.name).suffix or ".mp4"
-    return f"{stem or 'video'}{suffix}"
+    return f"{filename_stem(video.title)}{suffix}"
 
 
 # -- batch export downloads ---------------------------------------------------------------------
