@@ -54,12 +54,13 @@ def template_library(
         templates = templates.filter(category=category)
     if tier in TemplateTier.values:
         templates = templates.filter(tier=tier)
-    tag = (tag or "").strip().strip('"').lower()
+    tag = clean_tag(tag)
     if tag:
         # Tags are a JSON list of lower-case words; matching the quoted word works on every
         # database (PostgreSQL's jsonb and SQLite's JSON text alike).
         templates = templates.filter(tags__icontains=f'"{tag}"')
-    search = (search or "").strip()
+    # Tags are shown as "#reel": a search typed that way means the word.
+    search = (search or "").strip().lstrip("#").strip()
     if search:
         templates = templates.filter(
             Q(name__icontains=search)
@@ -69,6 +70,11 @@ def template_library(
         )
     order = TEMPLATE_ORDERINGS.get(ordering or "", TEMPLATE_ORDERINGS[DEFAULT_TEMPLATE_ORDERING])
     return templates.order_by(*order)
+
+
+def clean_tag(tag: str | None) -> str:
+    """A tag as stored: lower case, without quotes or the "#" it is shown with."""
+    return (tag or "").strip().strip('"').lstrip("#").strip().lower()
 
 
 def template_tags() -> list[str]:
