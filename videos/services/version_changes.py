@@ -88,7 +88,7 @@ def change_texts(
         elif code == "uploaded":
             texts.append(_("Uploaded"))
         elif code == "title_changed":
-            texts.append(_("Title changed"))
+            texts.append(_("Video name changed"))
         elif code == "field_changed":
             name = str(change.get("field", ""))
             texts.append(_("“%(field)s” changed") % {"field": labels.get(name, name)})
