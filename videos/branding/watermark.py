@@ -37,6 +37,8 @@ def apply_watermark(
     on_progress: ProgressCallback | None = None,
     timeout: float | None = None,
     preset: str | None = None,
+    thumbnail_path: str | None = None,
+    thumbnail_at: float = 0.0,
 ) -> MediaInfo:
     """Write ``output_path``: the video at ``input_path`` with the logo overlaid on every frame.
 
@@ -45,12 +47,14 @@ def apply_watermark(
     ``opacity``/100 once and only overlays it. Video: libx264, CRF 23, yuv420p, faststart;
     audio streams are copied without re-encoding. ``preset`` (an x264 preset name) replaces the
     default speed profile. ``on_progress`` gets 0..100. Returns the output's ``MediaInfo``.
+    With ``thumbnail_path``, the frame the output shows at ``thumbnail_at`` seconds is written
+    there as a JPEG: the branded video's own thumbnail, logo included.
 
     Raises ``ValueError`` for settings out of range and ``RenderError`` for unreadable inputs
     (``bad_input``), ffmpeg failures (``ffmpeg_failed``) and ``timeout``; on failure no output
     file is left behind.
     """
-    from videos.rendering import RenderError, probe, run_ffmpeg
+    from videos.rendering import RenderError, extract_frame, probe, run_ffmpeg
 
     check_settings(position, scale, margin, opacity)
     if os.path.abspath(input_path) == os.path.abspath(output_path):
@@ -104,6 +108,8 @@ def apply_watermark(
         ]
         try:
             run_ffmpeg(args, duration=info.duration, on_progress=on_progress, timeout=timeout)
+            if thumbnail_path:
+                extract_frame(output_path, thumbnail_path, at=thumbnail_at)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(output_path)
