@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from videos.rendering import MediaInfo
 
-from .placement import alpha_factor, check_settings, logo_box, open_logo, scaled_logo
+from .placement import (
+    SafeArea,
+    alpha_factor,
+    check_settings,
+    logo_box,
+    open_logo,
+    scaled_logo,
+)
 
 # libx264 settings. On two shared cores at 720p (tests/perf/bench_branding.py, idle machine)
 # `veryfast` runs about 5.8× real time and `superfast` about 8×; the issue asks for 10×. This
@@ -39,6 +46,7 @@ def apply_watermark(
     preset: str | None = None,
     thumbnail_path: str | None = None,
     thumbnail_at: float = 0.0,
+    safe_area: SafeArea | None = None,
 ) -> MediaInfo:
     """Write ``output_path``: the video at ``input_path`` with the logo overlaid on every frame.
 
@@ -48,7 +56,8 @@ def apply_watermark(
     audio streams are copied without re-encoding. ``preset`` (an x264 preset name) replaces the
     default speed profile. ``on_progress`` gets 0..100. Returns the output's ``MediaInfo``.
     With ``thumbnail_path``, the frame the output shows at ``thumbnail_at`` seconds is written
-    there as a JPEG: the branded video's own thumbnail, logo included.
+    there as a JPEG: the branded video's own thumbnail, logo included. ``safe_area`` is the
+    template's area for logos (see :func:`logo_box`).
 
     Raises ``ValueError`` for settings out of range and ``RenderError`` for unreadable inputs
     (``bad_input``), ffmpeg failures (``ffmpeg_failed``) and ``timeout``; on failure no output
@@ -65,7 +74,13 @@ def apply_watermark(
     except Exception as exc:
         raise RenderError("bad_input", f"logo: {exc}") from exc
     x, y, w, h = logo_box(
-        info.width, info.height, *logo.size, position=position, scale=scale, margin=margin
+        info.width,
+        info.height,
+        *logo.size,
+        position=position,
+        scale=scale,
+        margin=margin,
+        safe_area=safe_area,
     )
 
     video_chain = f"[0:v][wm]overlay=x={x}:y={y}:format=yuv420:eof_action=repeat"

@@ -262,6 +262,7 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None, M
             # version never shares its parent's thumbnail.
             thumbnail_path=thumbnail,
             thumbnail_at=thumbnail_time(video.template.spec, source_info.duration, source_info.fps),
+            safe_area=branding.safe_area_of(video.template.spec),
             on_progress=_Progress(
                 job,
                 85 if job.kind == RenderJobKind.RENDER else 0,
