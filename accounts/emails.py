@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -24,6 +26,15 @@ def language_for(user: User | None) -> str:
     return (profile.language if profile else "") or translation.get_language() or "en"
 
 
+def time_zone_for(user: User | None) -> zoneinfo.ZoneInfo | None:
+    """The recipient's saved time zone, or None (times then stay in UTC)."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    try:
+        return zoneinfo.ZoneInfo(profile.time_zone) if profile and profile.time_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def send_templated_email(
     *,
     template: str,
@@ -31,10 +42,15 @@ def send_templated_email(
     context: dict[str, Any],
     language: str,
     headers: dict[str, str] | None = None,
+    time_zone: dt.tzinfo | None = None,
 ) -> None:
-    """Render templates/emails/<template>_subject.txt, .txt and (if present) .html, and send."""
+    """Render templates/emails/<template>_subject.txt, .txt and (if present) .html, and send.
+
+    Times are shown in `time_zone` when given (the recipient's: `time_zone_for`).
+    """
     context = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language):
+    zone = timezone.override(time_zone) if time_zone is not None else contextlib.nullcontext()
+    with translation.override(language), zone:
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)
         try:

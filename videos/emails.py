@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from accounts.emails import language_for, send_templated_email
+from accounts.emails import language_for, send_templated_email, time_zone_for
 from accounts.http import absolute_url
 
 from .models import ExportJob
 
 
 def send_export_ready(*, export: ExportJob, download_url: str) -> None:
-    """Tell the requester their ZIP is ready, with the link (valid until it expires)."""
+    """Tell the requester their ZIP is ready, with the link (valid until it expires, shown in
+    their time zone and labelled with it)."""
     user = export.requested_by
     send_templated_email(
         template="export_ready",
         to=[user.email],
         language=language_for(user),
+        time_zone=time_zone_for(user),
         context={
             "user": user,
             "export": export,

@@ -15,6 +15,7 @@ from accounts.http import absolute_url
 from teams.models import Team
 
 from . import storage
+from .filenames import filename_stem
 from .models import (
     BrandKit,
     Category,
@@ -53,12 +54,13 @@ def template_library(
         templates = templates.filter(category=category)
     if tier in TemplateTier.values:
         templates = templates.filter(tier=tier)
-    tag = (tag or "").strip().strip('"').lower()
+    tag = clean_tag(tag)
     if tag:
         # Tags are a JSON list of lower-case words; matching the quoted word works on every
         # database (PostgreSQL's jsonb and SQLite's JSON text alike).
         templates = templates.filter(tags__icontains=f'"{tag}"')
-    search = (search or "").strip()
+    # Tags are shown as "#reel": a search typed that way means the word.
+    search = (search or "").strip().lstrip("#").strip()
     if search:
         templates = templates.filter(
             Q(name__icontains=search)
@@ -68,6 +70,11 @@ def template_library(
         )
     order = TEMPLATE_ORDERINGS.get(ordering or "", TEMPLATE_ORDERINGS[DEFAULT_TEMPLATE_ORDERING])
     return templates.order_by(*order)
+
+
+def clean_tag(tag: str | None) -> str:
+    """A tag as stored: lower case, without quotes or the "#" it is shown with."""
+    return (tag or "").strip().strip('"').lstrip("#").strip().lower()
 
 
 def template_tags() -> list[str]:
@@ -213,9 +220,9 @@ def read_file_token(token: str) -> dict | None:
 
 
 def download_name(video: Video) -> str:
-    stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in video.title).strip()
+    """The title as a file name, every script's letters and marks kept (videos.filenames)."""
     suffix = Path(video.file.name).suffix or ".mp4"
-    return f"{stem or 'video'}{suffix}"
+    return f"{filename_stem(video.title)}{suffix}"
 
 
 # -- batch export downloads ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The seven templates every installation starts with.
 
 Plain data in the spec format documented in ``videos/rendering/spec.py``: the data migration
-loads ``STARTER_TEMPLATES`` and checks each with ``videos.rendering.validate_spec``. Layers never
+loads ``STARTER_TEMPLATES`` and checks each with ``videos.rendering.validate_spec``. Each spec
+declares a ``logo_safe_area`` (migration 0012 adds it to templates made before it). Layers never
 carry literal words (only digits and symbols), so every visible word comes from a field the
 creator can change, in any of the nine languages. Names and descriptions are translated here;
 field labels are English msgids translated through the catalogs.
@@ -54,6 +55,8 @@ INSTAGRAM_PRODUCT_SHOWCASE = {
     "fade_in": 0.3,
     "fade_out": 0.6,
     "thumbnail_at": "30%",
+    # brand-kit logos stay here: below the handle and the price badge
+    "logo_safe_area": {"x": 0, "y": 0.19, "w": 1, "h": 0.81},
     "layers": [
         # decorations: an accent disc bleeding off the top right, a thin frame line
         {
@@ -345,6 +348,8 @@ TIKTOK_QUICK_TIPS = {
     "fade_in": 0.2,
     "fade_out": 0.6,
     "thumbnail_at": "4%",
+    # brand-kit logos stay here: between the header (small title, tip counter) and the handle
+    "logo_safe_area": {"x": 0, "y": 0.12, "w": 1, "h": 0.81},
     "layers": [
         {
             "type": "shape",
@@ -464,6 +469,8 @@ YOUTUBE_QUOTE = {
     "fade_in": 0.8,
     "fade_out": 1.0,
     "thumbnail_at": "60%",
+    # brand-kit logos stay here: above the channel name
+    "logo_safe_area": {"x": 0, "y": 0, "w": 1, "h": 0.87},
     "layers": [
         {
             "type": "shape",
@@ -700,6 +707,8 @@ EDUCATIONAL_EXPLAINER = {
     "fade_in": 0.5,
     "fade_out": 1.0,
     "thumbnail_at": "40%",
+    # brand-kit logos stay here: between the diagram's title and the footer bar
+    "logo_safe_area": {"x": 0, "y": 0.16, "w": 1, "h": 0.74},
     "layers": [
         # a quiet dotted frame of the "whiteboard"
         {
@@ -870,6 +879,8 @@ ANIMATED_STATISTICS = {
     "fade_in": 0.4,
     "fade_out": 0.8,
     "thumbnail_at": "45%",
+    # brand-kit logos stay here: below the title and subtitle, above the source
+    "logo_safe_area": {"x": 0, "y": 0.24, "w": 1, "h": 0.69},
     "layers": [
         {
             "type": "shape",
@@ -1031,6 +1042,8 @@ PRODUCT_DEMO_60 = {
     "fade_in": 0.3,
     "fade_out": 0.8,
     "thumbnail_at": "35%",
+    # brand-kit logos stay here: right of the text column (name, headline, features)
+    "logo_safe_area": {"x": 0.36, "y": 0, "w": 0.64, "h": 1},
     "layers": [
         {
             "type": "shape",
@@ -1288,6 +1301,8 @@ BRAND_STORY = {
     "fade_in": 1.5,
     "fade_out": 2.0,
     "thumbnail_at": "8%",
+    # brand-kit logos stay here: the whole frame: the text is centred, the corners are free
+    "logo_safe_area": {"x": 0, "y": 0, "w": 1, "h": 1},
     "music": {"field": "music", "volume": 0.8, "fade_in": 1.0, "fade_out": 3.0},
     "layers": [
         # letterbox bars

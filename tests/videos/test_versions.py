@@ -60,7 +60,7 @@ def test_renders_and_branding_make_versions_1_2_3_with_descriptions(
     ]
     assert [services.version_description(v) for v in versions] == [
         "First render",
-        "Title changed",
+        "Video name changed",
         "Branding applied: Spring kit",
     ]
     assert len({v.file.name for v in versions}) == 3  # every version has its own key

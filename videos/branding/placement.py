@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PIL import Image, ImageOps
 
 from .logo import LOGO_FORMATS, MAX_LOGO_SIDE
@@ -36,6 +38,27 @@ def check_settings(position: str, scale: float, margin: int, opacity: float = 10
         raise ValueError(f"opacity must be between 0 and 100, not {opacity!r}")
 
 
+SafeArea = tuple[float, float, float, float]  # x, y, w, h as fractions of the frame
+
+
+def safe_area_of(spec: dict | None) -> SafeArea | None:
+    """A template spec's ``logo_safe_area`` as ``(x, y, w, h)``, or None when it has none."""
+    area = (spec or {}).get("logo_safe_area")
+    if not isinstance(area, dict):
+        return None
+    return float(area["x"]), float(area["y"]), float(area["w"]), float(area["h"])
+
+
+def safe_rect(video_w: int, video_h: int, area: SafeArea) -> tuple[int, int, int, int]:
+    """The safe area in pixels ``(x0, y0, x1, y1)``, shrunk inwards to even edges."""
+    x, y, w, h = area
+    x0, y0 = math.ceil(x * video_w - 1e-6), math.ceil(y * video_h - 1e-6)
+    x1 = min(video_w, math.floor((x + w) * video_w + 1e-6))
+    y1 = min(video_h, math.floor((y + h) * video_h + 1e-6))
+    x0, y0 = max(0, x0 + x0 % 2), max(0, y0 + y0 % 2)
+    return x0, y0, x1 - x1 % 2, y1 - y1 % 2
+
+
 def logo_box(
     video_w: int,
     video_h: int,
@@ -45,6 +68,7 @@ def logo_box(
     position: str,
     scale: float,
     margin: int,
+    safe_area: SafeArea | None = None,
 ) -> tuple[int, int, int, int]:
     """Where the logo goes in a frame: ``(x, y, w, h)`` in pixels.
 
@@ -53,6 +77,10 @@ def logo_box(
     keeping its aspect, to fit inside it with the margin. It sits ``margin`` pixels from the
     chosen corner (``center`` ignores the margin); x and y are rounded down to even numbers so
     the logo lines up with 4:2:0 chroma. The box always lies inside the frame.
+
+    ``safe_area`` is the template's ``logo_safe_area`` (:func:`safe_area_of`): the part of the
+    frame where a logo covers none of the template's own text. A box that would leave it is
+    moved (the least distance) into it, and shrunk first if it is larger than the area.
     """
     check_settings(position, scale, margin)
     if min(video_w, video_h) < 2 or min(logo_w, logo_h) < 1:
@@ -75,7 +103,23 @@ def logo_box(
         y = margin if vertical == "top" else video_h - h - margin
     x = min(max(0, x), video_w - w)
     y = min(max(0, y), video_h - h)
+    if safe_area is not None:
+        x, y, w, h = _into(safe_rect(video_w, video_h, safe_area), x, y, w, h, logo_w / logo_h)
     return x - x % 2, y - y % 2, w, h
+
+
+def _into(
+    rect: tuple[int, int, int, int], x: int, y: int, w: int, h: int, aspect: float
+) -> tuple[int, int, int, int]:
+    """The box moved into ``rect`` (even edges), shrunk first, keeping ``aspect``, if needed."""
+    x0, y0, x1, y1 = rect
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return x, y, w, h  # no usable area: the frame's placement stands
+    if w > x1 - x0 or h > y1 - y0:
+        fit = min((x1 - x0) / w, (y1 - y0) / h)
+        w = min(_even_down(w * fit), x1 - x0)
+        h = min(_even_down(w / aspect), y1 - y0)
+    return min(max(x, x0), x1 - w), min(max(y, y0), y1 - h), w, h
 
 
 def alpha_factor(opacity: float) -> str:

@@ -7,7 +7,14 @@ import io
 
 from PIL import Image, ImageDraw
 
-from .placement import check_settings, logo_box, opacity_lut, open_logo, scaled_logo
+from .placement import (
+    SafeArea,
+    check_settings,
+    logo_box,
+    opacity_lut,
+    open_logo,
+    scaled_logo,
+)
 
 MAX_PREVIEW_FRAME_SIDE = 4096
 
@@ -22,11 +29,13 @@ def preview(
     width: int = 1280,
     height: int = 720,
     frame_path: str | None = None,
+    safe_area: SafeArea | None = None,
 ) -> bytes:
     """A PNG of the logo on a sample frame, placed and blended as :func:`apply_watermark` would.
 
     The frame is the image at ``frame_path`` at its own size (a video's thumbnail, so the box is
     the video's), else a generated ``width`` × ``height`` gradient with a placeholder title.
+    ``safe_area``: the video's template's area for logos, as for the video itself.
     Raises ``ValueError`` for bad settings and ``OSError``/``ValueError`` for unreadable images.
     """
     check_settings(position, scale, margin, opacity)
@@ -46,7 +55,13 @@ def preview(
 
     logo = open_logo(logo_path)
     x, y, w, h = logo_box(
-        frame.width, frame.height, *logo.size, position=position, scale=scale, margin=margin
+        frame.width,
+        frame.height,
+        *logo.size,
+        position=position,
+        scale=scale,
+        margin=margin,
+        safe_area=safe_area,
     )
     mark = scaled_logo(logo, w, h)
     red, green, blue, alpha = mark.split()

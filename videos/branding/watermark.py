@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from videos.rendering import MediaInfo
 
-from .placement import alpha_factor, check_settings, logo_box, open_logo, scaled_logo
+from .placement import (
+    SafeArea,
+    alpha_factor,
+    check_settings,
+    logo_box,
+    open_logo,
+    scaled_logo,
+)
 
 # libx264 settings. On two shared cores at 720p (tests/perf/bench_branding.py, idle machine)
 # `veryfast` runs about 5.8× real time and `superfast` about 8×; the issue asks for 10×. This
@@ -37,6 +44,9 @@ def apply_watermark(
     on_progress: ProgressCallback | None = None,
     timeout: float | None = None,
     preset: str | None = None,
+    thumbnail_path: str | None = None,
+    thumbnail_at: float = 0.0,
+    safe_area: SafeArea | None = None,
 ) -> MediaInfo:
     """Write ``output_path``: the video at ``input_path`` with the logo overlaid on every frame.
 
@@ -45,12 +55,15 @@ def apply_watermark(
     ``opacity``/100 once and only overlays it. Video: libx264, CRF 23, yuv420p, faststart;
     audio streams are copied without re-encoding. ``preset`` (an x264 preset name) replaces the
     default speed profile. ``on_progress`` gets 0..100. Returns the output's ``MediaInfo``.
+    With ``thumbnail_path``, the frame the output shows at ``thumbnail_at`` seconds is written
+    there as a JPEG: the branded video's own thumbnail, logo included. ``safe_area`` is the
+    template's area for logos (see :func:`logo_box`).
 
     Raises ``ValueError`` for settings out of range and ``RenderError`` for unreadable inputs
     (``bad_input``), ffmpeg failures (``ffmpeg_failed``) and ``timeout``; on failure no output
     file is left behind.
     """
-    from videos.rendering import RenderError, probe, run_ffmpeg
+    from videos.rendering import RenderError, extract_frame, probe, run_ffmpeg
 
     check_settings(position, scale, margin, opacity)
     if os.path.abspath(input_path) == os.path.abspath(output_path):
@@ -61,7 +74,13 @@ def apply_watermark(
     except Exception as exc:
         raise RenderError("bad_input", f"logo: {exc}") from exc
     x, y, w, h = logo_box(
-        info.width, info.height, *logo.size, position=position, scale=scale, margin=margin
+        info.width,
+        info.height,
+        *logo.size,
+        position=position,
+        scale=scale,
+        margin=margin,
+        safe_area=safe_area,
     )
 
     video_chain = f"[0:v][wm]overlay=x={x}:y={y}:format=yuv420:eof_action=repeat"
@@ -104,6 +123,8 @@ def apply_watermark(
         ]
         try:
             run_ffmpeg(args, duration=info.duration, on_progress=on_progress, timeout=timeout)
+            if thumbnail_path:
+                extract_frame(output_path, thumbnail_path, at=thumbnail_at)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(output_path)

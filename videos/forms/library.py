@@ -31,7 +31,7 @@ class TemplateFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {
             "category": data.get("category") or "",
-            "tag": data.get("tag") or "",
+            "tag": selectors.clean_tag(data.get("tag")),
             "search": data.get("q") or "",
             "ordering": data.get("sort") or selectors.DEFAULT_TEMPLATE_ORDERING,
         }

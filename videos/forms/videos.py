@@ -44,7 +44,13 @@ class VideoForm(ServiceErrors, forms.Form):
     """Title, the template's fields, duration, resolution and (if the template has a slot)
     a clip of your own. `video` given: an edit form with the video's current values."""
 
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    # The video's own name, for the lists; many templates have a "Title" field of their own,
+    # which is what the video shows.
+    title = forms.CharField(
+        label=gettext_lazy("Video name"),
+        max_length=200,
+        help_text=gettext_lazy("Shown in your list of videos, not in the video itself."),
+    )
 
     def __init__(
         self,

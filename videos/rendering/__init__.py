@@ -11,6 +11,7 @@ from .fields import resolve_fields, validate_fields
 from .fonts import covers, font_for_text, missing_characters
 from .media import (
     MediaInfo,
+    extract_frame,
     ffmpeg_exe,
     mp4_top_level_atoms,
     output_size,
@@ -19,12 +20,14 @@ from .media import (
     run_ffmpeg,
 )
 from .spec import validate_spec
+from .spec_values import thumbnail_time
 
 __all__ = [
     "MediaInfo",
     "RenderError",
     "RenderRequest",
     "covers",
+    "extract_frame",
     "ffmpeg_exe",
     "font_for_text",
     "missing_characters",
@@ -35,6 +38,7 @@ __all__ = [
     "render",
     "resolve_fields",
     "run_ffmpeg",
+    "thumbnail_time",
     "validate_fields",
     "validate_spec",
 ]

@@ -214,6 +214,24 @@ def run_ffmpeg(
     report(100, force=True)
 
 
+def extract_frame(
+    video_path: str, image_path: str, *, at: float, timeout: float | None = 60
+) -> None:
+    """Write the frame the video shows at ``at`` seconds to ``image_path`` as a JPEG (a
+    thumbnail made from a finished file). Raises RenderError when no frame could be written."""
+    partial = image_path + ".part"
+    args = ["-ss", f"{max(0.0, at):.3f}", "-i", video_path, "-frames:v", "1"]
+    args += ["-c:v", "mjpeg", "-q:v", "3", "-update", "1", "-f", "image2", partial]
+    try:
+        run_ffmpeg(args, duration=0, timeout=timeout)
+        if not os.path.exists(partial) or os.path.getsize(partial) == 0:
+            raise RenderError("ffmpeg_failed", f"no frame at {at:.3f} s of {video_path}")
+        os.replace(partial, image_path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+
+
 class _Throttle:
     """Calls ``callback`` with increasing integers, at most every ``interval`` seconds."""
 

@@ -16,6 +16,11 @@ Top level
   ``audio`` field; looped or cut to the duration and faded out. Without music (or when the
   field is empty) the video gets a silent AAC track.
 - ``thumbnail_at``: time of the thumbnail frame (default ``"33%"``).
+- ``logo_safe_area``: ``{"x": 0, "y": 0.12, "w": 1, "h": 0.81}`` – the part of the frame
+  (fractions, from its top-left corner) where a brand kit's logo covers none of the template's
+  own text: a placement whose box would leave it is moved into it (``videos.branding``). At
+  least a quarter of the width and of the height. Without it the whole frame is safe. The
+  render itself ignores it.
 
 Values
 ------
@@ -176,9 +181,14 @@ def validate_spec(spec: dict, fields: list[dict]) -> None:
     check.keys(
         "spec",
         spec,
-        {"version", "background", "layers", "fade_in", "fade_out", "music", "thumbnail_at"},
+        {
+            *("version", "background", "layers", "fade_in", "fade_out", "music"),
+            *("thumbnail_at", "logo_safe_area"),
+        },
         ("background", "layers"),
     )
+    if "logo_safe_area" in spec:
+        _check_safe_area(check, spec["logo_safe_area"])
     if spec.get("version", SPEC_VERSION) != SPEC_VERSION:
         check.fail("spec.version", f"must be {SPEC_VERSION}")
     check.background(
@@ -209,6 +219,20 @@ def validate_spec(spec: dict, fields: list[dict]) -> None:
     slots += spec["background"]["type"] == "video"
     if slots > 1:
         check.fail("spec", "has more than one video slot")
+
+
+MIN_SAFE_SIDE = 0.25  # of the frame: room for a logo at the largest scale
+
+
+def _check_safe_area(check: _SpecChecker, area: Any) -> None:
+    path = "spec.logo_safe_area"
+    check.keys(path, area, {"x", "y", "w", "h"}, ("x", "y", "w", "h"))
+    for key in ("x", "y"):
+        check.number(f"{path}.{key}", area[key], 0, 1 - MIN_SAFE_SIDE)
+    for key in ("w", "h"):
+        check.number(f"{path}.{key}", area[key], MIN_SAFE_SIDE, 1)
+    if area["x"] + area["w"] > 1 + 1e-9 or area["y"] + area["h"] > 1 + 1e-9:
+        check.fail(path, "must lie inside the frame (x + w ≤ 1, y + h ≤ 1)")
 
 
 def uses_video_slot(spec: dict) -> bool:

@@ -119,6 +119,15 @@ def resolve_time(value: Any, duration: float) -> float:
     return min(max(seconds, 0.0), duration)
 
 
+def thumbnail_time(spec: dict, duration: float, fps: float) -> float:
+    """When the thumbnail frame of a video rendered from ``spec`` is shown (``thumbnail_at``,
+    default 33 %), a quarter frame early so that seeking there lands on that very frame."""
+    fps = fps if fps and fps > 0 else 30.0
+    frames = max(1, round(duration * fps))
+    frame = min(frames - 1, round(resolve_time(spec.get("thumbnail_at", "33%"), duration) * fps))
+    return max(0.0, (frame - 0.25) / fps)
+
+
 def parse_color(value: str) -> tuple[int, int, int, int]:
     """ "#rrggbb" or "#rrggbbaa" → (r, g, b, a)."""
     if not isinstance(value, str) or not _COLOR.match(value):

@@ -76,6 +76,21 @@ def _queue(video: Video, *, kind: str, actor, brand_kit: BrandKit | None = None)
     return job
 
 
+def kit_for_render(video: Video) -> BrandKit | None:
+    """The kit a new render of `video` carries: the one on its current file (so rendering
+    again keeps the branding), else the workspace's default kit."""
+    return video.brand_kit or _default_kit(video.workspace_id)
+
+
+def deleted_brand_kit_name(video: Video) -> str:
+    """The name of the kit on the video's current version when that kit has been deleted
+    since ("" otherwise): a new render cannot carry it, and says so."""
+    version = video.current_version
+    if video.brand_kit_id is not None or version is None:
+        return ""
+    return version.brand_kit_name
+
+
 @transaction.atomic
 def video_render(*, video: Video, actor) -> RenderJob:
     ensure_can(actor, video.workspace, "render")
@@ -92,13 +107,18 @@ def video_render(*, video: Video, actor) -> RenderJob:
         current=render_minutes_used(video.workspace),
         adding=math.ceil(video.duration_seconds / 60),
     )
-    job = _queue(video, kind=RenderJobKind.RENDER, actor=actor)
+    kit = kit_for_render(video)
+    job = _queue(video, kind=RenderJobKind.RENDER, actor=actor, brand_kit=kit)
     record(
         EventName.VIDEO_RENDER_REQUESTED,
         workspace=video.workspace,
         actor=actor,
         subject=video,
-        properties={"job": str(job.pk), "resolution": video.resolution},
+        properties={
+            "job": str(job.pk),
+            "resolution": video.resolution,
+            "brand_kit": kit.pk if kit else None,
+        },
     )
     return job
 
@@ -184,12 +204,23 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None, M
     from pathlib import Path
 
     from videos import branding
-    from videos.rendering import RenderRequest, output_size, render
+    from videos.rendering import (
+        RenderError,
+        RenderRequest,
+        output_size,
+        probe,
+        render,
+        thumbnail_time,
+    )
 
     video = job.video
     output = str(Path(scratch) / "output.mp4")
     thumbnail = str(Path(scratch) / "thumbnail.jpg")
-    kit = job.brand_kit if job.kind == RenderJobKind.BRANDING else _default_kit(video.workspace_id)
+    # A render keeps the kit it was asked with (a kit deleted since: the video's, or the
+    # default one); a branding applies its own.
+    kit = job.brand_kit
+    if job.kind == RenderJobKind.RENDER and kit is None:
+        kit = kit_for_render(video)
     if job.kind == RenderJobKind.RENDER:
         width, height = output_size(video.template.aspect_ratio, video.resolution)
         rendered = str(Path(scratch) / "rendered.mp4") if kit else output
@@ -213,10 +244,12 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None, M
         )
         source = rendered
     else:
+        if kit is None:
+            raise RenderError("bad_input", "the brand kit was deleted before it was applied")
         source = storage.download(video.file.name, scratch)
-        thumbnail = ""
     if kit is not None:
         logo = storage.download(kit.logo.name, scratch)
+        source_info = probe(source, checksum=False)
         info = branding.apply_watermark(
             source,
             logo,
@@ -225,6 +258,11 @@ def _produce(job: RenderJob, scratch: str) -> tuple[str, str, BrandKit | None, M
             opacity=kit.opacity,
             scale=kit.scale,
             margin=kit.margin,
+            # The thumbnail is taken from the branded file: it shows the logo, and a branded
+            # version never shares its parent's thumbnail.
+            thumbnail_path=thumbnail,
+            thumbnail_at=thumbnail_time(video.template.spec, source_info.duration, source_info.fps),
+            safe_area=branding.safe_area_of(video.template.spec),
             on_progress=_Progress(
                 job,
                 85 if job.kind == RenderJobKind.RENDER else 0,
@@ -248,10 +286,8 @@ def render_job_run(*, job_id: str) -> None:
         try:
             output, thumbnail, kit, info = _produce(job, scratch)
             file_key = storage.save_path(output, workspace_id=video.workspace_id, kind="renders")
-            thumb_key = (
-                storage.save_path(thumbnail, workspace_id=video.workspace_id, kind="thumbnails")
-                if thumbnail
-                else video.thumbnail.name
+            thumb_key = storage.save_path(
+                thumbnail, workspace_id=video.workspace_id, kind="thumbnails"
             )
         except RenderError as error:
             logger.warning("render %s failed: %s %s", job_id, error.code, error.detail)
@@ -285,17 +321,24 @@ def render_job_finish(
     lease; False, and the output deleted, when the job was requeued and taken meanwhile."""
     now = timezone.now()
     if not RENDER_LEASE.finish(job, status=RenderJobStatus.DONE, finished_at=now, seconds=seconds):
-        # The other run owns the result; drop ours. A render stored a thumbnail of its own
-        # too; a branding reused the video's.
-        ours = (file_key, thumb_key) if job.kind == RenderJobKind.RENDER else (file_key,)
-        transaction.on_commit(lambda: storage.delete_quietly(*ours))
+        # The other run owns the result; drop ours (the file and its own thumbnail).
+        transaction.on_commit(lambda: storage.delete_quietly(file_key, thumb_key))
         return False
-    video = Video.objects.select_for_update(of=("self",)).get(pk=job.video_id)
+    video = (
+        Video.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=job.video_id)
+    )
     brand_kit = (
         kit
         if kit is not None
         else (video.brand_kit if job.kind == RenderJobKind.BRANDING else None)
     )
+    kit_name = brand_kit.name if brand_kit is not None else ""
+    if brand_kit is not None and not BrandKit.objects.filter(pk=brand_kit.pk).exists():
+        brand_kit = None  # deleted while the job ran: the file carries it, the video cannot
+    # A render could not carry the kit of the version before it: that kit was deleted.
+    kit_deleted = deleted_brand_kit_name(video) if job.kind == RenderJobKind.RENDER else ""
     # Every output is a new version; version_create points the video at it and copies the
     # file's metadata (file, thumbnail, size, duration…) onto the video.
     version = version_create(
@@ -306,6 +349,8 @@ def render_job_finish(
         info=info,
         author=job.requested_by,
         brand_kit=brand_kit,
+        brand_kit_name=kit_name,
+        kit_deleted="" if kit_deleted == kit_name else kit_deleted,
     )
     video = version.video
     video.rendered_at = now

@@ -28,8 +28,13 @@ def describe_changes(
     info: Any,
     brand_kit_name: str,
     field_order: list[str] | None = None,
+    kit_deleted: str = "",
 ) -> list[dict[str, Any]]:
-    """What changed since `previous`, as codes (turned into words by `change_texts`)."""
+    """What changed since `previous`, as codes (turned into words by `change_texts`).
+
+    `kit_deleted`: the previous version's kit, which this version lacks because it was
+    deleted (said as such, not as a removal).
+    """
     if kind == VersionKind.UPLOAD:
         return [{"code": "uploaded"}]
     if previous is None:
@@ -64,9 +69,12 @@ def describe_changes(
             }
         )
     if kind != VersionKind.BRANDING and brand_kit_name != previous.brand_kit_name:
+        deleted = bool(kit_deleted) and kit_deleted == previous.brand_kit_name
+        if deleted:
+            changes.append({"code": "branding_kit_deleted", "kit": previous.brand_kit_name})
         if brand_kit_name:
             changes.append({"code": "branding_applied", "kit": brand_kit_name})
-        else:
+        elif not deleted:
             changes.append({"code": "branding_removed", "kit": previous.brand_kit_name})
     if not changes:
         changes.append({"code": "rerendered"})
@@ -88,7 +96,7 @@ def change_texts(
         elif code == "uploaded":
             texts.append(_("Uploaded"))
         elif code == "title_changed":
-            texts.append(_("Title changed"))
+            texts.append(_("Video name changed"))
         elif code == "field_changed":
             name = str(change.get("field", ""))
             texts.append(_("“%(field)s” changed") % {"field": labels.get(name, name)})
@@ -106,6 +114,11 @@ def change_texts(
             texts.append(_("Branding applied: %(kit)s") % {"kit": change.get("kit", "")})
         elif code == "branding_removed":
             texts.append(_("Branding removed: %(kit)s") % {"kit": change.get("kit", "")})
+        elif code == "branding_kit_deleted":
+            texts.append(
+                _("Not branded with “%(kit)s”: that brand kit was deleted")
+                % {"kit": change.get("kit", "")}
+            )
         elif code == "restored":
             texts.append(_("Restored from version %(number)s") % {"number": change.get("from")})
         else:

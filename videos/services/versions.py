@@ -70,12 +70,14 @@ def version_create(
     title: str | None = None,
     fields: dict | None = None,
     brand_kit_name: str | None = None,
+    kit_deleted: str = "",
 ) -> VideoVersion:
     """Version N+1 of `video` with the given file; the video now points at it.
 
     `info` is MediaInfo-like (size, duration, width, height, fps, checksum). `changes` is
     worked out from the previous version when not given. `title`/`fields` default to the
-    video's current ones (the snapshot the file was made from).
+    video's current ones (the snapshot the file was made from). `kit_deleted` names the
+    previous version's kit when this file could not carry it because it was deleted.
     """
     if kind not in VersionKind.values:
         raise ValueError(f"Unknown version kind {kind!r}")
@@ -101,6 +103,7 @@ def version_create(
             info=info,
             brand_kit_name=kit_name,
             field_order=field_names(video),
+            kit_deleted=kit_deleted,
         )
     version = VideoVersion.objects.create(
         video=video,

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.text import slugify
 
 from videos import storage
+from videos.filenames import filename_slug
 
 CHUNK = 1024 * 1024
 CANCEL_CHECK_BYTES = 64 * CHUNK
@@ -37,11 +37,12 @@ def export_key(workspace_id: int) -> str:
 
 
 def zip_names(titles_and_keys: list[tuple[str, str]]) -> list[str]:
-    """Readable, unique names: "<slugified title>.mp4", then "… (2).mp4"."""
+    """Readable, unique names: "<title as a slug>.mp4", then "… (2).mp4" (videos.filenames:
+    letters and combining marks of every script kept)."""
     names: list[str] = []
     taken: set[str] = set()
     for title, key in titles_and_keys:
-        stem = slugify(title, allow_unicode=True)[:80] or "video"
+        stem = filename_slug(title)
         suffix = Path(key).suffix.lower() or ".mp4"
         name, n = f"{stem}{suffix}", 1
         while name.lower() in taken:

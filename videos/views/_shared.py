@@ -47,12 +47,28 @@ def start_render(request: HttpRequest, video: Video) -> HttpResponse:
     """Start a render and go to the video's page (with the upgrade prompt after a refusal)."""
     url = reverse("videos:detail", args=[video.pk])
     try:
-        services.video_render(video=video, actor=request.user)
+        job = services.video_render(video=video, actor=request.user)
     except ValidationError as error:
         error_messages(request, error)
         return redirect(after_refusal(url, error))
-    messages.info(request, _("Rendering started. You can follow its progress here."))
+    deleted = services.deleted_brand_kit_name(video)
+    if deleted and (job.brand_kit is None or job.brand_kit.name != deleted):
+        messages.warning(request, deleted_kit_message(deleted))
+    if job.brand_kit is not None:
+        messages.info(
+            request,
+            _("Rendering started with the brand kit “%(kit)s”. You can follow its progress here.")
+            % {"kit": job.brand_kit.name},
+        )
+    else:
+        messages.info(request, _("Rendering started. You can follow its progress here."))
     return redirect(url)
+
+
+def deleted_kit_message(name: str) -> str:
+    return _(
+        "The brand kit “%(kit)s” of this video was deleted: a new render will not carry it."
+    ) % {"kit": name}
 
 
 def render_if_asked(request: HttpRequest, video: Video, *, render: bool) -> HttpResponse:

@@ -109,17 +109,18 @@ def brand_kit_preview(request: HttpRequest, kit_id: int) -> HttpResponse:
     }
     if form.is_valid():
         settings.update(form.overrides())
-    frame_key = ""
+    frame_key, safe_area = "", None
     if form.is_valid() and form.cleaned_data.get("video"):
         video = get_for_user(request.user, Video, form.cleaned_data["video"], "view")
         if video.workspace_id != kit.workspace_id:
             raise Http404
-        frame_key = video.thumbnail.name
+        # The logo where the video would get it: inside its template's area for logos.
+        frame_key, safe_area = video.thumbnail.name, branding.safe_area_of(video.template.spec)
     with tempfile.TemporaryDirectory(prefix="kit-preview-") as scratch:
         try:
             logo = storage.download(kit.logo.name, scratch)
             frame = storage.download(frame_key, scratch) if frame_key else None
-            png = branding.preview(logo, frame_path=frame, **settings)
+            png = branding.preview(logo, frame_path=frame, safe_area=safe_area, **settings)
         except (OSError, ValueError, ValidationError):
             raise Http404 from None
     response = HttpResponse(png, content_type="image/png")

@@ -21,7 +21,7 @@ from teams.permissions import get_for_user, role_allows
 from .. import selectors, services, storage
 from ..forms import BrandingForm, VideoFilterForm, VideoForm
 from ..models import Video
-from ._shared import can, current, render_if_asked, start_render
+from ._shared import can, current, deleted_kit_message, render_if_asked, start_render
 
 VIDEOS_PER_PAGE = 24
 
@@ -64,10 +64,16 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
         branding_form = BrandingForm(
             workspace=video.workspace, initial={"brand_kit": video.brand_kit_id}
         )
+    deleted_kit = services.deleted_brand_kit_name(video)
+    render_kit = services.kit_for_render(video) if allowed["render"] else None
     context = {
         "can": allowed,
         "branding_form": branding_form,
         "show_upgrade": bool(request.GET.get("upgrade")),
+        # What "Render again" does with the branding, said before it is pressed.
+        "render_kit": render_kit,
+        "deleted_kit": deleted_kit,
+        "deleted_kit_message": deleted_kit_message(deleted_kit) if deleted_kit else "",
         **_status_context(video),
     }
     return render(request, "videos/video_detail.html", context)

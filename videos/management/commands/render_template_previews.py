@@ -14,8 +14,13 @@ PREVIEW_FPS = 12
 PREVIEW_HEIGHT = 360  # the short side, px
 
 
+# Spec keys the render does not read: changing them leaves the preview as it is.
+NOT_RENDERED = {"logo_safe_area"}
+
+
 def spec_hash(template: Template) -> str:
-    payload = json.dumps([template.spec, template.fields], sort_keys=True).encode()
+    spec = {key: value for key, value in template.spec.items() if key not in NOT_RENDERED}
+    payload = json.dumps([spec, template.fields], sort_keys=True).encode()
     return hashlib.sha256(payload).hexdigest()
 
 
