@@ -34,7 +34,7 @@ from tests.accounts.conftest import (
 from tests.conftest import client_for
 from videocreator.periodic import PERIODIC_TASKS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 CATEGORIES = {
     "account.json",
