@@ -31,8 +31,9 @@ from tests.accounts.conftest import (
     team_of,
     zip_files,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, fetch_url
 from videocreator.periodic import PERIODIC_TASKS
+from videos.models import Video
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
@@ -239,3 +240,14 @@ def test_a_worker_that_died_is_replaced_and_its_late_finish_is_dropped(
     assert exports.data_export_finish(export=dead, key="exports/x.zip", size=1, files=0) is False
     export.refresh_from_db()
     assert export.file.name != "exports/x.zip"
+
+
+def test_on_s3_the_download_is_a_presigned_link_of_a_few_minutes(alice, s3):
+    make_video(personal_workspace(alice), alice, "Launch", b"launch-on-s3")
+    export = built_export(alice)
+    assert export.file.name.startswith("exports/personal/")
+    response = client_for(alice).get(reverse("accounts:data_export_download", args=[export.pk]))
+    assert response.status_code == 302 and "X-Amz-Expires=300" in response["Location"]
+    body, headers = fetch_url(response["Location"])
+    assert body.startswith(b"PK") and "attachment" in headers["Content-Disposition"]
+    assert f"videos/{Video.objects.get().pk}-launch.mp4" in zip_files(export)
