@@ -20,12 +20,10 @@ from datetime import timedelta
 from typing import IO
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.emails import send_once
 from accounts.models import ApiToken, User
@@ -59,9 +57,7 @@ DATA_EXPORT_LEASE = Lease(
 
 def data_export_request(*, user: User) -> tuple[DataExport, bool]:
     """Queue a ZIP of `user`'s data; (export, created). While one is queued or running, that
-    one is returned instead of a second."""
-    if not user.is_active:
-        raise ValidationError(_("This account is not active."), code="inactive")
+    one is returned instead of a second. (An inactive account cannot sign in to ask.)"""
     try:
         return _request(user)
     except IntegrityError:  # a concurrent request won the unique constraint

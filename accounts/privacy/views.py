@@ -47,11 +47,7 @@ def data_export_request(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():  # pragma: no cover - the form has no fields
         error_messages(request, form.errors)
         return redirect("accounts:privacy")
-    try:
-        _export, created = request_data_export(user=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-        return redirect("accounts:privacy")
+    _export, created = request_data_export(user=request.user)
     if created:
         messages.success(
             request, _("We are preparing your data. We will e-mail you when the ZIP is ready.")
