@@ -75,6 +75,12 @@ def privacy_deletion_notes(*, user) -> Iterator[str]:
         yield _("Deleted with your account, with their videos: %(workspaces)s.") % {
             "workspaces": _joined(leaving)
         }
+    for team in leaving:
+        if team.is_personal and team.member_count > 1:
+            yield _(
+                "The other members of your personal workspace “%(workspace)s” lose access to it "
+                "and its videos."
+            ) % {"workspace": team.name}
     staying = (
         Team.objects.filter(memberships__user=user)
         .exclude(pk__in=[team.pk for team in leaving])

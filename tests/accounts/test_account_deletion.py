@@ -120,6 +120,18 @@ def test_a_co_owned_workspace_does_not_stand_in_the_way(
 # -- what goes and what stays -------------------------------------------------------------------
 
 
+def test_the_page_says_what_goes_and_what_stays(alice, bob):
+    team_of(alice, "Solo")
+    add_member(team_of(bob, "Studio B"), alice, Role.VIEWER)
+    add_member(personal_workspace(alice), bob, Role.VIEWER)
+    html = _signed_in(alice).get(reverse("accounts:privacy")).content.decode()
+    personal = personal_workspace(alice).name.replace("'", "&#x27;")
+    assert f"Deleted with your account, with their videos: “{personal}”, “Solo”." in html
+    assert f"The other members of your personal workspace “{personal}” lose access" in html
+    assert "You will leave “Studio B”." in html
+    assert 'name="password"' in html  # nothing stands in the way
+
+
 def test_what_is_deleted_and_what_is_kept(alice, bob, django_capture_on_commit_callbacks):
     mine = make_video(personal_workspace(alice), alice, "Mine")
     solo = team_of(alice, "Solo")
