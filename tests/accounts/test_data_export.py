@@ -251,3 +251,14 @@ def test_on_s3_the_download_is_a_presigned_link_of_a_few_minutes(alice, s3):
     body, headers = fetch_url(response["Location"])
     assert body.startswith(b"PK") and "attachment" in headers["Content-Disposition"]
     assert f"videos/{Video.objects.get().pk}-launch.mp4" in zip_files(export)
+
+
+def test_a_lost_ready_email_is_sent_by_the_sweep_once(alice, mailoutbox):
+    export = built_export(alice)  # the task body alone: its e-mail went out
+    DataExport.objects.filter(pk=export.pk).update(
+        emailed_at=None, finished_at=timezone.now() - timedelta(minutes=3)
+    )
+    mailoutbox.clear()
+    assert tasks.send_unsent_data_export_emails() == 1
+    assert tasks.send_unsent_data_export_emails() == 0
+    assert [mail.to for mail in mailoutbox] == [["alice@example.com"]]
