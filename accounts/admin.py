@@ -47,3 +47,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
     raw_id_fields = ["user"]
+
+
+from .privacy import admin as privacy_admin  # noqa: E402, F401 - registers the privacy models

@@ -151,3 +151,11 @@ class ApiToken(models.Model):
     @classmethod
     def generate_key(cls) -> str:
         return cls.KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+# The privacy models live in their own package; importing them here makes them this app's.
+from .privacy.models import (  # noqa: E402, F401
+    AccountDeletion,
+    DataExport,
+    DataExportStatus,
+)

@@ -15,7 +15,7 @@ window that overlaps what it has already seen.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from typing import Any
 
@@ -37,6 +37,9 @@ class EventName(StrEnum):
     USER_MARKETING_CONSENT_CHANGED = "user.marketing_consent_changed"
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an event name, not a secret)
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    USER_DATA_EXPORT_REQUESTED = "user.data_export_requested"
+    USER_DATA_EXPORT_READY = "user.data_export_ready"
+    USER_DELETED = "user.deleted"
     # teams
     TEAM_WORKSPACE_CREATED = "team.workspace_created"
     TEAM_WORKSPACE_RENAMED = "team.workspace_renamed"
@@ -177,3 +180,111 @@ def read(
             return Event.objects.none()
         events = events.filter(Q(occurred_at__gt=anchor) | Q(occurred_at=anchor, pk__gt=after_id))
     return events.order_by("occurred_at", "pk")
+
+
+# -- people: what the log says about someone, and forgetting them (accounts.privacy) ------------
+
+USER_SUBJECT = "accounts.user"
+# Properties that name a person by their user id; `mentions` is a list of user ids.
+PERSON_ID_KEYS = ("user_id", "from_user_id", "to_user_id")
+# Properties of a workspace's own events that carry its name (a personal workspace is named
+# after its person).
+WORKSPACE_NAME_KEYS = ("from", "to", "name")
+
+
+def _naming(user_id: int) -> Q:
+    """Events whose subject or properties may name the person: exact on every column, a text
+    match on mentions (JSON containment is not portable); `_names_person` decides."""
+    naming = Q(subject_type=USER_SUBJECT, subject_id=str(user_id))
+    for key in PERSON_ID_KEYS:
+        naming |= Q(**{f"properties__{key}": user_id})
+    return naming | Q(name=EventName.COMMENT_CREATED, properties__mentions__icontains=str(user_id))
+
+
+def _names_person(event: Event, user_id: int) -> bool:
+    properties = event.properties if isinstance(event.properties, dict) else {}
+    mentions = properties.get("mentions")
+    return (
+        event.actor_id == user_id
+        or (event.subject_type == USER_SUBJECT and event.subject_id == str(user_id))
+        or any(properties.get(key) == user_id for key in PERSON_ID_KEYS)
+        or (isinstance(mentions, list) and user_id in mentions)
+    )
+
+
+def events_about(*, user_id: int) -> Iterator[Event]:
+    """Events about a person, oldest first: what they did, what happened to their account, and
+    events that name them (a role change, a transfer, a removal, a mention)."""
+    events = Event.objects.filter(Q(actor_id=user_id) | _naming(user_id))
+    rows = events.order_by("occurred_at", "pk").iterator(chunk_size=2000)
+    return (event for event in rows if _names_person(event, user_id))
+
+
+def _without_person(properties: dict, user_id: int, email: str) -> dict:
+    kept = {
+        key: value
+        for key, value in properties.items()
+        if not (key in PERSON_ID_KEYS and value == user_id)
+        and not (key == "email" and email and str(value).lower() == email.lower())
+    }
+    if isinstance(kept.get("mentions"), list):
+        kept["mentions"] = [other for other in kept["mentions"] if other != user_id]
+    return kept
+
+
+def _rewrite(events: QuerySet[Event], change: Callable[[Event], bool]) -> int:
+    """Apply `change(event)` (True: it changed something) to each event, 500 at a time. The keys
+    are read first: SQLite does not isolate a running read from writes to the same table."""
+    fields = ["subject_id", "idempotency_key", "properties"]
+    pks = list(events.order_by("pk").values_list("pk", flat=True))
+    count = 0
+    for start in range(0, len(pks), 500):
+        batch = [e for e in Event.objects.filter(pk__in=pks[start : start + 500]) if change(e)]
+        Event.objects.bulk_update(batch, fields)
+        count += len(batch)
+    return count
+
+
+@transaction.atomic
+def events_forget_person(*, user_id: int, email: str = "") -> int:
+    """Cut every link from the log to a person whose account is being deleted; the events
+    stay (counts, funnels, revenue), nobody can tell whose they were. Returns the events changed.
+
+    What they did loses its actor; events about their user row lose the subject's id (and the
+    idempotency key, which holds it); their id leaves `user_id`, `from_user_id`, `to_user_id`
+    and `mentions`, and an `email` property with their address goes. Run it last, after the
+    other apps have recorded what the deletion itself did; running it again changes nothing.
+    """
+    naming = _naming(user_id)
+    if email:
+        naming |= Q(properties__email__iexact=email)
+
+    def forget(event: Event) -> bool:
+        properties = event.properties if isinstance(event.properties, dict) else {}
+        event.properties = _without_person(properties, user_id, email)
+        about_them = event.subject_type == USER_SUBJECT and event.subject_id == str(user_id)
+        if about_them:
+            event.subject_id, event.idempotency_key = "", None
+        return about_them or event.properties != properties
+
+    changed = _rewrite(Event.objects.filter(naming), forget)
+    return changed + Event.objects.filter(actor_id=user_id).update(actor=None)
+
+
+@transaction.atomic
+def events_forget_workspace_names(*, workspace_ids: Iterable[int]) -> int:
+    """A personal workspace is named after its person ("Ana's workspace"): when it is deleted
+    with their account, its own events (created, renamed, deleted) lose the name."""
+    ids = [int(pk) for pk in workspace_ids]
+    if not ids:
+        return 0
+    own = Q(subject_type="teams.team", subject_id__in=[str(pk) for pk in ids]) | Q(
+        name=EventName.TEAM_WORKSPACE_DELETED, properties__workspace_id__in=ids
+    )
+
+    def unname(event: Event) -> bool:
+        properties = event.properties if isinstance(event.properties, dict) else {}
+        event.properties = {k: v for k, v in properties.items() if k not in WORKSPACE_NAME_KEYS}
+        return event.properties != properties
+
+    return _rewrite(Event.objects.filter(own), unname)

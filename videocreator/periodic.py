@@ -43,6 +43,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=5 * 60,
     ),
     PeriodicTaskSpec(
+        name="Re-queue stuck data exports",
+        task="accounts.requeue_stuck_data_exports",
+        every_seconds=5 * 60,
+    ),
+    PeriodicTaskSpec(
         name="Delete video versions beyond the plan's allowance",
         task="videos.apply_version_retention",
         crontab="20 3 * * *",
@@ -62,11 +67,18 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("invitation", "teams.reissue_unsent_invitations", 10 * 60),
             ("dunning", "billing.send_unsent_dunning_notices", 10 * 60),
             ("export", "videos.send_unsent_export_emails", 5 * 60),
+            ("data export", "accounts.send_unsent_data_export_emails", 5 * 60),
+            ("account deleted", "accounts.send_unsent_account_deleted_emails", 10 * 60),
         ]
     ),
     PeriodicTaskSpec(
         name="Delete expired exports",
         task="videos.expire_exports",
+        every_seconds=60 * 60,
+    ),
+    PeriodicTaskSpec(
+        name="Delete expired data exports",
+        task="accounts.expire_data_exports",
         every_seconds=60 * 60,
     ),
 ]

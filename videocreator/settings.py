@@ -293,6 +293,13 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", d
 # Teams may not import billing, so the plan's entitlement is plugged in here.
 TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
 
+# --- Privacy ----------------------------------------------------------------
+
+# The modules accounts asks about a person (their data export, deleting their account);
+# accounts may not import them. Erasing runs in this order: videos, integrations and billing
+# empty the workspaces that go with the account before teams deletes them.
+PRIVACY_PROVIDERS = ["videos.privacy", "integrations.privacy", "billing.privacy", "teams.privacy"]
+
 # --- Rendering --------------------------------------------------------------
 
 # A render whose worker has not reported for this long is queued again.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.forms import AdminLoginForm
+from accounts.privacy import api as privacy_api
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -18,6 +19,7 @@ admin.site.login_form = AdminLoginForm
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    *privacy_api.urlpatterns,
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,

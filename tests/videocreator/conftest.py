@@ -60,6 +60,7 @@ def route_kwargs(route: Route, o) -> dict:
         "session_id": lambda: o.session.pk,
         "invoice_id": lambda: o.invoice.pk,
         "token_id": lambda: o.token.pk,
+        "data_export_id": lambda: o.data_export.pk,
         "workspace_id": lambda: o.workspace.pk,
         "user_id": lambda: o.member.pk,
         "invitation_id": lambda: (
@@ -144,6 +145,17 @@ class World:
     @cached_property
     def token(self):
         return account_services.api_token_create(user=self.owner, name="CI")[0]
+
+    @cached_property
+    def data_export(self):
+        """The owner's ready personal data export, with a stored ZIP."""
+        from accounts.privacy.exports import data_export_request, data_export_run
+
+        export, _created = data_export_request(user=self.owner)
+        data_export_run(export_id=str(export.pk))
+        export.refresh_from_db()
+        assert export.is_downloadable
+        return export
 
     @cached_property
     def invitation(self):

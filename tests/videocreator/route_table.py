@@ -82,6 +82,12 @@ USER_LEVEL: dict[str, str | None] = {
     "dashboard": None,
     "accounts:profile": None,
     "accounts:api_tokens": None,
+    "accounts:privacy": None,
+    "accounts:data_export_request": None,  # one's own data
+    "accounts:data_export_status": None,
+    "accounts:account_delete": None,  # one's own account; our empty POST lacks the password
+    "api:account": None,
+    "api:account-export": None,
     "teams:team": None,
     "analytics:overview": None,
     "videos:templates": None,
@@ -139,6 +145,8 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:workspace-invitations": {"GET": "invite", "POST": "invite"},
     "api:workspace-member": {"PATCH": "manage_members", "DELETE": "manage_members"},
     "accounts:api_token_revoke": PERSONAL,
+    "accounts:data_export_download": PERSONAL,
+    "api:account-export-download": PERSONAL,
     "teams:invitation_received": PERSONAL,  # only its addressee (here: the owner) sees it
     "teams:notification_open": PERSONAL,
     "teams:notification_read": PERSONAL,

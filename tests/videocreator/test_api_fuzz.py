@@ -45,6 +45,7 @@ def path_values(world) -> dict:
         "number": world.version,
         "comment_id": world.comment.pk,
         "export_id": str(world.export.pk),
+        "data_export_id": str(world.data_export.pk),
         "notification_id": world.notification.pk,
         "schedule_id": world.post.schedule_id,
         "workspace_id": world.workspace.pk,

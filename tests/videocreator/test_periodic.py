@@ -10,6 +10,8 @@ SWEEPS = {
     "teams.Notification": "teams.send_pending_notification_emails",
     "billing.DunningNotice": "billing.send_unsent_dunning_notices",
     "videos.ExportJob": "videos.send_unsent_export_emails",
+    "accounts.DataExport": "accounts.send_unsent_data_export_emails",
+    "accounts.AccountDeletion": "accounts.send_unsent_account_deleted_emails",
 }
 
 
