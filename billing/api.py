@@ -32,7 +32,7 @@ class PlanSerializer(serializers.ModelSerializer):
         pro = plan.tier == Tier.PRO
         return {k: (f.pro if pro else f.free) for k, f in entitlements.FEATURES.items()}
 
-    def get_limits(self, plan: Plan) -> dict[str, int]:
+    def get_limits(self, plan: Plan) -> dict[str, int | None]:
         pro = plan.tier == Tier.PRO
         return {k: (lim.pro if pro else lim.free) for k, lim in entitlements.LIMITS.items()}
 

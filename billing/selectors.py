@@ -7,10 +7,10 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import formats, timezone
 
-from teams.models import Membership, Team
+from teams.models import Team
 from teams.permissions import role_allows
 
-from . import entitlements
+from . import entitlements, usage
 from .models import (
     Credit,
     DunningNotice,
@@ -64,27 +64,6 @@ def pricing_context(*, currency: str, period: str) -> dict:
     }
 
 
-def usage_rows(*, workspace: Team) -> list[dict]:
-    """Each limit with what the plan allows and, where this app can count it, what is used."""
-    seats = Membership.objects.filter(team=workspace).count()
-    measured = {"team_seats": seats}
-    rows = []
-    for key, limit in entitlements.LIMITS.items():
-        allowed = entitlements.limit_for(workspace, key)
-        used = measured.get(key)
-        rows.append(
-            {
-                "key": key,
-                "label": limit.label,
-                "allowed": allowed,
-                "used": used,
-                "over": used is not None and used > allowed,
-                "percent": min(100, round(100 * used / allowed)) if used is not None else None,
-            }
-        )
-    return rows
-
-
 def credit_balance(*, workspace: Team, currency: str) -> int:
     return (
         Credit.objects.filter(workspace=workspace, currency=currency).aggregate(
@@ -118,7 +97,8 @@ def billing_page_context(*, workspace: Team, role: str) -> dict:
         )
         if switch_to
         else None,
-        "usage": usage_rows(workspace=workspace),
+        "usage": usage.usage_rows(workspace=workspace),
+        "usage_period": entitlements.usage_period(workspace),
         "credit": format_money(
             credit_balance(workspace=workspace, currency=subscription.currency),
             subscription.currency,

@@ -291,6 +291,12 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", d
 # Teams may not import billing, so the plan's entitlement is plugged in here.
 TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
 
+# --- Billing ----------------------------------------------------------------
+
+# What a workspace uses of its plan's limits: dotted paths to `f(workspace) -> {limit key: used}`.
+# Billing may not import the apps that own the data, so their readers are plugged in here.
+PLAN_USAGE_READERS = ["videos.usage.plan_usage", "integrations.usage.plan_usage"]
+
 # --- Rendering --------------------------------------------------------------
 
 # A render whose worker has not reported for this long is queued again.
