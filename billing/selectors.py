@@ -12,10 +12,12 @@ from teams.permissions import role_allows
 
 from . import entitlements, usage
 from .models import (
+    BillingNotice,
     Credit,
     DunningNotice,
     Interval,
     Invoice,
+    InvoiceLine,
     Plan,
     PlanPrice,
     Provider,
@@ -114,6 +116,13 @@ def invoices_for(*, workspace: Team):
     return Invoice.objects.filter(workspace=workspace).select_related("plan")
 
 
+def invoices_with_lines(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`invoices` with their lines and each line's plan (which its description names)."""
+    return invoices.prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.select_related("plan"))
+    )
+
+
 def subscription_summary(*, subscription: Subscription) -> dict:
     return {
         "workspace": subscription.workspace_id,
@@ -136,4 +145,16 @@ def dunning_notices_still_relevant(*, now: datetime.datetime) -> QuerySet[Dunnin
     return DunningNotice.objects.filter(created_at__gte=now - datetime.timedelta(days=1)).exclude(
         Q(kind=DunningNotice.Kind.PAYMENT_FAILED)
         & ~Q(subscription__status=SubscriptionStatus.PAST_DUE)
+    )
+
+
+# A receipt or a plan's end is worth sending late after an outage; news older than this is not.
+BILLING_NOTICE_RELEVANCE = datetime.timedelta(days=3)
+
+
+def billing_notices_still_relevant(*, now: datetime.datetime) -> QuerySet[BillingNotice]:
+    """Notices of the last three days that still describe the subscription: a confirmed
+    cancellation only while the plan is still set to end (not after it was resumed or ended)."""
+    return BillingNotice.objects.filter(created_at__gte=now - BILLING_NOTICE_RELEVANCE).exclude(
+        Q(kind=BillingNotice.Kind.CANCEL_SCHEDULED) & Q(subscription__cancel_at_period_end=False)
     )

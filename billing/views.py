@@ -175,7 +175,9 @@ def manage_payment_method(request: HttpRequest) -> HttpResponse:
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = get_for_user(
         request.user,
-        Invoice.objects.select_related("workspace", "plan", "coupon").prefetch_related("lines"),
+        selectors.invoices_with_lines(
+            Invoice.objects.select_related("workspace", "plan", "coupon")
+        ),
         invoice_id,
         "billing",
     )
