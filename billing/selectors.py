@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.utils import formats, timezone
 
 from teams.models import Team
 from teams.permissions import role_allows
@@ -28,12 +27,6 @@ from .models import (
 )
 from .money import format_money
 from .services import subscription_for
-
-
-def local_date(moment: datetime.datetime | None) -> str:
-    if moment is None:
-        return ""
-    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def plans_with_prices():

@@ -17,6 +17,7 @@ from teams.selectors import current_membership
 from . import selectors, services
 from .forms import CheckoutForm, SandboxCardForm, SandboxOutcomeForm, SwitchForm
 from .models import CURRENCIES, CheckoutSession, CheckoutStatus, Invoice, Provider
+from .models.invoices import local_date
 from .money import currency_choices, default_currency
 from .providers import get_provider
 
@@ -109,7 +110,7 @@ def subscription_cancel(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("Your plan is cancelled and stays active until %(date)s.")
-            % {"date": selectors.local_date(subscription.current_period_end)},
+            % {"date": local_date(subscription.current_period_end)},
         )
     return redirect("billing:page")
 
