@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .models import (
+    BillingNotice,
     CheckoutSession,
     Coupon,
     CouponRedemption,
@@ -162,7 +163,7 @@ class SubscriptionChangeAdmin(RecordAdmin):
 
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = ["kind", "description", "amount", "period_start", "period_end"]
+    fields = ["kind", "plan", "description", "amount", "period_start", "period_end"]
     readonly_fields = fields
     show_change_link = False
 
@@ -361,6 +362,14 @@ class CheckoutSessionAdmin(RecordAdmin):
 @admin.register(DunningNotice)
 class DunningNoticeAdmin(RecordAdmin):
     list_display = ["invoice", "subscription", "kind", "created_at", "emailed_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["invoice__number", "subscription__workspace__name"]
+    list_select_related = ["invoice", "subscription__workspace", "subscription__plan"]
+
+
+@admin.register(BillingNotice)
+class BillingNoticeAdmin(RecordAdmin):
+    list_display = ["kind", "subscription", "invoice", "created_at", "emailed_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["invoice__number", "subscription__workspace__name"]
     list_select_related = ["invoice", "subscription__workspace", "subscription__plan"]

@@ -32,7 +32,7 @@ class PlanSerializer(serializers.ModelSerializer):
         pro = plan.tier == Tier.PRO
         return {k: (f.pro if pro else f.free) for k, f in entitlements.FEATURES.items()}
 
-    def get_limits(self, plan: Plan) -> dict[str, int]:
+    def get_limits(self, plan: Plan) -> dict[str, int | None]:
         pro = plan.tier == Tier.PRO
         return {k: (lim.pro if pro else lim.free) for k, lim in entitlements.LIMITS.items()}
 
@@ -86,7 +86,9 @@ class SubscriptionDetail(APIView):
 
 class InvoiceLineSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(
+        source="describe", help_text="In the caller's language, dates in their time zone."
+    )
     amount = serializers.IntegerField()
 
 
@@ -127,7 +129,7 @@ class InvoiceList(generics.ListAPIView):
 
     def get_queryset(self):
         workspace = _workspace_from_query(self.request, "billing")
-        return selectors.invoices_for(workspace=workspace).prefetch_related("lines")
+        return selectors.invoices_with_lines(selectors.invoices_for(workspace=workspace))
 
 
 urlpatterns = [

@@ -10,10 +10,14 @@ upgrade link; callers check before they write, so nothing is half-done.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,10 +35,12 @@ class Feature:
 
 @dataclass(frozen=True)
 class Limit:
+    """What a plan allows; None is unlimited."""
+
     key: str
     label: Promise
-    free: int
-    pro: int
+    free: int | None
+    pro: int | None
 
 
 FEATURES: dict[str, Feature] = {
@@ -88,15 +94,48 @@ def tier_for(workspace) -> str:
 
 
 def remember_tier(workspace, subscription: Subscription | None) -> str:
-    """Cache the tier from a subscription the caller already loaded (saves `tier_for` a query)."""
+    """Cache the tier (and the usage period's anchor) from a subscription the caller already
+    loaded (saves `tier_for` and `usage_period` a query)."""
     workspace._billing_tier = _tier_of(subscription)
+    workspace._billing_anchor = (
+        subscription.current_period_start if workspace._billing_tier == Tier.PRO else None
+    )
     return workspace._billing_tier
 
 
 def forget_tier(workspace) -> None:
     """Drop the cached tier after the subscription changed."""
-    if hasattr(workspace, "_billing_tier"):
-        del workspace._billing_tier
+    for name in ("_billing_tier", "_billing_anchor"):
+        if hasattr(workspace, name):
+            delattr(workspace, name)
+
+
+def month_containing(
+    moment: datetime.datetime, anchor: datetime.datetime | None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The month-long window [start, end) that holds `moment`: counted in whole months from
+    `anchor` (a paid plan's period start; the 31st falls back to a shorter month's last day),
+    or the calendar month in UTC without one."""
+    if anchor is None:
+        moment = moment.astimezone(datetime.UTC)
+        start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        return start, start + relativedelta(months=1)
+    months = (moment.year - anchor.year) * 12 + moment.month - anchor.month
+    while anchor + relativedelta(months=months) > moment:
+        months -= 1
+    while anchor + relativedelta(months=months + 1) <= moment:
+        months += 1
+    return anchor + relativedelta(months=months), anchor + relativedelta(months=months + 1)
+
+
+def usage_period(workspace, now: datetime.datetime | None = None):
+    """The month that monthly allowances (render minutes) and "this period" figures count in:
+    on Pro the month of the billing period (a monthly plan's whole period; an annual plan's
+    month counted from its start), on Free the calendar month in UTC."""
+    if not hasattr(workspace, "_billing_anchor"):
+        forget_tier(workspace)
+        tier_for(workspace)
+    return month_containing(now or timezone.now(), workspace._billing_anchor)
 
 
 def has_feature(workspace, key: str) -> bool:
@@ -104,12 +143,13 @@ def has_feature(workspace, key: str) -> bool:
     return feature.pro if tier_for(workspace) == Tier.PRO else feature.free
 
 
-def limit_for(workspace, key: str) -> int:
+def limit_for(workspace, key: str) -> int | None:
+    """What the workspace's plan allows for `key`; None is unlimited."""
     limit = LIMITS[key]
     return limit.pro if tier_for(workspace) == Tier.PRO else limit.free
 
 
-def team_seat_limit(workspace) -> int:
+def team_seat_limit(workspace) -> int | None:
     """Seats a workspace may fill; teams reads it through the TEAM_SEAT_LIMIT setting."""
     return limit_for(workspace, "team_seats")
 
@@ -126,7 +166,7 @@ def require_feature(workspace, key: str) -> None:
 def check_limit(workspace, key: str, *, current: int, adding: int = 1) -> None:
     """Refuse when `current + adding` would go over the plan's limit."""
     allowed = limit_for(workspace, key)
-    if current + adding > allowed:
+    if allowed is not None and current + adding > allowed:
         raise EntitlementError(
             _(
                 "Your plan allows %(limit)s for “%(what)s” and this would make %(wanted)s. "
@@ -137,9 +177,45 @@ def check_limit(workspace, key: str, *, current: int, adding: int = 1) -> None:
         )
 
 
+def check_not_used_up(workspace, key: str, *, used: Decimal | int) -> None:
+    """Refuse once `used` has reached a monthly allowance (render minutes): what a job uses is
+    measured when it finishes, so a job may start while some of the allowance is left."""
+    allowed = limit_for(workspace, key)
+    if allowed is not None and used >= allowed:
+        _start, end = usage_period(workspace)
+        raise EntitlementError(
+            _(
+                "All %(limit)s of “%(what)s” are used for this month; the next month starts on "
+                "%(date)s. Upgrade to Pro for more."
+            )
+            % {
+                "limit": allowed,
+                "what": LIMITS[key].label,
+                "date": formats.date_format(timezone.localtime(end), "DATE_FORMAT"),
+            },
+            key=key,
+        )
+
+
+def check_not_over(workspace, key: str, *, used: int) -> None:
+    """Refuse while what is counted against `key` is over the plan's limit (after a downgrade,
+    or connected before): the workspace brings it back within the limit, or upgrades."""
+    allowed = limit_for(workspace, key)
+    if allowed is not None and used > allowed:
+        raise EntitlementError(
+            _(
+                "Your plan allows %(limit)s for “%(what)s” and this workspace has %(used)s. "
+                "Remove some or upgrade to Pro to go on."
+            )
+            % {"limit": allowed, "what": LIMITS[key].label, "used": used},
+            key=key,
+        )
+
+
 def is_over_limit(workspace, key: str, *, current: int) -> bool:
     """After a downgrade, what is over the limit stays readable but becomes read-only."""
-    return current > limit_for(workspace, key)
+    allowed = limit_for(workspace, key)
+    return allowed is not None and current > allowed
 
 
 def table() -> list[dict]:

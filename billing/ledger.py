@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
 
+from . import notices
 from .models import (
     Coupon,
     CouponDuration,
@@ -32,6 +33,7 @@ from .models import (
     Plan,
     Subscription,
 )
+from .models.invoices import line_description
 
 
 def period_end(start: datetime.datetime, interval: str) -> datetime.datetime:
@@ -72,6 +74,7 @@ class DraftLine:
     amount: int
     period_start: datetime.datetime | None = None
     period_end: datetime.datetime | None = None
+    plan: Plan | None = None
 
 
 @dataclass
@@ -110,11 +113,11 @@ def draft_invoice(
     lines = [
         DraftLine(
             LineKind.PLAN,
-            _("%(plan)s, %(start)s – %(end)s")
-            % {"plan": plan.name, "start": f"{period_start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"},
+            line_description(kind=LineKind.PLAN, plan=plan, start=period_start, end=end),
             charge,
             period_start,
             end,
+            plan,
         )
     ]
     if proration is not None and proration.amount:
@@ -181,6 +184,7 @@ def invoice_create(
             amount=line.amount,
             period_start=line.period_start,
             period_end=line.period_end,
+            plan=line.plan,
         )
         for line in draft.lines
     )
@@ -263,10 +267,13 @@ def payment_record(
 
 
 def invoice_mark_paid(*, invoice: Invoice, paid_at: datetime.datetime) -> None:
-    Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.OPEN).update(
+    """Mark an open invoice paid; the owners get its receipt (once, however often this runs)."""
+    marked = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.OPEN).update(
         status=InvoiceStatus.PAID, paid_at=paid_at
     )
     invoice.refresh_from_db(fields=["status", "paid_at"])
+    if marked:
+        notices.receipt_queue(invoice=invoice)
 
 
 def coupon_redeem(*, coupon: Coupon, workspace) -> CouponRedemption:

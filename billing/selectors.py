@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.utils import formats, timezone
 
-from teams.models import Membership, Team
+from teams.models import Team
 from teams.permissions import role_allows
 
-from . import entitlements
+from . import entitlements, usage
 from .models import (
+    BillingNotice,
     Credit,
     DunningNotice,
     Interval,
     Invoice,
+    InvoiceLine,
     Plan,
     PlanPrice,
     Provider,
@@ -26,12 +27,6 @@ from .models import (
 )
 from .money import format_money
 from .services import subscription_for
-
-
-def local_date(moment: datetime.datetime | None) -> str:
-    if moment is None:
-        return ""
-    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def plans_with_prices():
@@ -62,27 +57,6 @@ def pricing_context(*, currency: str, period: str) -> dict:
         "annual_saving_percent": saving_percent,
         "entitlements": entitlements.table(),
     }
-
-
-def usage_rows(*, workspace: Team) -> list[dict]:
-    """Each limit with what the plan allows and, where this app can count it, what is used."""
-    seats = Membership.objects.filter(team=workspace).count()
-    measured = {"team_seats": seats}
-    rows = []
-    for key, limit in entitlements.LIMITS.items():
-        allowed = entitlements.limit_for(workspace, key)
-        used = measured.get(key)
-        rows.append(
-            {
-                "key": key,
-                "label": limit.label,
-                "allowed": allowed,
-                "used": used,
-                "over": used is not None and used > allowed,
-                "percent": min(100, round(100 * used / allowed)) if used is not None else None,
-            }
-        )
-    return rows
 
 
 def credit_balance(*, workspace: Team, currency: str) -> int:
@@ -118,7 +92,8 @@ def billing_page_context(*, workspace: Team, role: str) -> dict:
         )
         if switch_to
         else None,
-        "usage": usage_rows(workspace=workspace),
+        "usage": usage.usage_rows(workspace=workspace),
+        "usage_period": entitlements.usage_period(workspace),
         "credit": format_money(
             credit_balance(workspace=workspace, currency=subscription.currency),
             subscription.currency,
@@ -132,6 +107,13 @@ def billing_page_context(*, workspace: Team, role: str) -> dict:
 
 def invoices_for(*, workspace: Team):
     return Invoice.objects.filter(workspace=workspace).select_related("plan")
+
+
+def invoices_with_lines(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`invoices` with their lines and each line's plan (which its description names)."""
+    return invoices.prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.select_related("plan"))
+    )
 
 
 def subscription_summary(*, subscription: Subscription) -> dict:
@@ -156,4 +138,16 @@ def dunning_notices_still_relevant(*, now: datetime.datetime) -> QuerySet[Dunnin
     return DunningNotice.objects.filter(created_at__gte=now - datetime.timedelta(days=1)).exclude(
         Q(kind=DunningNotice.Kind.PAYMENT_FAILED)
         & ~Q(subscription__status=SubscriptionStatus.PAST_DUE)
+    )
+
+
+# A receipt or a plan's end is worth sending late after an outage; news older than this is not.
+BILLING_NOTICE_RELEVANCE = datetime.timedelta(days=3)
+
+
+def billing_notices_still_relevant(*, now: datetime.datetime) -> QuerySet[BillingNotice]:
+    """Notices of the last three days that still describe the subscription: a confirmed
+    cancellation only while the plan is still set to end (not after it was resumed or ended)."""
+    return BillingNotice.objects.filter(created_at__gte=now - BILLING_NOTICE_RELEVANCE).exclude(
+        Q(kind=BillingNotice.Kind.CANCEL_SCHEDULED) & Q(subscription__cancel_at_period_end=False)
     )

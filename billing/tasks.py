@@ -9,7 +9,7 @@ from accounts.emails import queue_unsent, send_once
 
 from . import emails, services
 from .models import DunningNotice, Provider, Subscription, SubscriptionStatus
-from .selectors import dunning_notices_still_relevant
+from .selectors import billing_notices_still_relevant, dunning_notices_still_relevant
 
 
 def _queue_each(task, **due) -> int:
@@ -66,6 +66,22 @@ def send_unsent_dunning_notices() -> int:
     long as they still describe the subscription (see `dunning_notices_still_relevant`)."""
     relevant = dunning_notices_still_relevant(now=timezone.now())
     return queue_unsent(relevant, send_dunning_notice, older_than=timedelta(minutes=5))
+
+
+@shared_task(name="billing.send_billing_notice", ignore_result=True)
+def send_billing_notice(notice_id: int) -> None:
+    """A receipt or a cancellation e-mail, once; one that no longer holds is not sent."""
+    notices = billing_notices_still_relevant(now=timezone.now()).select_related(
+        "subscription__workspace", "invoice__plan", "invoice__coupon", "change__from_plan"
+    )
+    send_once(notices, notice_id, lambda notice: emails.send_billing_notice(notice=notice))
+
+
+@shared_task(name="billing.send_unsent_billing_notices", ignore_result=True)
+def send_unsent_billing_notices() -> int:
+    """Receipts and cancellation e-mails whose first message was lost, while still relevant."""
+    relevant = billing_notices_still_relevant(now=timezone.now())
+    return queue_unsent(relevant, send_billing_notice, older_than=timedelta(minutes=5))
 
 
 @shared_task(name="billing.process_stripe_event", ignore_result=True)

@@ -17,6 +17,7 @@ from teams.selectors import current_membership
 from . import selectors, services
 from .forms import CheckoutForm, SandboxCardForm, SandboxOutcomeForm, SwitchForm
 from .models import CURRENCIES, CheckoutSession, CheckoutStatus, Invoice, Provider
+from .models.invoices import local_date
 from .money import currency_choices, default_currency
 from .providers import get_provider
 
@@ -109,7 +110,7 @@ def subscription_cancel(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("Your plan is cancelled and stays active until %(date)s.")
-            % {"date": selectors.local_date(subscription.current_period_end)},
+            % {"date": local_date(subscription.current_period_end)},
         )
     return redirect("billing:page")
 
@@ -175,7 +176,9 @@ def manage_payment_method(request: HttpRequest) -> HttpResponse:
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = get_for_user(
         request.user,
-        Invoice.objects.select_related("workspace", "plan", "coupon").prefetch_related("lines"),
+        selectors.invoices_with_lines(
+            Invoice.objects.select_related("workspace", "plan", "coupon")
+        ),
         invoice_id,
         "billing",
     )

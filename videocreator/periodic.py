@@ -66,6 +66,7 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("notification", "teams.send_pending_notification_emails", 10 * 60),
             ("invitation", "teams.reissue_unsent_invitations", 10 * 60),
             ("dunning", "billing.send_unsent_dunning_notices", 10 * 60),
+            ("receipt and cancellation", "billing.send_unsent_billing_notices", 10 * 60),
             ("export", "videos.send_unsent_export_emails", 5 * 60),
             ("data export", "accounts.send_unsent_data_export_emails", 5 * 60),
             ("account deleted", "accounts.send_unsent_account_deleted_emails", 10 * 60),

@@ -300,6 +300,12 @@ TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
 # empty the workspaces that go with the account before teams deletes them.
 PRIVACY_PROVIDERS = ["videos.privacy", "integrations.privacy", "billing.privacy", "teams.privacy"]
 
+# --- Billing ----------------------------------------------------------------
+
+# What a workspace uses of its plan's limits: dotted paths to `f(workspace) -> {limit key: used}`.
+# Billing may not import the apps that own the data, so their readers are plugged in here.
+PLAN_USAGE_READERS = ["videos.usage.plan_usage", "integrations.usage.plan_usage"]
+
 # --- Rendering --------------------------------------------------------------
 
 # A render whose worker has not reported for this long is queued again.

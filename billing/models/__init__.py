@@ -6,7 +6,7 @@ Django finds the models here; each lives in the module of its subdomain.
 from .checkout import CheckoutSession, CheckoutStatus
 from .coupons import Coupon, CouponDuration, CouponRedemption, Credit
 from .invoices import Invoice, InvoiceLine, InvoiceReason, InvoiceStatus, LineKind
-from .payments import DunningNotice, Payment, PaymentStatus
+from .payments import BillingNotice, DunningNotice, Payment, PaymentStatus
 from .plans import CURRENCIES, CURRENCY_CHOICES, Interval, Plan, PlanPrice, Provider, Tier
 from .stripe_events import StripeEvent, WebhookEventStatus
 from .subscriptions import ChangeKind, Subscription, SubscriptionChange, SubscriptionStatus
@@ -14,6 +14,7 @@ from .subscriptions import ChangeKind, Subscription, SubscriptionChange, Subscri
 __all__ = [
     "CURRENCIES",
     "CURRENCY_CHOICES",
+    "BillingNotice",
     "ChangeKind",
     "CheckoutSession",
     "CheckoutStatus",

@@ -1,8 +1,11 @@
 """Invoices and their lines. Money is integer minor units plus a currency code."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .coupons import Coupon
@@ -75,9 +78,42 @@ class LineKind(models.TextChoices):
     PRORATION = "proration", _("Unused time")
 
 
+def local_date(moment: datetime.datetime | None) -> str:
+    """A date in the active time zone and language's format ("5 December 2026", "2026年12月5日")."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def line_description(
+    *,
+    kind: str,
+    plan: Plan,
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+) -> str:
+    """What an invoice line is for, in the active language and time zone: written when it is
+    shown (the line keeps its kind, plan and period), so every reader gets their own."""
+    if kind == LineKind.PRORATION:
+        return gettext("Unused time on %(plan)s after %(date)s") % {
+            "plan": plan.name,
+            "date": local_date(start),
+        }
+    return gettext("%(plan)s, %(start)s – %(end)s") % {
+        "plan": plan.name,
+        "start": local_date(start),
+        "end": local_date(end),
+    }
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=10, choices=LineKind.choices)
+    # The plan the line is for (a switch's unused-time line is for the plan left behind).
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # As written when the invoice was made, for lines without a plan (older ones) and Stripe.
     description = models.CharField(max_length=200)
     amount = models.IntegerField(help_text=_("Negative for a credit line."))
     period_start = models.DateTimeField(null=True, blank=True)
@@ -90,3 +126,11 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"
+
+    def describe(self) -> str:
+        """The line's description in the reader's language and time zone."""
+        if self.plan_id is None:
+            return self.description
+        return line_description(
+            kind=self.kind, plan=self.plan, start=self.period_start, end=self.period_end
+        )

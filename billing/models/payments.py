@@ -1,4 +1,4 @@
-"""Payments, and the notices sent when one fails."""
+"""Payments, and the notices e-mailed to the owners about payments and cancellations."""
 
 import uuid
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .invoices import Invoice
 from .plans import CURRENCY_CHOICES, Provider
-from .subscriptions import Subscription
+from .subscriptions import Subscription, SubscriptionChange
 
 
 class PaymentStatus(models.TextChoices):
@@ -68,3 +68,51 @@ class DunningNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.invoice}"
+
+
+class BillingNotice(models.Model):
+    """One row per e-mail to the owners about a paid invoice (a receipt) or a cancellation,
+    unique per what it is about: a webhook delivered twice or a retried task sends nothing
+    twice (`accounts.emails.send_once` stamps `emailed_at`)."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        CANCEL_SCHEDULED = "cancel_scheduled", _("Cancellation confirmed")
+        ENDED = "ended", _("Plan ended")
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A receipt is about its invoice; a cancellation about the history row that recorded it.
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    change = models.ForeignKey(
+        SubscriptionChange, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("billing notice")
+        verbose_name_plural = _("billing notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "kind"],
+                condition=models.Q(invoice__isnull=False),
+                name="one_billing_notice_per_invoice",
+            ),
+            models.UniqueConstraint(
+                fields=["change", "kind"],
+                condition=models.Q(change__isnull=False),
+                name="one_billing_notice_per_change",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invoice__isnull=False) | models.Q(change__isnull=False),
+                name="billing_notice_is_about_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["emailed_at", "created_at"], name="billingnotice_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.invoice or self.change}"

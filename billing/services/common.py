@@ -69,9 +69,9 @@ def subscription_change_log(
     from_plan: Plan | None = None,
     to_plan: Plan | None = None,
     **details: Any,
-) -> None:
+) -> SubscriptionChange:
     """Add a row to the subscription's history; the workspace's cached tier is dropped."""
-    SubscriptionChange.objects.create(
+    change = SubscriptionChange.objects.create(
         subscription=subscription,
         kind=kind,
         actor=actor,
@@ -80,6 +80,7 @@ def subscription_change_log(
         details=details,
     )
     entitlements.forget_tier(subscription.workspace)
+    return change
 
 
 def subscription_event_record(

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from analytics.events import EventName
-from billing import ledger
+from billing import ledger, notices
 from billing.models import (
+    BillingNotice,
     ChangeKind,
     DunningNotice,
     Invoice,
@@ -203,7 +204,7 @@ def subscription_end(
     subscription.provider_subscription_id = ""
     dunning_clear(subscription=subscription)
     subscription.save()
-    subscription_change_log(
+    change = subscription_change_log(
         subscription=subscription,
         kind=ChangeKind.ENDED,
         actor=actor,
@@ -211,6 +212,10 @@ def subscription_end(
         to_plan=subscription.plan,
         reason=reason,
     )
+    if reason != "payment_failed":  # that one has its dunning notice ("moved to Free")
+        notices.change_notice_queue(
+            subscription=subscription, change=change, kind=BillingNotice.Kind.ENDED
+        )
     subscription_event_record(
         subscription=subscription,
         name=EventName.SUBSCRIPTION_ENDED,
@@ -262,12 +267,15 @@ def subscription_set_cancel_at_period_end(
         )
         return subscription
     ends_at = subscription.current_period_end
-    subscription_change_log(
+    change = subscription_change_log(
         subscription=subscription,
         kind=ChangeKind.CANCEL_SCHEDULED,
         actor=actor,
         from_plan=plan,
         **origin,
+    )
+    notices.change_notice_queue(
+        subscription=subscription, change=change, kind=BillingNotice.Kind.CANCEL_SCHEDULED
     )
     subscription_event_record(
         subscription=subscription,

@@ -23,6 +23,7 @@ from billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from billing.models.invoices import line_description
 from billing.providers import ChargeResult, get_provider
 from teams.permissions import ensure_can
 
@@ -53,11 +54,11 @@ def _switch_draft(*, subscription, plan, now, credits) -> ledger.InvoiceDraft:
         unused = ledger.unused_amount(paid.total, paid.period_start, paid.period_end, now)
         proration = ledger.DraftLine(
             LineKind.PRORATION,
-            _("Unused time on %(plan)s after %(date)s")
-            % {"plan": paid.plan.name, "date": f"{now:%Y-%m-%d}"},
+            line_description(kind=LineKind.PRORATION, plan=paid.plan, start=now, end=None),
             -unused,
             now,
             paid.period_end,
+            paid.plan,
         )
     return ledger.draft_invoice(
         plan=plan,

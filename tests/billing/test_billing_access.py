@@ -145,10 +145,10 @@ def test_billing_page_query_count_is_bounded(owner, workspace, paid, django_asse
     _more_invoices(owner, workspace)
     client = client_in(owner, workspace)
     client.get(reverse("billing:page"))
-    # session, user, profile, memberships, subscription, switch plan and its prices, the
-    # current plan's prices, seats, credit balance, invoices, history, the bell's unread
-    # count: however many rows.
-    with django_assert_max_num_queries(13):
+    # session, user, memberships, subscription, switch plan and its prices, the current plan's
+    # prices, seats, the usage videos and integrations measure (one each), credit balance,
+    # invoices, history, the bell's unread count: however many rows.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("billing:page"))
     assert response.status_code == 200
     page = response.content.decode()

@@ -9,6 +9,7 @@ SWEEPS = {
     "teams.Invitation": "teams.reissue_unsent_invitations",
     "teams.Notification": "teams.send_pending_notification_emails",
     "billing.DunningNotice": "billing.send_unsent_dunning_notices",
+    "billing.BillingNotice": "billing.send_unsent_billing_notices",
     "videos.ExportJob": "videos.send_unsent_export_emails",
     "accounts.DataExport": "accounts.send_unsent_data_export_emails",
     "accounts.AccountDeletion": "accounts.send_unsent_account_deleted_emails",

@@ -16,6 +16,7 @@ from analytics.events import EventName, record
 from billing import entitlements
 from integrations.models import AccountStatus, ConnectedAccount
 from integrations.publishers import Media, PostContent, publisher_for
+from integrations.usage import connected_platforms
 from teams.permissions import ensure_can
 
 from ..models import Video, VideoStatus, VideoVersion
@@ -158,7 +159,11 @@ def schedule_create(
         check_publish_time(publish_at=publish_at, now=now)
     _zone(time_zone)
     targets = _clean_targets(workspace, version, video, platforms)
-    entitlements.check_limit(workspace, "scheduling_platforms", current=0, adding=len(targets))
+    # Every connected platform counts, as the billing page shows (integrations.usage); a
+    # schedule's targets are among them, so within the limit each schedule is too.
+    entitlements.check_not_over(
+        workspace, "scheduling_platforms", used=connected_platforms(workspace)
+    )
     schedule = PublishSchedule.objects.create(
         workspace=workspace,
         video=video,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import tempfile
 import time
 from datetime import timedelta
@@ -12,13 +11,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
 from billing import entitlements
-from teams.models import Team
 from teams.permissions import ensure_can
 from videocreator.leases import Lease
 from videos import storage
@@ -32,6 +29,7 @@ from videos.models import (
     Video,
     VideoStatus,
 )
+from videos.usage import render_minutes_used
 
 from .editing import check_resolution, check_template_allowed
 from .versions import version_create
@@ -44,21 +42,6 @@ logger = logging.getLogger(__name__)
 RENDER_TIMEOUT_SECONDS = getattr(settings, "RENDER_TIMEOUT_SECONDS", 30 * 60)
 MAX_RENDER_ATTEMPTS = 3
 PROGRESS_WRITE_INTERVAL = 1.0
-
-
-def render_minutes_used(workspace: Team) -> int:
-    """Minutes rendered this calendar month (UTC), counted by finished render jobs."""
-    start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    seconds = (
-        RenderJob.objects.filter(
-            video__workspace=workspace,
-            kind=RenderJobKind.RENDER,
-            status=RenderJobStatus.DONE,
-            finished_at__gte=start,
-        ).aggregate(total=Sum("video__duration_seconds"))["total"]
-        or 0
-    )
-    return math.ceil(seconds / 60)
 
 
 def _queue(video: Video, *, kind: str, actor, brand_kit: BrandKit | None = None) -> RenderJob:
@@ -101,11 +84,9 @@ def video_render(*, video: Video, actor) -> RenderJob:
     )
     check_template_allowed(video.workspace, video.template)
     check_resolution(video.workspace, video.resolution)
-    entitlements.check_limit(
-        video.workspace,
-        "render_minutes_per_month",
-        current=render_minutes_used(video.workspace),
-        adding=math.ceil(video.duration_seconds / 60),
+    # Counted as the billing page shows it (videos.usage): a render starts while minutes are left.
+    entitlements.check_not_used_up(
+        video.workspace, "render_minutes_per_month", used=render_minutes_used(video.workspace)
     )
     kit = kit_for_render(video)
     job = _queue(video, kind=RenderJobKind.RENDER, actor=actor, brand_kit=kit)
