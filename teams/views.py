@@ -69,6 +69,8 @@ def team_page(request: HttpRequest) -> HttpResponse:
     members = list(workspace_members(workspace=workspace)) if workspace else []
     is_personal = bool(workspace and workspace.is_personal)
     can_invite = role_allows(my_role, "invite")
+    # The service refuses to let the last owner leave; the page says so before they try.
+    only_owner = my_role == Role.OWNER and sum(m.role == Role.OWNER for m in members) <= 1
     context = {
         "workspace": workspace,
         "rows": _member_rows(members, me=request.user, my_role=my_role),
@@ -81,7 +83,9 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "can_transfer": role_allows(my_role, "transfer_ownership") and not is_personal,
         "can_delete": role_allows(my_role, "delete_workspace") and not is_personal,
         "can_leave": bool(workspace)
-        and not (is_personal and workspace.created_by_id == request.user.pk),
+        and not (is_personal and workspace.created_by_id == request.user.pk)
+        and not only_owner,
+        "only_owner": only_owner and not is_personal,
         "transfer_candidates": [m for m in members if m.user_id != request.user.pk],
         "can_invite": can_invite,
         "invite_roles": [(v, label) for v, label in Role.choices if v != Role.OWNER],
