@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from .models import Invitation, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import (
     CURRENT_WORKSPACE_SESSION_KEY,
+    INVITATION_SESSION_KEY,
     current_membership,
     invitation_for_token,
     member_or_404,
@@ -288,7 +290,18 @@ def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: in
 
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the e-mail. The token is the authorisation; accepting needs a sign-in."""
-    return _invitation_answer(request, invitation_for_token(token), token=token)
+    invitation = invitation_for_token(token)
+    if (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and invitation is not None
+        and invitation.is_pending
+    ):
+        # Following the link proves the address: the sign-up form offers it, a sign-up with it
+        # needs no confirmation e-mail, and joins the workspace (signals.py).
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        request.session[INVITATION_SESSION_KEY] = invitation.pk
+    return _invitation_answer(request, invitation, token=token)
 
 
 @login_required
