@@ -28,9 +28,12 @@ def join_the_invited_workspace(sender, request, user, **kwargs) -> None:
     address, accepts the invitation; the workspace becomes the current one."""
     invitation_id = request.session.pop(INVITATION_SESSION_KEY, None) if request else None
     invitation = Invitation.objects.filter(pk=invitation_id).first() if invitation_id else None
-    if invitation is None or not EmailAddress.objects.filter(
-        user=user, email__iexact=invitation.email, verified=True
-    ).exists():
+    if (
+        invitation is None
+        or not EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    ):
         return  # another address: verified as usual, and the invitation stays open for it
     try:
         membership = invitation_accept(user=user, invitation_id=invitation.pk)
@@ -38,4 +41,4 @@ def join_the_invited_workspace(sender, request, user, **kwargs) -> None:
         error_messages(request, error)  # expired or revoked meanwhile, no seat left…
         return
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = membership.team_id
-    messages.success(request, _("Welcome to %(name)s.") % {"name": membership.team.name})
+    messages.success(request, _("Welcome to %(name)s.") % {"name": membership.team.display_name})

@@ -44,7 +44,7 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
         raise Http404  # something that is no workspace id is answered like an unknown id
     team = get_for_user(request.user, Team, form.cleaned_data["workspace"], "view")
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
-    messages.success(request, _("Switched to %(name)s.") % {"name": team.name})
+    messages.success(request, _("Switched to %(name)s.") % {"name": team.display_name})
     return redirect(safe_next_url(request, reverse("dashboard")))
 
 
@@ -110,7 +110,9 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
             error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
-            messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
+            messages.success(
+                request, _("Workspace %(name)s created.") % {"name": team.display_name}
+            )
             return redirect("teams:team")
     return render(request, "teams/new.html", {"name": form["name"].value() or ""})
 
@@ -211,7 +213,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
         return redirect("teams:team")
     if leaving:
         request.session.pop(CURRENT_WORKSPACE_SESSION_KEY, None)
-        messages.success(request, _("You left %(name)s.") % {"name": workspace.name})
+        messages.success(request, _("You left %(name)s.") % {"name": workspace.display_name})
         return redirect("dashboard")
     messages.success(request, _("Member removed."))
     return redirect("teams:team")
@@ -344,7 +346,9 @@ def _invitation_answer(
             error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = membership.team_id
-            messages.success(request, _("Welcome to %(name)s.") % {"name": membership.team.name})
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": membership.team.display_name}
+            )
             return redirect("teams:team")
     context = {
         "invitation": invitation if invitation and invitation.is_pending else None,
