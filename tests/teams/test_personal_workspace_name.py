@@ -6,12 +6,20 @@ import importlib
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from teams.models import Membership, Role, Team
 from teams.services.workspaces import workspace_rename
 from tests.conftest import client_in
+
+
+@pytest.fixture(autouse=True)
+def _language_and_zone_reset():
+    """A request leaves its reader's language and time zone active in the thread."""
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 def _user(email: str, name: str, language: str = "en") -> User:
