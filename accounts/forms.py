@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
+from .zones import canonical, listed_zones, zone_choices
 
 
 class ProfileForm(forms.ModelForm):
@@ -24,6 +25,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("Same as my browser"))] + [
             choice for choice in self.fields["language"].choices if choice[0]
         ]
+        # "(UTC+09:00) Tokyo" by region; a zone stored under an old name ("Asia/Calcutta", as
+        # some browsers report it at sign-up) is shown, and saved, as its current one.
+        zone = self.instance.time_zone
+        if canonical(zone) in listed_zones():
+            zone = self.initial["time_zone"] = canonical(zone)
+        self.fields["time_zone"].choices = zone_choices(current=zone)
 
 
 class ApiTokenForm(forms.Form):

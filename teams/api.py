@@ -24,7 +24,10 @@ from .services.workspaces import NAME_MAX_LENGTH, workspace_create
 
 class WorkspaceMembershipSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="team.id")
-    name = serializers.CharField(source="team.name")
+    name = serializers.CharField(
+        source="team.display_name",
+        help_text="As shown: a personal workspace not renamed is named in your language.",
+    )
     is_personal = serializers.BooleanField(source="team.is_personal")
     role = serializers.CharField()
 

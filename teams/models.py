@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .naming import NAME_MAX_LENGTH, personal_workspace_name
+
 
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
@@ -15,8 +17,12 @@ class Role(models.TextChoices):
 class Team(models.Model):
     """A workspace. Videos, brand kits, accounts and the subscription belong here."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     is_personal = models.BooleanField(_("personal workspace"), default=False)
+    # Whom a personal workspace is named after while it keeps its first name: it is then shown
+    # as "<person>'s workspace" in the reader's language (`display_name`), and `name` keeps it
+    # in the language of sign-up. Empty for team workspaces and once renamed.
+    named_after = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -44,6 +50,13 @@ class Team(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to show, in the active language."""
+        if self.is_personal and self.named_after:
+            return personal_workspace_name(self.named_after)
         return self.name
 
     @property

@@ -38,6 +38,8 @@ from .models import (
 )
 
 CURRENT_WORKSPACE_SESSION_KEY = "current_workspace_id"
+# The invitation whose link a signed-out visitor followed: signing up with its address joins.
+INVITATION_SESSION_KEY = "invitation_id"
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:

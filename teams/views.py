@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from .models import Invitation, Role, Team
 from .permissions import get_for_user, role_allows
 from .selectors import (
     CURRENT_WORKSPACE_SESSION_KEY,
+    INVITATION_SESSION_KEY,
     current_membership,
     invitation_for_token,
     member_or_404,
@@ -43,7 +45,7 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
     team = get_for_user(request.user, Team, form.cleaned_data["workspace"], "view")
     request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
     membership_services.membership_mark_used(workspace=team, user=request.user)
-    messages.success(request, _("Switched to %(name)s.") % {"name": team.name})
+    messages.success(request, _("Switched to %(name)s.") % {"name": team.display_name})
     return redirect(safe_next_url(request, reverse("dashboard")))
 
 
@@ -70,6 +72,8 @@ def team_page(request: HttpRequest) -> HttpResponse:
     members = list(workspace_members(workspace=workspace)) if workspace else []
     is_personal = bool(workspace and workspace.is_personal)
     can_invite = role_allows(my_role, "invite")
+    # The service refuses to let the last owner leave; the page says so before they try.
+    only_owner = my_role == Role.OWNER and sum(m.role == Role.OWNER for m in members) <= 1
     context = {
         "workspace": workspace,
         "rows": _member_rows(members, me=request.user, my_role=my_role),
@@ -82,7 +86,9 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "can_transfer": role_allows(my_role, "transfer_ownership") and not is_personal,
         "can_delete": role_allows(my_role, "delete_workspace") and not is_personal,
         "can_leave": bool(workspace)
-        and not (is_personal and workspace.created_by_id == request.user.pk),
+        and not (is_personal and workspace.created_by_id == request.user.pk)
+        and not only_owner,
+        "only_owner": only_owner and not is_personal,
         "transfer_candidates": [m for m in members if m.user_id != request.user.pk],
         "can_invite": can_invite,
         "invite_roles": [(v, label) for v, label in Role.choices if v != Role.OWNER],
@@ -106,7 +112,9 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = team.id
             membership_services.membership_mark_used(workspace=team, user=request.user)
-            messages.success(request, _("Workspace %(name)s created.") % {"name": team.name})
+            messages.success(
+                request, _("Workspace %(name)s created.") % {"name": team.display_name}
+            )
             return redirect("teams:team")
     return render(request, "teams/new.html", {"name": form["name"].value() or ""})
 
@@ -207,7 +215,7 @@ def member_remove(request: HttpRequest, workspace_id: int, user_id: int) -> Http
         return redirect("teams:team")
     if leaving:
         request.session.pop(CURRENT_WORKSPACE_SESSION_KEY, None)
-        messages.success(request, _("You left %(name)s.") % {"name": workspace.name})
+        messages.success(request, _("You left %(name)s.") % {"name": workspace.display_name})
         return redirect("dashboard")
     messages.success(request, _("Member removed."))
     return redirect("teams:team")
@@ -286,7 +294,18 @@ def invitation_revoke(request: HttpRequest, workspace_id: int, invitation_id: in
 
 def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the e-mail. The token is the authorisation; accepting needs a sign-in."""
-    return _invitation_answer(request, invitation_for_token(token), token=token)
+    invitation = invitation_for_token(token)
+    if (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and invitation is not None
+        and invitation.is_pending
+    ):
+        # Following the link proves the address: the sign-up form offers it, a sign-up with it
+        # needs no confirmation e-mail, and joins the workspace (signals.py).
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        request.session[INVITATION_SESSION_KEY] = invitation.pk
+    return _invitation_answer(request, invitation, token=token)
 
 
 @login_required
@@ -329,7 +348,9 @@ def _invitation_answer(
             error_messages(request, error)
         else:
             request.session[CURRENT_WORKSPACE_SESSION_KEY] = membership.team_id
-            messages.success(request, _("Welcome to %(name)s.") % {"name": membership.team.name})
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": membership.team.display_name}
+            )
             return redirect("teams:team")
     context = {
         "invitation": invitation if invitation and invitation.is_pending else None,

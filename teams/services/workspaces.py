@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
 from teams.models import Membership, Role, Team
+from teams.naming import personal_workspace_name, shorten
 from teams.permissions import ensure_can
 from videocreator.nul import refuse_nul, without_nul
 
@@ -21,7 +20,13 @@ def _workspace_with_owner(*, owner, name: str, is_personal: bool = False) -> Tea
     # Every way a workspace comes to exist passes here: no name longer than the column holds.
     if len(name) > NAME_MAX_LENGTH:
         raise ValueError(f"workspace name longer than {NAME_MAX_LENGTH} characters")
-    team = Team.objects.create(name=name, is_personal=is_personal, created_by=owner)
+    team = Team.objects.create(
+        name=name,
+        is_personal=is_personal,
+        # Shown in the reader's language until renamed (Team.display_name).
+        named_after=named_after(owner) if is_personal else "",
+        created_by=owner,
+    )
     Membership.objects.create(team=team, user=owner, role=Role.OWNER)
     record(EventName.TEAM_WORKSPACE_CREATED, workspace=team, actor=owner, subject=team)
     return team
@@ -36,31 +41,17 @@ def workspace_create_personal(*, user) -> Team:
     return _workspace_with_owner(owner=user, name=personal_name(user), is_personal=True)
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, ending in "…" when cut, and never between a
-    letter and the accents, variation selectors or joiners that go with it."""
-    if len(text) <= limit:
-        return text
-    end = max(limit - 1, 0)
-    while end > 0 and _goes_with_previous(text[end]):
-        end -= 1
-    cut = text[:end]
-    while cut and unicodedata.category(cut[-1]) == "Cf":  # a joiner left with nothing to join
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
-
-
-def _goes_with_previous(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Me", "Cf")
-
-
 def personal_name(user) -> str:
     """The personal workspace's name ("Ana's workspace") in the active language, the person's
     name shortened so that it fits the column: a name or e-mail address may be longer."""
-    pattern = _("%(name)s's workspace")
+    return personal_workspace_name(named_after(user))
+
+
+def named_after(user) -> str:
+    """Whom a personal workspace is named after: the person's name, or their e-mail address's
+    local part, as long as the column holds."""
     person = " ".join(without_nul(user.display_name).split()) or user.email.split("@", 1)[0]
-    room = NAME_MAX_LENGTH - len(pattern % {"name": ""})
-    return shorten(pattern % {"name": shorten(person, room)}, NAME_MAX_LENGTH)
+    return shorten(person, NAME_MAX_LENGTH)
 
 
 def _clean_name(name: str) -> str:
@@ -88,10 +79,13 @@ def workspace_rename(*, workspace: Team, name: str, actor) -> Team:
     ensure_can(actor, workspace, "rename_workspace")
     name = _clean_name(name)
     old_name = workspace.name
-    if name == old_name:
+    # The name as the page showed it, saved unchanged, leaves a personal workspace's name
+    # following the reader's language.
+    if name in (old_name, workspace.display_name):
         return workspace
     workspace.name = name
-    workspace.save(update_fields=["name"])
+    workspace.named_after = ""
+    workspace.save(update_fields=["name", "named_after"])
     record(
         EventName.TEAM_WORKSPACE_RENAMED,
         workspace=workspace,

@@ -54,6 +54,7 @@ def all_routes() -> list[Route]:
 ALLOWLIST: dict[str, str] = {
     "home": "landing page; signed-in users are redirected to the dashboard",
     "healthz": "health probe for load balancers and monitoring",
+    "favicon": "/favicon.ico: the site's icon, public",
     "billing:pricing": "public pricing page",
     "billing:stripe_webhook": "Stripe calls it; authenticated by the Stripe signature",
     "accounts:set_language": "language switch, also for anonymous visitors",

@@ -230,18 +230,29 @@ class CommentDetail(APIView):
 
 
 class CommentResolve(APIView):
-    resolve = True
+    change = staticmethod(team_services.comment_resolve)
 
     @extend_schema(
         request=None,
         responses=CommentSerializer,
-        summary="Resolve (or reopen) the thread of a comment: its author or an editor",
+        summary="Resolve the thread of a comment: its author or an editor",
     )
     def post(self, request: Request, comment_id: int) -> Response:
         comment = _comment(request, comment_id, "comment")
-        change = team_services.comment_resolve if self.resolve else team_services.comment_unresolve
-        root = change(comment=comment, actor=request.user)
+        root = self.change(comment=comment, actor=request.user)
         return Response(CommentSerializer(_comment(request, root.pk, "view")).data)
+
+
+class CommentUnresolve(CommentResolve):
+    change = staticmethod(team_services.comment_unresolve)
+
+    @extend_schema(
+        request=None,
+        responses=CommentSerializer,
+        summary="Reopen the resolved thread of a comment: its author or an editor",
+    )
+    def post(self, request: Request, comment_id: int) -> Response:
+        return super().post(request, comment_id)
 
 
 class VideoReview(APIView):

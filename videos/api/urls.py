@@ -44,12 +44,12 @@ urlpatterns = [
     path("comments/<int:comment_id>/", review.CommentDetail.as_view(), name="comment-detail"),
     path(
         "comments/<int:comment_id>/resolve/",
-        review.CommentResolve.as_view(resolve=True),
+        review.CommentResolve.as_view(),
         name="comment-resolve",
     ),
     path(
         "comments/<int:comment_id>/unresolve/",
-        review.CommentResolve.as_view(resolve=False),
+        review.CommentUnresolve.as_view(),
         name="comment-unresolve",
     ),
     path("schedules/", schedules.ScheduleList.as_view(), name="schedule-list"),
