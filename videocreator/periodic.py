@@ -62,6 +62,7 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("invitation", "teams.reissue_unsent_invitations", 10 * 60),
             ("dunning", "billing.send_unsent_dunning_notices", 10 * 60),
             ("export", "videos.send_unsent_export_emails", 5 * 60),
+            ("publish-by-hand", "videos.send_unsent_manual_post_emails", 10 * 60),
         ]
     ),
     PeriodicTaskSpec(

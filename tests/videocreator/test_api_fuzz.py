@@ -47,6 +47,7 @@ def path_values(world) -> dict:
         "export_id": str(world.export.pk),
         "notification_id": world.notification.pk,
         "schedule_id": world.post.schedule_id,
+        "post_id": world.post.pk,
         "workspace_id": world.workspace.pk,
         "user_id": world.member.pk,
         "key": world.template.key,

@@ -10,6 +10,7 @@ SWEEPS = {
     "teams.Notification": "teams.send_pending_notification_emails",
     "billing.DunningNotice": "billing.send_unsent_dunning_notices",
     "videos.ExportJob": "videos.send_unsent_export_emails",
+    "videos.PlatformPost": "videos.send_unsent_manual_post_emails",
 }
 
 
