@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import error_messages
 from integrations.models import Platform
 from integrations.selectors import accounts_for_workspace
-from teams.permissions import get_for_user
+from teams.permissions import get_for_user, role_allows
 
 from ..forms import RescheduleForm, ScheduleForm
 from ..models import Video
@@ -130,6 +130,19 @@ def schedule_new(request: HttpRequest, video_id: int) -> HttpResponse:
     return render(request, "videos/schedule_new.html", context, status=400 if errors else 200)
 
 
+def _next_steps(workspace, role: str, *, shown: bool) -> dict:
+    """What an empty schedule tells the user to do next: connect a channel (the sandbox one
+    needs no credentials), then schedule a ready video. Asked only when the page shows nothing."""
+    has_schedules = shown or PublishSchedule.objects.filter(workspace=workspace).exists()
+    if has_schedules:
+        return {"has_schedules": True}
+    return {
+        "has_schedules": has_schedules,
+        "has_accounts": accounts_for_workspace(workspace=workspace).exists(),
+        "can_schedule": role_allows(role, "schedule"),
+    }
+
+
 @login_required
 @require_GET
 def schedule_calendar(request: HttpRequest) -> HttpResponse:
@@ -192,6 +205,10 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
             previous=previous.strftime("%Y-%m"),
             next=following.strftime("%Y-%m"),
         )
+    shown = bool(context.get("schedules")) or any(
+        day["posts"] for week in context.get("weeks", []) for day in week
+    )
+    context.update(_next_steps(workspace, membership.role, shown=shown))
     return render(request, "videos/schedule_calendar.html", context)
 
 
