@@ -5,7 +5,8 @@ LOCKED, so racing dispatchers take disjoint sets) and gives each claimed post a 
 `publish_post` only works on a post whose lease it was given; every saved step re-checks it, so a
 worker that lost its post (recovered after a timeout) stops at its next step instead of
 racing the new one. Publishers resume from saved progress and check the remote side
-before finalizing, so a retry after a crash never posts twice.
+before finalizing, so a retry after a crash never posts twice. A post to publish by hand
+(`manual`) is claimed the same way, but waits for its requester instead (publishing/manual.py).
 """
 
 from __future__ import annotations
