@@ -97,6 +97,8 @@ class EventName(StrEnum):
     VIDEO_RESCHEDULED = "video.rescheduled"
     VIDEO_PUBLISHED = "video.published"
     VIDEO_PUBLISH_FAILED = "video.publish_failed"
+    VIDEO_MANUAL_PUBLISH_DUE = "video.manual_publish_due"
+    VIDEO_PUBLISH_SKIPPED = "video.publish_skipped"
 
 
 def _subject_parts(subject: models.Model | None) -> tuple[str, str]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ConnectedAccount
+from .models import ConnectedAccount, SandboxPost
 
 
 @admin.register(ConnectedAccount)
@@ -13,3 +13,17 @@ class ConnectedAccountAdmin(admin.ModelAdmin):
     # Tokens never appear in the admin, not even encrypted.
     exclude = ["access_token", "refresh_token"]
     readonly_fields = ["refreshed_at"]
+
+
+@admin.register(SandboxPost)
+class SandboxPostAdmin(admin.ModelAdmin):
+    """What the sandbox test channel "published"; made by the publisher only."""
+
+    list_display = ["id", "title", "account", "published_at"]
+    search_fields = ["title", "caption", "reference", "account__workspace__name"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+    readonly_fields = ["reference", "video_key", "size", "duration", "width", "height"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -12,6 +12,8 @@ class Platform(models.TextChoices):
     TIKTOK = "tiktok", "TikTok"
     FACEBOOK = "facebook", "Facebook"
     X = "x", "X"
+    # A test channel every workspace can connect without credentials (integrations.sandbox).
+    SANDBOX = "sandbox", _("Sandbox (test channel)")
 
 
 class AccountStatus(models.TextChoices):
@@ -62,3 +64,39 @@ class ConnectedAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.name}"
+
+
+class SandboxPost(models.Model):
+    """What the sandbox channel "published": the test channel's own record of a post, shown on
+    an in-app page instead of a platform's. One per post of ours (`reference`), so a retried
+    publish finds the first instead of making a second."""
+
+    account = models.ForeignKey(
+        ConnectedAccount, on_delete=models.CASCADE, related_name="sandbox_posts"
+    )
+    # Our id for the post we were asked to publish ("post-<PlatformPost id>").
+    reference = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    caption = models.TextField(_("caption"), blank=True, default="")
+    # The stored video file it "received", and what it was.
+    video_key = models.CharField(max_length=500, blank=True, default="")
+    size = models.BigIntegerField(default=0)
+    duration = models.FloatField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    WORKSPACE_PATH = "account__workspace"
+
+    class Meta:
+        verbose_name = _("sandbox post")
+        verbose_name_plural = _("sandbox posts")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "reference"], name="one_sandbox_post_per_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sandbox post {self.pk} ({self.reference})"

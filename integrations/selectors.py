@@ -19,17 +19,25 @@ def accounts_for_workspace(*, workspace: Team) -> QuerySet[ConnectedAccount]:
     )
 
 
+def is_configured(key: str) -> bool:
+    """Whether this server can connect accounts on the platform: the sandbox always can."""
+    return key == Platform.SANDBOX or platform(key).is_configured
+
+
 def platform_rows(*, workspace: Team) -> list[dict]:
-    """Each platform, whether this server can connect it, and the workspace's accounts on it."""
+    """Each platform, whether this server can connect it, and the workspace's accounts on it;
+    the sandbox test channel first, as it is the one a fresh install can always connect."""
     by_platform: dict[str, list[ConnectedAccount]] = {}
     for account in accounts_for_workspace(workspace=workspace):
         by_platform.setdefault(account.platform, []).append(account)
+    keys = [Platform.SANDBOX, *(key for key in Platform.values if key != Platform.SANDBOX)]
     return [
         {
             "key": key,
-            "label": label,
-            "configured": platform(key).is_configured,
+            "label": Platform(key).label,
+            "configured": is_configured(key),
+            "sandbox": key == Platform.SANDBOX,
             "accounts": by_platform.get(key, []),
         }
-        for key, label in Platform.choices
+        for key in keys
     ]

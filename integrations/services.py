@@ -179,6 +179,45 @@ def _save_accounts(workspace, platform_key, tokens: Tokens, identities, actor):
     return saved
 
 
+# -- the sandbox test channel --------------------------------------------------------------------
+
+
+@transaction.atomic
+def connect_sandbox(*, workspace: Team, actor) -> ConnectedAccount:
+    """Connect the workspace's sandbox test channel: no OAuth, no credentials. Publishing to it
+    goes through the same dispatcher as any platform and ends on an in-app page. Connecting
+    again (after a disconnect) reuses the one channel."""
+    ensure_can(actor, workspace, "schedule")
+    existing = (
+        ConnectedAccount.objects.select_for_update()
+        .filter(workspace=workspace, platform=Platform.SANDBOX)
+        .first()
+    )
+    if existing is not None and existing.status == AccountStatus.ACTIVE:
+        return existing
+    account, created = ConnectedAccount.objects.update_or_create(
+        workspace=workspace,
+        platform=Platform.SANDBOX,
+        external_id=f"sandbox-{workspace.pk}",
+        defaults={
+            "name": workspace.name[:200],
+            "handle": "@sandbox",
+            "status": AccountStatus.ACTIVE,
+            "last_error": "",
+            "connected_by": actor,
+            "connected_at": timezone.now(),
+        },
+    )
+    record(
+        EventName.INTEGRATION_CONNECTED,
+        workspace=workspace,
+        actor=actor,
+        subject=account,
+        properties={"platform": Platform.SANDBOX, "reconnected": not created},
+    )
+    return account
+
+
 # -- using tokens -------------------------------------------------------------------------------
 
 

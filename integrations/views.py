@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +17,7 @@ from accounts.http import error_messages
 from teams.permissions import get_for_user, role_allows, workspace_for_page
 
 from . import services
-from .models import ConnectedAccount
+from .models import ConnectedAccount, Platform
 from .selectors import platform_rows
 
 
@@ -35,6 +37,18 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def connect(request: HttpRequest, platform: str) -> HttpResponse:
     membership = workspace_for_page(request, "schedule")
+    if platform == Platform.SANDBOX:  # no OAuth: connected at once
+        services.connect_sandbox(workspace=membership.team, actor=request.user)
+        messages.success(
+            request,
+            _("The sandbox test channel is connected. Schedule a video to it to try publishing."),
+        )
+        back = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = f"{reverse('integrations:accounts')}?workspace={membership.team.pk}"
+        return redirect(back)
     try:
         url = services.connect_start(
             session=request.session,

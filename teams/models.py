@@ -258,6 +258,7 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Replies to my comments")
     INVITATION = "invitation", _("Invitations")
     REVIEW = "review", _("Review decisions")
+    PUBLISHING = "publishing", _("Posts to publish by hand")
 
 
 class Notification(models.Model):

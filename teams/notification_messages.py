@@ -27,6 +27,9 @@ def notification_message(notification: Notification) -> str:
         role = params.get("role", "")
         values["role"] = Role(role).label if role in Role.values else role
         return _("%(actor)s invited you to join %(workspace)s as %(role)s") % values
+    if kind == NotificationKind.PUBLISHING:
+        values["platform"] = params.get("platform", "")
+        return _("It is time to publish “%(video)s” on %(platform)s by hand") % values
     if params.get("decision") == "approved":
         return _("%(actor)s approved version %(number)s of “%(video)s”") % values
     return _("%(actor)s requested changes to version %(number)s of “%(video)s”") % values

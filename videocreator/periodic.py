@@ -70,6 +70,7 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("export", "videos.send_unsent_export_emails", 5 * 60),
             ("data export", "accounts.send_unsent_data_export_emails", 5 * 60),
             ("account deleted", "accounts.send_unsent_account_deleted_emails", 10 * 60),
+            ("publish-by-hand", "videos.send_unsent_manual_post_emails", 10 * 60),
         ]
     ),
     PeriodicTaskSpec(

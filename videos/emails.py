@@ -43,3 +43,33 @@ def send_schedule_report(*, schedule, posts) -> None:
         },
         headers={"X-Entity-Ref-ID": f"schedule-{schedule.pk}"},
     )
+
+
+def _time_zone_of(user) -> str:
+    profile = getattr(user, "profile", None)
+    return (profile.time_zone if profile else "") or "UTC"
+
+
+def send_manual_post_due(*, post) -> None:
+    """A post to publish by hand is due: the download link, the title and caption to paste,
+    and the page where the requester marks it published. The time is in their time zone."""
+    from integrations.models import Platform
+
+    schedule = post.schedule
+    user = schedule.requested_by
+    send_templated_email(
+        template="manual_post_due",
+        to=[user.email],
+        language=language_for(user),
+        context={
+            "user": user,
+            "post": post,
+            "video": schedule.video,
+            "platform": Platform(post.platform).label,
+            "publish_at": schedule.publish_at,
+            "zone": _time_zone_of(user),
+            "download_url": absolute_url("videos:post_download", schedule.pk, post.pk),
+            "post_url": absolute_url("videos:post_detail", schedule.pk, post.pk),
+        },
+        headers={"X-Entity-Ref-ID": f"manual-post-{post.pk}"},
+    )

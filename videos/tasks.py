@@ -96,3 +96,26 @@ def send_schedule_report(schedule_id: int) -> None:
     from .publishing.services import schedule_send_report
 
     schedule_send_report(schedule_id=schedule_id)
+
+
+@shared_task(name="videos.send_manual_post_email", ignore_result=True)
+def send_manual_post_email(post_id: int) -> None:
+    """The e-mail for a post due to be published by hand; `send_once` keeps it to one."""
+    from .publishing.manual import manual_post_send_email
+
+    manual_post_send_email(post_id=post_id)
+
+
+@shared_task(name="videos.send_unsent_manual_post_emails", ignore_result=True)
+def send_unsent_manual_post_emails() -> int:
+    """Those e-mails whose message was lost (a broker or worker outage) are sent."""
+    from accounts.emails import queue_unsent
+
+    from .publishing.manual import manual_posts_to_email
+
+    return queue_unsent(
+        manual_posts_to_email(),
+        send_manual_post_email,
+        older_than=timedelta(minutes=5),
+        since="next_attempt_at",
+    )

@@ -2,7 +2,9 @@ from django.urls import path
 
 from . import views
 from .views import exports as export_views
+from .views import posts as post_views
 from .views import review as review_views
+from .views import sandbox as sandbox_views
 from .views import schedules as schedule_views
 from .views import versions as version_views
 
@@ -77,8 +79,28 @@ urlpatterns = [
     ),
     path(
         "schedules/<int:schedule_id>/posts/<int:post_id>/",
-        schedule_views.post_detail,
+        post_views.post_detail,
         name="post_detail",
+    ),
+    path(
+        "schedules/<int:schedule_id>/posts/<int:post_id>/download/",
+        post_views.post_download,
+        name="post_download",
+    ),
+    path(
+        "schedules/<int:schedule_id>/posts/<int:post_id>/mark-published/",
+        post_views.post_mark_published,
+        name="post_mark_published",
+    ),
+    path(
+        "schedules/<int:schedule_id>/posts/<int:post_id>/skip/",
+        post_views.post_skip,
+        name="post_skip",
+    ),
+    path(
+        "sandbox/posts/<int:sandbox_post_id>/",
+        sandbox_views.sandbox_post,
+        name="sandbox_post",
     ),
     path("videos/export/", export_views.export_create, name="export_create"),
     path("exports/", export_views.export_list, name="exports"),

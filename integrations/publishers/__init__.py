@@ -3,6 +3,7 @@
 from .base import Limits, Media, PostContent, Progress, Published, Publisher
 from .facebook import FacebookPublisher
 from .instagram import InstagramPublisher
+from .sandbox import SandboxPublisher
 from .tiktok import TikTokPublisher
 from .x import XPublisher
 from .youtube import YouTubePublisher
@@ -15,6 +16,7 @@ PUBLISHERS: dict[str, type[Publisher]] = {
         TikTokPublisher,
         FacebookPublisher,
         XPublisher,
+        SandboxPublisher,
     )
 }
 

@@ -26,6 +26,8 @@ class Media:
     # A time-limited public link, for platforms that fetch the file themselves (Instagram).
     public_url: Callable[[], str] | None = None
     content_type: str = "video/mp4"
+    # Its name in our storage, for the sandbox channel's page (real platforms get the bytes).
+    key: str = ""
 
     def chunks(self, start: int, chunk_size: int) -> Iterator[tuple[int, bytes]]:
         """(offset, bytes) from `start` to the end, `chunk_size` at a time."""

@@ -90,5 +90,5 @@ def test_several_problems_are_all_listed(english):
 
 
 def test_every_platform_has_a_publisher():
-    assert set(PUBLISHERS) == {"youtube", "instagram", "tiktok", "facebook", "x"}
+    assert set(PUBLISHERS) == {"youtube", "instagram", "tiktok", "facebook", "x", "sandbox"}
     assert all(PUBLISHERS[key].platform == key for key in PUBLISHERS)

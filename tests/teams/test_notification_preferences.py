@@ -92,12 +92,14 @@ def test_the_settings_page_saves_the_preferences(version, owner, editor, say):
         "reply": True,
         "invitation": True,
         "review": True,
+        "publishing": False,
     }
     assert preference.email == {
         "mention": True,
         "reply": True,
         "invitation": False,
         "review": False,
+        "publishing": False,
     }
     page = client.get(url)
     assertContains(page, 'id="in-app-mention" aria-label')  # unchecked now

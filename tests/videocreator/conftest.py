@@ -73,6 +73,7 @@ def route_kwargs(route: Route, o) -> dict:
         "account_id": lambda: o.account.pk,
         "schedule_id": lambda: o.post.schedule_id,
         "post_id": lambda: o.post.pk,
+        "sandbox_post_id": lambda: o.sandbox_post.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -221,6 +222,17 @@ class World:
         )
         return PlatformPost.objects.create(
             schedule=schedule, platform="youtube", account=self.account, next_attempt_at=when
+        )
+
+    @cached_property
+    def sandbox_post(self):
+        """What the workspace's sandbox test channel "published" of version 1."""
+        from integrations.models import SandboxPost
+        from integrations.services import connect_sandbox
+
+        account = connect_sandbox(workspace=self.workspace, actor=self.owner)
+        return SandboxPost.objects.create(
+            account=account, reference="routes", video_key=self.video.file.name
         )
 
     @cached_property

@@ -48,6 +48,7 @@ def path_values(world) -> dict:
         "data_export_id": str(world.data_export.pk),
         "notification_id": world.notification.pk,
         "schedule_id": world.post.schedule_id,
+        "post_id": world.post.pk,
         "workspace_id": world.workspace.pk,
         "user_id": world.member.pk,
         "key": world.template.key,

@@ -13,6 +13,7 @@ SWEEPS = {
     "videos.ExportJob": "videos.send_unsent_export_emails",
     "accounts.DataExport": "accounts.send_unsent_data_export_emails",
     "accounts.AccountDeletion": "accounts.send_unsent_account_deleted_emails",
+    "videos.PlatformPost": "videos.send_unsent_manual_post_emails",
 }
 
 

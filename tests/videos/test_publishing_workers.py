@@ -1,6 +1,7 @@
 """Exactly once, with real workers: two Celery worker processes and two dispatcher runs race
 over 500 due posts on PostgreSQL, publishing to a local server that speaks X's protocol and
-counts what it receives; and a worker killed mid-publish loses and duplicates nothing."""
+counts what it receives; and a worker killed mid-publish loses and duplicates nothing. The
+sandbox test channel, raced the same way, records one post per post."""
 
 from __future__ import annotations
 
@@ -34,8 +35,8 @@ def _worker_env(fake: FakeX, settings, **extra) -> dict[str, str]:
     }
 
 
-def _due_posts(version, workspace, count: int) -> list[int]:
-    account = ConnectedAccount.objects.create(
+def _due_posts(version, workspace, count: int, account=None) -> list[int]:
+    account = account or ConnectedAccount.objects.create(
         workspace=workspace,
         platform="x",
         external_id="42",
@@ -53,7 +54,7 @@ def _due_posts(version, workspace, count: int) -> list[int]:
     posts = PlatformPost.objects.bulk_create(
         PlatformPost(
             schedule=schedule,
-            platform="x",
+            platform=account.platform,
             account=account,
             next_attempt_at=now,
             caption=f"Post {n}",
@@ -136,3 +137,34 @@ def test_a_worker_killed_mid_publish_loses_and_duplicates_nothing(
         assert fake.media == 1  # resumed the saved upload instead of starting another
     post = PlatformPost.objects.get(pk=post_id)
     assert post.attempts == 2 and post.remote_id == "t1"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_publish_each_sandbox_post_once(
+    postgres_only, queue, version, workspace, owner, settings, tmp_path
+):
+    from integrations.models import SandboxPost
+    from integrations.services import connect_sandbox
+
+    redis_url, name = queue
+    count = 100
+    _due_posts(version, workspace, count, account=connect_sandbox(workspace=workspace, actor=owner))
+    env = {"MEDIA_ROOT": str(settings.MEDIA_ROOT), "PUBLISH_DISPATCH_BATCH": "10"}
+    workers = [
+        start_worker(redis_url=redis_url, queue=name, log_dir=tmp_path, env=env) for _ in range(2)
+    ]
+    try:
+        send(redis_url, name, "videos.dispatch_due_posts")
+        send(redis_url, name, "videos.dispatch_due_posts")
+        wait_for(
+            lambda: PlatformPost.objects.filter(status="published").count() == count,
+            workers,
+            f"{count} published sandbox posts",
+            timeout=120,
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
+    assert SandboxPost.objects.count() == count
+    remote_ids = set(PlatformPost.objects.values_list("remote_id", flat=True))
+    assert remote_ids == {str(pk) for pk in SandboxPost.objects.values_list("pk", flat=True)}

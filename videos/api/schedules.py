@@ -1,7 +1,9 @@
-"""/api/v1/schedules/: schedule a video to several platforms, read each post's status, cancel."""
+"""/api/v1/schedules/: schedule a video to several platforms, read each post's status, cancel;
+mark a post published by hand, or skip it."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -13,7 +15,7 @@ from integrations.models import Platform
 from teams.permissions import get_for_user
 
 from ..models import Video
-from ..publishing import selectors, services
+from ..publishing import manual, selectors, services
 from ..publishing.models import PlatformPost, PublishSchedule
 from ._shared import scoped
 
@@ -32,6 +34,7 @@ class PostSerializer(serializers.ModelSerializer):
             "account",
             "title",
             "caption",
+            "manual",
             "status",
             "attempts",
             "next_attempt_at",
@@ -72,7 +75,22 @@ class ScheduleList(generics.GenericAPIView):
         @extend_schema_serializer(component_name="PlatformTarget")
         class PlatformSerializer(serializers.Serializer):
             platform = serializers.ChoiceField(choices=Platform.choices)
-            account = serializers.IntegerField(min_value=1, help_text="A connected account's id.")
+            account = serializers.IntegerField(
+                min_value=1,
+                required=False,
+                allow_null=True,
+                default=None,
+                help_text="A connected account's id (leave it out for a post published by hand).",
+            )
+            manual = serializers.BooleanField(
+                required=False,
+                default=False,
+                help_text=(
+                    "Publish by hand, on any platform but the sandbox: at the time the requester "
+                    "is notified and e-mailed the download link and the caption, then marks the "
+                    "post published (…/mark-published/) or skips it (…/skip/)."
+                ),
+            )
             title = serializers.CharField(
                 max_length=200, required=False, allow_blank=True, default=""
             )
@@ -159,3 +177,58 @@ class ScheduleCancel(APIView):
         return Response(
             ScheduleSerializer(_fetch(request, schedule_id)).data, status=status.HTTP_200_OK
         )
+
+
+def _post(request: Request, schedule_id: int, post_id: int) -> PlatformPost:
+    schedule = _fetch(request, schedule_id, "schedule")
+    post = PlatformPost.objects.filter(pk=post_id, schedule=schedule).first()
+    if post is None:
+        raise Http404
+    post.schedule = schedule
+    return post
+
+
+class PostMarkPublished(APIView):
+    class InputSerializer(serializers.Serializer):
+        url = serializers.CharField(
+            max_length=500, help_text="The post's link on the platform (http or https)."
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PostSerializer,
+        summary="Mark a post waiting to be published by hand as published, with its link "
+        "(editors and up)",
+    )
+    def post(self, request: Request, schedule_id: int, post_id: int) -> Response:
+        post = _post(request, schedule_id, post_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        post = manual.post_mark_published(
+            post=post, actor=request.user, url=payload.validated_data["url"]
+        )
+        return Response(PostSerializer(post).data)
+
+
+class PostSkip(APIView):
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(
+            max_length=500,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Why it was not published (optional).",
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=PostSerializer,
+        summary="Skip a post waiting to be published by hand: it will not be published "
+        "(editors and up)",
+    )
+    def post(self, request: Request, schedule_id: int, post_id: int) -> Response:
+        post = _post(request, schedule_id, post_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        post = manual.post_skip(post=post, actor=request.user, note=payload.validated_data["note"])
+        return Response(PostSerializer(post).data)

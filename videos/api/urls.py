@@ -63,4 +63,14 @@ urlpatterns = [
         schedules.ScheduleCancel.as_view(),
         name="schedule-cancel",
     ),
+    path(
+        "schedules/<int:schedule_id>/posts/<int:post_id>/mark-published/",
+        schedules.PostMarkPublished.as_view(),
+        name="schedule-post-mark-published",
+    ),
+    path(
+        "schedules/<int:schedule_id>/posts/<int:post_id>/skip/",
+        schedules.PostSkip.as_view(),
+        name="schedule-post-skip",
+    ),
 ]

@@ -9,7 +9,7 @@ from .brand_kits import BrandKitForm, BrandKitPreviewForm
 from .exports import ExportForm
 from .library import TemplateFilterForm
 from .review import CommentEditForm, CommentForm, CommentResolveForm, ReviewDecisionForm
-from .schedules import RescheduleForm, ScheduleForm
+from .schedules import MarkPublishedForm, RescheduleForm, ScheduleForm, SkipPostForm
 from .versions import RestoreForm
 from .videos import BrandingForm, VideoFilterForm, VideoForm
 
@@ -21,10 +21,12 @@ __all__ = [
     "CommentForm",
     "CommentResolveForm",
     "ExportForm",
+    "MarkPublishedForm",
     "RescheduleForm",
     "RestoreForm",
     "ReviewDecisionForm",
     "ScheduleForm",
+    "SkipPostForm",
     "TemplateFilterForm",
     "VideoFilterForm",
     "VideoForm",

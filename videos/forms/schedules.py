@@ -43,16 +43,27 @@ class RescheduleForm(forms.Form):
 
 class ScheduleForm(RescheduleForm):
     """When (a date and time, or `when=now`), the chosen accounts, and a title and caption for
-    each of the workspace's accounts (`title_<id>`, `caption_<id>`)."""
+    each of the workspace's accounts (`title_<id>`, `caption_<id>`); and the platforms to
+    publish to by hand (`manual`), each with its own (`title_manual_<platform>`, …)."""
 
     when = typed_text()
     account = ValueListField()
+    manual = ValueListField()
 
-    def __init__(self, *args: Any, accounts: Iterable[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        accounts: Iterable[Any],
+        manual_platforms: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for account in accounts:
             self.fields[f"title_{account.pk}"] = typed_text()
             self.fields[f"caption_{account.pk}"] = typed_text()
+        for key in manual_platforms:
+            self.fields[f"title_manual_{key}"] = typed_text()
+            self.fields[f"caption_manual_{key}"] = typed_text()
 
     def needs_moment(self, data: dict[str, Any]) -> bool:
         return data.get("when") != "now"
@@ -68,7 +79,12 @@ class ScheduleForm(RescheduleForm):
     def chosen(self) -> set[str]:
         return set(self["account"].value() or [])
 
-    def targets(self) -> list[dict[str, str]]:
+    def chosen_manual(self) -> set[str]:
+        return set(self["manual"].value() or [])
+
+    def targets(self) -> list[dict[str, Any]]:
+        """The accounts chosen, then the platforms to publish to by hand (the service checks
+        which platforms those may be)."""
         data = self.cleaned_data
         return [
             {
@@ -78,4 +94,24 @@ class ScheduleForm(RescheduleForm):
             }
             for account_id in data["account"]
             if account_id.isdigit()
+        ] + [
+            {
+                "platform": key,
+                "manual": True,
+                "title": data.get(f"title_manual_{key}", ""),
+                "caption": data.get(f"caption_manual_{key}", ""),
+            }
+            for key in dict.fromkeys(data["manual"])
         ]
+
+
+class MarkPublishedForm(forms.Form):
+    """The link of a post published by hand (the service checks it)."""
+
+    url = typed_text()
+
+
+class SkipPostForm(forms.Form):
+    """Why a post to publish by hand was not published (optional)."""
+
+    note = typed_text()

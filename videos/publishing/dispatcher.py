@@ -5,7 +5,8 @@ LOCKED, so racing dispatchers take disjoint sets) and gives each claimed post a 
 `publish_post` only works on a post whose lease it was given; every saved step re-checks it, so a
 worker that lost its post (recovered after a timeout) stops at its next step instead of
 racing the new one. Publishers resume from saved progress and check the remote side
-before finalizing, so a retry after a crash never posts twice.
+before finalizing, so a retry after a crash never posts twice. A post to publish by hand
+(`manual`) is claimed the same way, but waits for its requester instead (publishing/manual.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from integrations.services import with_token
 from videocreator.leases import Lease
 
 from ..selectors import public_file_url
+from .manual import manual_post_notify
 from .models import PlatformPost, PostStatus, PublishAttempt, PublishSchedule, ScheduleStatus
 from .services import schedule_refresh_status
 
@@ -123,6 +125,7 @@ def _media_for(post: PlatformPost) -> Media:
         width=version.width,
         height=version.height,
         public_url=lambda: public_file_url(key),
+        key=key,
     )
 
 
@@ -146,6 +149,8 @@ def publish_post(*, post_id: int, lease: str) -> str | None:
     )
     if post is None:
         return None  # published, cancelled, or recovered and handed to another worker
+    if post.manual:
+        return _awaiting_by_hand(post)
     exchanges: list[Exchange] = []
     started = time.monotonic()
     attempt_started = timezone.now()
@@ -157,6 +162,25 @@ def publish_post(*, post_id: int, lease: str) -> str | None:
     except PlatformError as error:
         return _failed(post, error, exchanges, started, attempt_started)
     return _succeeded(post, published, exchanges, started, attempt_started)
+
+
+@transaction.atomic
+def _awaiting_by_hand(post: PlatformPost) -> str | None:
+    """A post to publish by hand is due: instead of a platform's API, its requester is told
+    (in the app and by e-mail, each once) and it waits for them to mark it published."""
+    if not POST_LEASE.finish(post, status=PostStatus.AWAITING, last_error=""):
+        return None
+    schedule = post.schedule
+    record(
+        EventName.VIDEO_MANUAL_PUBLISH_DUE,
+        workspace=schedule.workspace,
+        subject=schedule.video,
+        properties={"platform": post.platform, "schedule_id": schedule.pk, "post_id": post.pk},
+        idempotency_key=f"video.manual_publish_due:{post.pk}",
+    )
+    manual_post_notify(post=post)
+    schedule_refresh_status(schedule=schedule)
+    return PostStatus.AWAITING
 
 
 def _attempt(post: PlatformPost, exchanges: list[Exchange]):

@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 class PostStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHING = "publishing", _("Publishing")
+    # A manual post whose time has come: its requester publishes it by hand, then says so.
+    AWAITING = "awaiting", _("Waiting to be published by hand")
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    # A manual post its requester did not (or could not) publish.
+    SKIPPED = "skipped", _("Skipped")
 
 
 class ScheduleStatus(models.TextChoices):
@@ -25,7 +29,14 @@ class ScheduleStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-FINAL_POST_STATUSES = (PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.CANCELLED)
+FINAL_POST_STATUSES = (
+    PostStatus.PUBLISHED,
+    PostStatus.FAILED,
+    PostStatus.CANCELLED,
+    PostStatus.SKIPPED,
+)
+# Posts that were not tried and not meant to be: a schedule of only these reports nothing.
+CLOSED_POST_STATUSES = (PostStatus.CANCELLED, PostStatus.SKIPPED)
 
 
 class PublishSchedule(models.Model):
@@ -73,14 +84,14 @@ class PublishSchedule(models.Model):
     def derived_status(self, statuses: list[str]) -> str:
         """The schedule's status from its posts' statuses."""
         present = set(statuses)
-        if not present or present == {PostStatus.CANCELLED}:
+        if not present or present <= set(CLOSED_POST_STATUSES):
             return ScheduleStatus.CANCELLED
-        if present & {PostStatus.PUBLISHING}:
+        if present & {PostStatus.PUBLISHING, PostStatus.AWAITING}:
             return ScheduleStatus.PUBLISHING
         if PostStatus.SCHEDULED in present:
             done = present & {PostStatus.PUBLISHED, PostStatus.FAILED}
             return ScheduleStatus.PUBLISHING if done else ScheduleStatus.SCHEDULED
-        if present <= {PostStatus.PUBLISHED, PostStatus.CANCELLED}:
+        if present <= {PostStatus.PUBLISHED, *CLOSED_POST_STATUSES}:
             return ScheduleStatus.PUBLISHED
         if PostStatus.PUBLISHED in present:
             return ScheduleStatus.PARTIAL
@@ -97,6 +108,9 @@ class PlatformPost(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True, default="")
     caption = models.TextField(_("caption"), blank=True, default="")
+    # Published by hand: at its time the requester is told (in the app and by e-mail, once:
+    # `emailed_at`) and marks it published with its link, or skips it. No account needed.
+    manual = models.BooleanField(_("publish by hand"), default=False)
     status = models.CharField(
         max_length=12, choices=PostStatus.choices, default=PostStatus.SCHEDULED
     )
@@ -112,6 +126,7 @@ class PlatformPost(models.Model):
     remote_url = models.URLField(max_length=500, blank=True, default="")
     last_error = models.TextField(blank=True, default="")
     published_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     WORKSPACE_PATH = "schedule__workspace"
 
@@ -137,6 +152,13 @@ class PlatformPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} post of schedule {self.schedule_id} ({self.status})"
+
+    @property
+    def platform_label(self) -> str:
+        """The platform's name as shown (the sandbox's says it is a test channel)."""
+        from integrations.models import Platform
+
+        return Platform(self.platform).label if self.platform in Platform.values else self.platform
 
 
 class AttemptOutcome(models.TextChoices):

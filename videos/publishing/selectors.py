@@ -103,6 +103,7 @@ def calendar_weeks(
         # What a cell shows: never the captions, the progress or the account's tokens.
         .only(
             "platform",
+            "manual",
             "status",
             "schedule__publish_at",
             "schedule__video__title",

@@ -14,13 +14,19 @@ from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
 from billing import entitlements
-from integrations.models import AccountStatus, ConnectedAccount
+from integrations.models import AccountStatus, ConnectedAccount, Platform
 from integrations.publishers import Media, PostContent, publisher_for
 from integrations.usage import connected_platforms
 from teams.permissions import ensure_can
 
 from ..models import Video, VideoStatus, VideoVersion
-from .models import FINAL_POST_STATUSES, PlatformPost, PostStatus, PublishSchedule
+from .models import (
+    CLOSED_POST_STATUSES,
+    FINAL_POST_STATUSES,
+    PlatformPost,
+    PostStatus,
+    PublishSchedule,
+)
 
 MAX_TITLE = 200
 MAX_CAPTION = 5000
@@ -79,14 +85,18 @@ def _clean_targets(workspace, version, video, targets: list[dict[str, Any]]) -> 
     seen, cleaned, problems = set(), [], []
     accounts = {str(a.pk): a for a in ConnectedAccount.objects.filter(workspace=workspace)}
     for target in targets:
-        account = accounts.get(str(target.get("account") or ""))
-        platform = target.get("platform") or (account.platform if account else "")
-        if account is None or account.platform != platform:
+        manual = bool(target.get("manual"))
+        if manual:
+            platform, account = _manual_platform(target), None
+        else:
+            account = accounts.get(str(target.get("account") or ""))
+            platform = target.get("platform") or (account.platform if account else "")
+        if not manual and (account is None or account.platform != platform):
             raise ValidationError(
                 {"platforms": _("Choose a connected account of this workspace for each platform.")},
                 code="bad_account",
             )
-        if account.status != AccountStatus.ACTIVE:
+        if account is not None and account.status != AccountStatus.ACTIVE:
             raise ValidationError(
                 {
                     "platforms": _("%(name)s needs reconnecting before it can publish.")
@@ -105,11 +115,37 @@ def _clean_targets(workspace, version, video, targets: list[dict[str, Any]]) -> 
         content = PostContent(title=title, caption=caption)
         problems += publisher_for(platform).problems(media_info(version), content)
         cleaned.append(
-            {"platform": platform, "account": account, "title": title, "caption": caption}
+            {
+                "platform": platform,
+                "account": account,
+                "manual": manual,
+                "title": title,
+                "caption": caption,
+            }
         )
     if problems:
         raise ValidationError({"platforms": problems}, code="platform_limits")
     return cleaned
+
+
+def _manual_platform(target: dict[str, Any]) -> str:
+    """The platform of a post to publish by hand: any real one, configured or not."""
+    platform = target.get("platform") or ""
+    if platform not in Platform.values or platform == Platform.SANDBOX:
+        raise ValidationError(
+            {
+                "platforms": _(
+                    "Choose YouTube, Instagram, TikTok, Facebook or X to publish by hand."
+                )
+            },
+            code="bad_manual_platform",
+        )
+    if target.get("account"):
+        raise ValidationError(
+            {"platforms": _("A post published by hand has no connected account: leave it out.")},
+            code="manual_with_account",
+        )
+    return platform
 
 
 def check_publish_time(*, publish_at: dt.datetime, now: dt.datetime) -> None:
@@ -177,6 +213,7 @@ def schedule_create(
             schedule=schedule,
             platform=target["platform"],
             account=target["account"],
+            manual=target["manual"],
             title=target["title"],
             caption=target["caption"],
             next_attempt_at=publish_at,
@@ -192,6 +229,7 @@ def schedule_create(
             "schedule_id": schedule.pk,
             "publish_at": publish_at.isoformat(),
             "platforms": [t["platform"] for t in targets],
+            "manual": [t["platform"] for t in targets if t["manual"]],
             "now": publish_at == now,
         },
     )
@@ -275,7 +313,7 @@ def schedule_refresh_status(*, schedule: PublishSchedule) -> PublishSchedule:
     if (
         finished
         and schedule.notified_at is None
-        and any(s != PostStatus.CANCELLED for s in statuses)
+        and any(s not in CLOSED_POST_STATUSES for s in statuses)
     ):
         from .. import tasks
 

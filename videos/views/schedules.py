@@ -1,4 +1,4 @@
-"""Scheduling pages: schedule a video, the calendar and list, a schedule, a post's log."""
+"""Scheduling pages: schedule a video, the calendar and list, a schedule (its posts: posts.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import error_messages
 from integrations.models import Platform
 from integrations.selectors import accounts_for_workspace
-from teams.permissions import get_for_user
+from teams.permissions import get_for_user, role_allows
 
 from ..forms import RescheduleForm, ScheduleForm
 from ..models import Video
 from ..publishing import selectors, services
-from ..publishing.models import PlatformPost, PublishSchedule, ScheduleStatus
+from ..publishing.models import PublishSchedule, ScheduleStatus
 from ._shared import can, current
 
 PER_PAGE = 25
+# What can be published by hand: every real platform, whether this server can connect it or not.
+MANUAL_PLATFORMS = [key for key in Platform.values if key != Platform.SANDBOX]
 # The calendar can be paged this far back and ahead; a date outside is shown at the nearest
 # end, so hand-made links (year 1 or 9999) cannot step past what dates can hold.
 CALENDAR_PAST = dt.timedelta(days=10 * 366)
@@ -71,9 +73,20 @@ def schedule_new(request: HttpRequest, video_id: int) -> HttpResponse:
         "schedule",
     )
     accounts = list(accounts_for_workspace(workspace=video.workspace))
-    form = ScheduleForm(request.POST if request.method == "POST" else None, accounts=accounts)
+    form = ScheduleForm(
+        request.POST if request.method == "POST" else None,
+        accounts=accounts,
+        manual_platforms=MANUAL_PLATFORMS,
+    )
     for account in accounts:  # what was typed comes back after a refusal
         account.form_title, account.form_caption = form.typed_for(account.pk)
+    manual = []  # the platforms to publish to by hand, with what was typed for each
+    for key in MANUAL_PLATFORMS:
+        title, caption = form.typed_for(f"manual_{key}")
+        label, chosen = Platform(key).label, key in form.chosen_manual()
+        manual.append(
+            {"key": key, "label": label, "title": title, "caption": caption, "chosen": chosen}
+        )
     errors: list[str] = []
     if request.method == "POST" and not form.is_valid():
         # This page shows its errors above the form, as it does for the service's refusals.
@@ -108,11 +121,26 @@ def schedule_new(request: HttpRequest, video_id: int) -> HttpResponse:
         "errors": errors,
         "form": {"date": form["date"].value(), "time": form["time"].value()},
         "chosen": form.chosen(),
+        "manual": manual,
+        "manual_open": any(row["chosen"] for row in manual) or not accounts,
         "zone": _zone_name(),
         "default_date": tomorrow.date().isoformat(),
         "default_time": "09:00",
     }
     return render(request, "videos/schedule_new.html", context, status=400 if errors else 200)
+
+
+def _next_steps(workspace, role: str, *, shown: bool) -> dict:
+    """What an empty schedule tells the user to do next: connect a channel (the sandbox one
+    needs no credentials), then schedule a ready video. Asked only when the page shows nothing."""
+    has_schedules = shown or PublishSchedule.objects.filter(workspace=workspace).exists()
+    if has_schedules:
+        return {"has_schedules": True}
+    return {
+        "has_schedules": has_schedules,
+        "has_accounts": accounts_for_workspace(workspace=workspace).exists(),
+        "can_schedule": role_allows(role, "schedule"),
+    }
 
 
 @login_required
@@ -177,6 +205,10 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
             previous=previous.strftime("%Y-%m"),
             next=following.strftime("%Y-%m"),
         )
+    shown = bool(context.get("schedules")) or any(
+        day["posts"] for week in context.get("weeks", []) for day in week
+    )
+    context.update(_next_steps(workspace, membership.role, shown=shown))
     return render(request, "videos/schedule_calendar.html", context)
 
 
@@ -231,20 +263,3 @@ def schedule_reschedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The schedule is moved."))
     return redirect("videos:schedule_detail", schedule_id=schedule.pk)
-
-
-@login_required
-@require_GET
-def post_detail(request: HttpRequest, schedule_id: int, post_id: int) -> HttpResponse:
-    schedule = _schedule(request, schedule_id, "view")
-    post = (
-        PlatformPost.objects.select_related("account").filter(pk=post_id, schedule=schedule).first()
-    )
-    if post is None:
-        raise Http404
-    context = {
-        "schedule": schedule,
-        "post": post,
-        "attempts": selectors.post_attempts(post=post),
-    }
-    return render(request, "videos/post_detail.html", context)

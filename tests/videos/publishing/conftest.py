@@ -109,3 +109,35 @@ def claim_one(schedule) -> tuple[int, str]:
     PlatformPost.objects.filter(schedule=schedule).update(next_attempt_at=timezone.now())
     [claimed] = dispatcher.claim_due_posts()
     return claimed
+
+
+# -- the sandbox test channel and publishing by hand ---------------------------------------------
+
+
+@pytest.fixture
+def sandbox(workspace, owner):
+    """The workspace's sandbox test channel, connected by the owner."""
+    from integrations.services import connect_sandbox
+
+    return connect_sandbox(workspace=workspace, actor=owner)
+
+
+def sandbox_schedule(video, owner, sandbox, *, caption="Launch day!", **kwargs):
+    return services.schedule_create(
+        video=video,
+        actor=owner,
+        platforms=[{"platform": "sandbox", "account": sandbox.pk, "caption": caption}],
+        publish_at=kwargs.pop("publish_at", tomorrow()),
+        **kwargs,
+    )
+
+
+def manual_schedule(video, owner, *, platform="tiktok", caption="Out now #launch", **kwargs):
+    """A post of the video to publish by hand on `platform` (not connected, not configured)."""
+    return services.schedule_create(
+        video=video,
+        actor=owner,
+        platforms=[{"platform": platform, "manual": True, "caption": caption}],
+        publish_at=kwargs.pop("publish_at", tomorrow()),
+        **kwargs,
+    )
