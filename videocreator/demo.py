@@ -7,16 +7,22 @@ the worker picks up afterwards finds its job finished and does nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from integrations.services import connect_sandbox
 from teams.models import Team
 from teams.services import review as review_services
 from videos import services
 from videos.models import BrandKit, ExportJob, RenderJob, Template, Video, VideoStatus
+from videos.publishing import dispatcher
+from videos.publishing.models import PublishSchedule
+from videos.publishing.services import schedule_create
 
 BRAND_KIT_NAME = "Demo Agency"
 
@@ -130,3 +136,31 @@ def demo_export(*, workspace: Team, videos: list[Video], actor, content: DemoCon
     )
     services.export_run(export_id=str(export.pk))
     content.created.append(f"an export of {len(videos)} videos")
+
+
+def demo_schedules(*, workspace: Team, videos: list[Video], actor, content: DemoContent) -> None:
+    """The sandbox test channel, a video published to it now (through the dispatcher, as the
+    worker would) and two waiting: one on the channel in three days, one to post by hand."""
+    if PublishSchedule.objects.filter(workspace=workspace).exists():
+        return
+    channel = connect_sandbox(workspace=workspace, actor=actor)
+    caption = "New drop: Aurora Wireless Headphones. #launch #audio"
+    schedule_create(
+        video=videos[0],
+        actor=actor,
+        platforms=[{"account": channel.pk, "caption": caption}],
+    )
+    for post_id, lease in dispatcher.claim_due_posts():
+        dispatcher.publish_post(post_id=post_id, lease=lease)
+    later = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+    schedule_create(
+        video=videos[1],
+        actor=actor,
+        publish_at=later,
+        time_zone="Asia/Tokyo",
+        platforms=[
+            {"account": channel.pk, "caption": "今週の名言 #monday"},
+            {"manual": True, "platform": "instagram", "caption": "Quote of the week #monday"},
+        ],
+    )
+    content.created.append("the sandbox test channel, one post published to it, two waiting")

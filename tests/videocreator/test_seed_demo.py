@@ -8,6 +8,7 @@ from analytics.models import Event
 from teams.models import Comment, Team
 from tests.conftest import client_for
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus, VideoVersion
+from videos.publishing.models import PlatformPost, PostStatus
 
 DEMO_LOGINS = ["demo@videocreator.local", "editor@videocreator.local", "viewer@videocreator.local"]
 
@@ -47,6 +48,15 @@ def test_the_demo_shows_every_feature_and_seeds_once(capsys):
 
     export = ExportJob.objects.get(workspace=team)
     assert export.status == ExportStatus.READY and export.file_count == 2
+
+    posts = PlatformPost.objects.filter(schedule__workspace=team)
+    published = posts.get(status=PostStatus.PUBLISHED)
+    assert published.platform == "sandbox" and published.remote_url
+    assert client_for(team.created_by).get(published.remote_url).status_code == 200
+    assert sorted(posts.exclude(pk=published.pk).values_list("platform", flat=True)) == [
+        "instagram",
+        "sandbox",
+    ]
 
     for email in DEMO_LOGINS:
         assert f"{email} / demo-video-creator" in first

@@ -104,6 +104,7 @@ class Command(BaseCommand):
             video=videos[0], owner=owner, editor=editor, viewer=viewer, content=content
         )
         demo.demo_export(workspace=team, videos=videos[:2], actor=owner, content=content)
+        demo.demo_schedules(workspace=team, videos=videos, actor=owner, content=content)
         return content
 
     def _upgrade_demo_team(self, team: Team, owner: User) -> bool:
