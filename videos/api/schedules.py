@@ -189,6 +189,7 @@ def _post(request: Request, schedule_id: int, post_id: int) -> PlatformPost:
 
 
 class PostMarkPublished(APIView):
+    @extend_schema_serializer(component_name="PostMarkPublished")
     class InputSerializer(serializers.Serializer):
         url = serializers.CharField(
             max_length=500, help_text="The post's link on the platform (http or https)."
@@ -211,6 +212,7 @@ class PostMarkPublished(APIView):
 
 
 class PostSkip(APIView):
+    @extend_schema_serializer(component_name="PostSkip")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(
             max_length=500,
