@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from teams.models import Team
 
-from .models import AccountStatus, ConnectedAccount
+from .models import AccountStatus, ConnectedAccount, Platform
 
 
 def connected_platforms(workspace: Team) -> int:
     """Platforms with at least one account of the workspace that is connected or needs
-    reconnecting (the ones the connected-accounts page lists; disconnected ones do not count)."""
+    reconnecting (the ones the connected-accounts page lists; disconnected ones do not count).
+    The sandbox test channel is not a platform: trying it never uses up the plan."""
     return (
         ConnectedAccount.objects.filter(workspace=workspace)
         .exclude(status=AccountStatus.DISCONNECTED)
+        .exclude(platform=Platform.SANDBOX)
         .values("platform")
         .distinct()
         .count()

@@ -16,6 +16,17 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _language_and_zone_reset():
+    """A request leaves its reader's language and time zone active in this thread; the next
+    test starts from English and UTC, whatever ran before it."""
+    yield
+    from django.utils import timezone, translation
+
+    translation.activate("en")
+    timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

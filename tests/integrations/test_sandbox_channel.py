@@ -158,3 +158,12 @@ def test_fail_in_the_caption_is_a_retryable_failure(owner, workspace):
         progress=recorded_progress()[0],
     )
     assert SandboxPost.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_test_channel_does_not_use_up_the_plans_platforms(owner, workspace):
+    from integrations.services import connect_sandbox
+    from integrations.usage import connected_platforms
+
+    connect_sandbox(workspace=workspace, actor=owner)
+    assert connected_platforms(workspace) == 0
