@@ -287,23 +287,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker is considered alive when its heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
 
-# --- Teams ------------------------------------------------------------------
+# --- Between apps -----------------------------------------------------------
+# An app may not import the ones above it (DESIGN.md), so what it needs from them is plugged
+# in here as dotted paths.
 
-# How many members a workspace may have: a dotted path to `f(workspace) -> int`.
-# Teams may not import billing, so the plan's entitlement is plugged in here.
+# How many members a workspace may have: `f(workspace) -> int` (the plan's entitlement).
 TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
-
-# --- Privacy ----------------------------------------------------------------
-
-# The modules accounts asks about a person (their data export, deleting their account);
-# accounts may not import them. Erasing runs in this order: videos, integrations and billing
-# empty the workspaces that go with the account before teams deletes them.
+# What accounts asks about a person (data export, account deletion). Erasing runs in this
+# order: videos, integrations and billing empty the account's workspaces before teams deletes them.
 PRIVACY_PROVIDERS = ["videos.privacy", "integrations.privacy", "billing.privacy", "teams.privacy"]
-
-# --- Billing ----------------------------------------------------------------
-
-# What a workspace uses of its plan's limits: dotted paths to `f(workspace) -> {limit key: used}`.
-# Billing may not import the apps that own the data, so their readers are plugged in here.
+# What a workspace uses of its plan's limits: `f(workspace) -> {limit key: used}`.
 PLAN_USAGE_READERS = ["videos.usage.plan_usage", "integrations.usage.plan_usage"]
 
 # --- Rendering --------------------------------------------------------------
