@@ -9,10 +9,12 @@ from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from accounts import tasks
-from accounts.models import AccountDeletion, ApiToken, DataExport, User
+from accounts.models import AccountDeletion, ApiToken, DataExport, Profile, User
 from accounts.privacy import deletion
 from accounts.services import api_token_create
 from analytics.events import EventName, record
@@ -84,6 +86,7 @@ def test_the_only_owner_of_a_shared_workspace_is_refused_and_told_which(alice, s
 
 
 def test_a_wrong_or_missing_password_is_refused(alice):
+    Profile.objects.filter(user=alice).update(language="en")  # the page's English wording
     client = _signed_in(alice)
     response = client.post(DELETE, {"password": "not-it"})
     assert response.status_code == 400 and "That is not your password." in response.content.decode()
@@ -121,6 +124,7 @@ def test_a_co_owned_workspace_does_not_stand_in_the_way(
 
 
 def test_the_page_says_what_goes_and_what_stays(alice, bob):
+    Profile.objects.filter(user=alice).update(language="en")  # the page's English wording
     team_of(alice, "Solo")
     add_member(team_of(bob, "Studio B"), alice, Role.VIEWER)
     add_member(personal_workspace(alice), bob, Role.VIEWER)
@@ -194,7 +198,8 @@ def test_a_workspace_with_invoices_stays_as_a_closed_record_and_its_plan_ends(
 
     personal.refresh_from_db()  # kept: its invoices must be
     assert Invoice.objects.filter(workspace=personal).exists()
-    assert personal.name == "Closed workspace" and personal.created_by_id is None
+    with translation.override("fr"):  # named in the language of the request that deleted it
+        assert personal.name == gettext("Closed workspace") and personal.created_by_id is None
     assert not Membership.objects.filter(team=personal).exists()
     assert personal.subscription.status == SubscriptionStatus.CANCELED
     assert personal.subscription.plan.is_free
