@@ -26,13 +26,18 @@ def language_for(user: User | None) -> str:
     return (profile.language if profile else "") or translation.get_language() or "en"
 
 
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone called `name`; UTC for an empty or unknown name."""
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def time_zone_for(user: User | None) -> zoneinfo.ZoneInfo | None:
     """The recipient's saved time zone, or None (times then stay in UTC)."""
     profile = getattr(user, "profile", None) if user is not None else None
-    try:
-        return zoneinfo.ZoneInfo(profile.time_zone) if profile and profile.time_zone else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    return zone_named(profile.time_zone) if profile and profile.time_zone else None
 
 
 def send_templated_email(
