@@ -88,12 +88,12 @@ def template_tags() -> list[str]:
 # -- videos -----------------------------------------------------------------------------------
 
 
+# A list names a video's template; the template's own large JSON is not read for that.
+TEMPLATE_JSON_DEFERRED = ("template__spec", "template__fields", "template__description")
 CARD_DEFERRED = (
     "fields",
     "error_detail",
-    "template__spec",
-    "template__fields",
-    "template__description",
+    *TEMPLATE_JSON_DEFERRED,
     "current_version__changes",
     "current_version__fields",
 )

@@ -139,7 +139,11 @@ class VideoListCreate(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        videos = scoped(self.request, Video.objects.select_related("template"))
+        # Of the template only its key is shown: its spec and fields (large JSON) stay behind.
+        videos = scoped(
+            self.request,
+            Video.objects.select_related("template").defer(*selectors.TEMPLATE_JSON_DEFERRED),
+        )
         return selectors.videos_filtered(
             videos, search=params.get("search"), status=params.get("status")
         )
