@@ -6,11 +6,20 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, routers
+from rest_framework import exceptions, pagination, routers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 router = routers.DefaultRouter()
+
+
+_DATETIME_FIELD = serializers.DateTimeField()
+
+
+def api_datetime(value: Any) -> str | None:
+    """A time as every DateTimeField of the API writes it (ISO 8601, the request's zone),
+    for serializers that build their dict by hand."""
+    return None if value is None else _DATETIME_FIELD.to_representation(value)
 
 
 class Pagination(pagination.PageNumberPagination):

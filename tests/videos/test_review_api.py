@@ -201,3 +201,25 @@ def test_api_outsiders_get_404_everywhere(version, video, owner, outsider):
     comment.refresh_from_db()
     assert comment.text == "Private" and comment.resolved_at is None
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_comment_representation_matches_its_declared_fields(version, owner, editor, viewer):
+    """CommentSerializer writes its dict by hand for speed; DRF's field-by-field walk over
+    the declared fields must give the same keys, values and formats (OpenAPI documents those)."""
+    from rest_framework import serializers
+
+    from teams.selectors import thread_comments, thread_roots
+    from videos.api.review import CommentSerializer
+
+    root = add_comment(version, editor, "@Olivia Owner logo", time_ms=5000, end_ms=6000)
+    add_comment(version, owner, "On it", parent=root)
+    other = add_comment(version, viewer, "Music", time_ms=1000)
+    team_services.comment_resolve(comment=other, actor=viewer)
+    team_services.comment_edit(comment=root, actor=editor, text="@Olivia Owner the logo")
+    comments = thread_comments(version=version, roots=thread_roots(version=version))
+    serializer = CommentSerializer()
+    for comment in comments:
+        generic = serializers.ModelSerializer.to_representation(serializer, comment)
+        assert serializer.to_representation(comment) == dict(generic)
+        assert list(serializer.to_representation(comment)) == CommentSerializer.Meta.fields
