@@ -211,10 +211,8 @@ def activation_rate(*, start: dt.date, end: dt.date, days: int = ACTIVATION_DAYS
         actor=OuterRef("pk"),
         occurred_at__lte=OuterRef("date_joined") + dt.timedelta(days=days),
     )
-    figures = (
-        User.objects.filter(date_joined__gte=since, date_joined__lt=until)
-        .annotate(activated=Exists(made_a_video))
-        .aggregate(signed_up=Count("pk"), activated=Count("pk", filter=Q(activated=True)))
+    figures = User.objects.filter(date_joined__gte=since, date_joined__lt=until).aggregate(
+        signed_up=Count("pk"), activated=Count("pk", filter=Exists(made_a_video))
     )
     return {
         "start": start,
