@@ -29,7 +29,7 @@ from analytics.models import Event
 from billing.models import Invoice
 from billing.models.invoices import InvoiceStatus
 
-from .engagement import KEY_ACTIONS, day_start, ratio
+from .engagement import KEY_ACTIONS, day_start, instant, ratio
 
 RETENTION_MONTHS = 12
 MAX_COHORTS = 120
@@ -75,8 +75,9 @@ def _cohort_months(
         raise ValueError(_("Ask for at most %(count)s monthly cohorts.") % {"count": MAX_COHORTS})
     if as_of is None:
         as_of = timezone.now()
-    elif not isinstance(as_of, dt.datetime) or timezone.is_naive(as_of):
+    elif not isinstance(as_of, dt.datetime):
         raise ValueError(_("Give dates and times with a time zone."))
+    instant(as_of)  # with a time zone and in range, or a ValueError
     return [_add_months(_month(start), n) for n in range(count)], as_of
 
 

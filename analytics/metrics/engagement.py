@@ -18,6 +18,7 @@ from typing import TypedDict
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -65,6 +66,18 @@ def day_start(day: dt.date) -> dt.datetime:
             % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
         )
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def instant(value: object, *, end: bool = False) -> dt.datetime:
+    """A datetime as it is (it must have a time zone, and a day in range); a date as a whole
+    UTC day: its midnight, or for an `end` the next midnight."""
+    if not isinstance(value, dt.datetime):
+        midnight = day_start(value)  # a date in range, or a ValueError
+        return midnight + dt.timedelta(days=1) if end else midnight
+    if timezone.is_naive(value):
+        raise ValueError(_("Give dates and times with a time zone."))
+    day_start(value.astimezone(dt.UTC).date())  # in range, or a ValueError
+    return value
 
 
 def day_range(*, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

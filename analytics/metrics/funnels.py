@@ -8,17 +8,15 @@ conversion can still rise for `window_days`. One occurrence never serves two ste
 may repeat a step: "created a video, then another"). Among a person's entries the one that gets
 furthest counts, the earliest of those on a tie, and its times give the time to convert.
 
-A step is an event name (`analytics.events.EventName`, or a name a client records, added with
-`register_event_step`), or a named *step source* for what is not one event (`STEP_SOURCES`):
-"visitor" (a visitor's first visit), "first_video" (a person's first `video.created`) and "pro"
-(their first paid subscription). `register_step_source` adds or replaces one; the visitor
-tracking replaces "visitor" with its own table. A person is a user id, or "visitor:<anonymous
-id>" for a visitor not linked to an account.
+A step is an event name (an `EventName`, or a client's name added by `register_event_step`)
+or a *step source* (`STEP_SOURCES`, `register_step_source`): "visitor" (a first visit; the
+visitor tracking plugs in its own table), "first_video" (a person's first `video.created`) and
+"pro" (their first paid subscription). A person is a user id, or "visitor:<anonymous id>".
 
-Reads take a fixed number of queries whatever the data: one for all the event steps, one per
-step source, and one to link anonymous events to accounts when there are any. The time order
-of each person's steps is worked out in Python (a median and the furthest path are not
-portable SQL); the rows read are the steps' occurrences in [start, end + window).
+A fixed number of queries whatever the data: one for the event steps, one per step source, one
+to link anonymous events to accounts when there are any. The order of each person's steps is
+worked out in Python over the occurrences in [start, end + window): the furthest path and a
+median are not portable SQL.
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Max, Min, Q, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from analytics.events import EventName
 from analytics.models import Event
 
-from .engagement import FIRST_DAY, LAST_DAY, day_start, whole_number
+from .engagement import instant, whole_number
 
 DEFAULT_WINDOW_DAYS = 14
 MAX_WINDOW_DAYS = 90
@@ -213,22 +210,6 @@ def _check_steps(steps: object) -> list[str]:
     return [str(step) for step in steps]
 
 
-def _instant(value: object, *, end: bool) -> dt.datetime:
-    """A datetime as is (it must have a time zone); a date as a whole UTC day: its midnight
-    for a start, the next midnight for an end."""
-    if isinstance(value, dt.datetime):
-        if timezone.is_naive(value):
-            raise ValueError(_("Give dates and times with a time zone."))
-        if not FIRST_DAY <= value.astimezone(dt.UTC).date() <= LAST_DAY:
-            raise ValueError(
-                _("Dates must be between %(first)s and %(last)s.")
-                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
-            )
-        return value
-    midnight = day_start(value)  # a date in range, or a ValueError
-    return midnight + dt.timedelta(days=1) if end else midnight
-
-
 def _drop_flag(value: float | None) -> Fraction:
     if value is None:
         value = getattr(settings, "ANALYTICS_FUNNEL_DROP_FLAG", DEFAULT_DROP_FLAG)
@@ -318,7 +299,7 @@ def funnel(
         % {"max": MAX_WINDOW_DAYS},
     )
     threshold = _drop_flag(drop_flag)
-    since, until = _instant(start, end=False), _instant(end, end=True)
+    since, until = instant(start, end=False), instant(end, end=True)
     if since >= until:
         raise ValueError(_("The start must be before the end."))
     window = dt.timedelta(days=window_days)
@@ -354,22 +335,19 @@ def funnel(
 
     rows: list[FunnelStep] = []
     for index, step in enumerate(steps):
-        previous = counts[index - 1] if index else counts[0]
-        drop = Fraction(previous - counts[index], previous) if index and previous else None
+        count, previous = counts[index], counts[index - 1] if index else 0
         rows.append(
             {
                 "step": step,
                 "label": step_label(step),
-                "count": counts[index],
-                "dropped": previous - counts[index] if index else 0,
-                "conversion_from_previous": counts[index] / previous
-                if index and previous
-                else None,
-                "conversion_from_first": counts[index] / counts[0] if counts[0] else None,
+                "count": count,
+                "dropped": previous - count if index else 0,
+                "conversion_from_previous": count / previous if previous else None,
+                "conversion_from_first": count / counts[0] if counts[0] else None,
                 "median_seconds_to_convert": (
                     float(statistics.median(waits[index])) if waits[index] else None
                 ),
-                "flagged": drop is not None and drop > threshold,
+                "flagged": bool(previous) and Fraction(previous - count, previous) > threshold,
             }
         )
     return {
@@ -392,6 +370,8 @@ class FunnelDefinition:
     window_days: int = DEFAULT_WINDOW_DAYS
 
 
+SIGN_UP, VERIFIED = EventName.USER_SIGNED_UP, EventName.USER_VERIFIED
+RENDER_REQUESTED, RENDERED = EventName.VIDEO_RENDER_REQUESTED, EventName.VIDEO_RENDERED
 FUNNELS: dict[str, FunnelDefinition] = {
     definition.key: definition
     for definition in [
@@ -399,36 +379,22 @@ FUNNELS: dict[str, FunnelDefinition] = {
         FunnelDefinition(
             "visitor_to_pro",
             gettext_lazy("Visitor to Pro"),
-            ("visitor", EventName.USER_SIGNED_UP, EventName.USER_VERIFIED, "first_video", "pro"),
+            ("visitor", SIGN_UP, VERIFIED, "first_video", "pro"),
         ),
-        # Sign-up: do visitors become accounts with a proved address?
-        FunnelDefinition(
-            "signup",
-            gettext_lazy("Sign-up"),
-            ("visitor", EventName.USER_SIGNED_UP, EventName.USER_VERIFIED),
-        ),
-        # First video: does a new account's first video become an MP4?
+        # Do visitors become accounts with a proved address?
+        FunnelDefinition("signup", gettext_lazy("Sign-up"), ("visitor", SIGN_UP, VERIFIED)),
+        # Does a new account's first video become an MP4?
         FunnelDefinition(
             "first_video",
             gettext_lazy("First video"),
-            (
-                EventName.USER_SIGNED_UP,
-                "first_video",
-                EventName.VIDEO_RENDER_REQUESTED,
-                EventName.VIDEO_RENDERED,
-            ),
+            (SIGN_UP, "first_video", RENDER_REQUESTED, RENDERED),
         ),
-        # Activation: a new account gets a video out to a platform, within the same 7 days as
-        # the activation rate (engagement.ACTIVATION_DAYS).
+        # Does a new account get a video out to a platform, within the 7 days of the
+        # activation rate (engagement.ACTIVATION_DAYS)?
         FunnelDefinition(
             "activation",
             gettext_lazy("Activation"),
-            (
-                EventName.USER_SIGNED_UP,
-                "first_video",
-                EventName.VIDEO_RENDERED,
-                EventName.VIDEO_SCHEDULED,
-            ),
+            (SIGN_UP, "first_video", RENDERED, EventName.VIDEO_SCHEDULED),
             window_days=7,
         ),
     ]

@@ -274,6 +274,15 @@ def test_a_step_source_can_be_plugged_in(db, monkeypatch):
     assert result["steps"][0]["label"] == "Seen"
 
 
+def test_a_clients_own_event_name_is_a_step_once_registered(db, monkeypatch):
+    monkeypatch.setattr(funnels, "EVENT_STEPS", set(funnels.EVENT_STEPS))
+    visit("v1", T0)
+    with pytest.raises(ValueError, match="is not a funnel step"):
+        funnel(steps=[PAGE_VIEW, SIGNED_UP], **MARCH)
+    funnels.register_event_step(PAGE_VIEW)
+    assert counts(funnel(steps=[PAGE_VIEW, SIGNED_UP], **MARCH)) == [1, 0]
+
+
 def test_an_event_name_cannot_be_registered_as_a_step_source():
     with pytest.raises(ValueError, match="event name"):
         funnels.register_step_source(StepSource(SIGNED_UP, "x", lambda since, until: []))
