@@ -240,3 +240,15 @@ def smtp(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """An `analytics` alias mirroring the test database, as a read replica would: tests of
+    dashboard routing turn it on with settings.ANALYTICS_DATABASE_ALIAS."""
+    from django.conf import settings
+
+    if "analytics" not in settings.DATABASES:
+        mirror = dict(settings.DATABASES["default"])
+        mirror["TEST"] = {**mirror.get("TEST", {}), "MIRROR": "default"}
+        settings.DATABASES["analytics"] = mirror
