@@ -139,6 +139,41 @@ def active_users(*, day: dt.date) -> ActiveUsers:
     }
 
 
+def active_users_series(*, start: dt.date, end: dt.date) -> list[ActiveUsers]:
+    """`active_users` for every day from `start` to `end` inclusive, in one query: each
+    person's active days (from 29 days before `start`), then the trailing windows slide over
+    them. What the daily rollup stores; equal to calling `active_users` day by day."""
+    since, until = day_range(start=start - dt.timedelta(days=29), end=end)
+    first = since.date()
+    days_active: dict[int, set[int]] = {}  # day offset from `first` → people active that day
+    for actor, day in (
+        Event.objects.filter(
+            name__in=KEY_ACTIONS, actor__isnull=False, occurred_at__gte=since, occurred_at__lt=until
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=dt.UTC))
+        .values_list("actor", "day")
+        .distinct()
+    ):
+        days_active.setdefault((day - first).days, set()).add(actor)
+    series: list[ActiveUsers] = []
+    offset = (start - first).days
+    for index in range((end - start).days + 1):
+        today = offset + index
+        dau = len(days_active.get(today, ()))
+        week = set().union(*(days_active.get(today - back, ()) for back in range(7)))
+        month = week.union(*(days_active.get(today - back, ()) for back in range(7, 30)))
+        series.append(
+            {
+                "day": start + dt.timedelta(days=index),
+                "dau": dau,
+                "wau": len(week),
+                "mau": len(month),
+                "dau_mau": ratio(dau, len(month)),
+            }
+        )
+    return series
+
+
 # -- videos -------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from analytics.events import EventName, record
 from analytics.metrics.engagement import (
     activation_rate,
     active_users,
+    active_users_series,
     average_video_length,
     platforms_by_posts,
     templates_by_use,
@@ -58,6 +59,16 @@ def test_dau_wau_mau_by_hand(active_people):
         "mau": 3,
         "dau_mau": 1 / 3,
     }
+
+
+def test_the_series_equals_the_figure_day_by_day(active_people, django_assert_num_queries):
+    # 1 Mar to 30 Apr: U4 alone on 1 Mar (DAU 1); MAU falls to 0 once 30 days have passed.
+    days = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(61)]
+    with django_assert_num_queries(1):
+        series = active_users_series(start=days[0], end=days[-1])
+    assert series == [active_users(day=day) for day in days]
+    assert series[0] == {"day": days[0], "dau": 1, "wau": 1, "mau": 1, "dau_mau": 1.0}
+    assert series[-1]["mau"] == 0 and series[30]["dau"] == 1  # 31 Mar: U1
 
 
 def test_the_week_starts_six_days_before_the_day(active_people):
