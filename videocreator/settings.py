@@ -18,6 +18,7 @@ from videocreator.content_security import (
     origin_of,
     storage_origins,
 )
+from videocreator.settings_analytics import analytics_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -90,8 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last: page views need request.user (README.md, "Tracking and consent").
-    "analytics.middleware.VisitorMiddleware",
+    "analytics.middleware.VisitorMiddleware",  # last: page views need request.user
 ]
 
 ROOT_URLCONF = "videocreator.urls"
@@ -301,12 +301,6 @@ PRIVACY_PROVIDERS = ["videos.privacy", "integrations.privacy", "billing.privacy"
 # What a workspace uses of its plan's limits: `f(workspace) -> {limit key: used}`.
 PLAN_USAGE_READERS = ["videos.usage.plan_usage", "integrations.usage.plan_usage"]
 
-# --- Analytics --------------------------------------------------------------
-
-# True: visitors are tracked only after they accept the banner; False: unless they decline,
-# or their browser sends Do Not Track or Global Privacy Control.
-ANALYTICS_REQUIRE_CONSENT = env.bool("ANALYTICS_REQUIRE_CONSENT", default=False)
-
 # --- Rendering --------------------------------------------------------------
 
 # A render whose worker has not reported for this long is queued again.
@@ -402,10 +396,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
-        # POST /api/v1/events/batch/ (up to 500 events a request): per API token or signed-in
-        # user, and per anonymous visitor.
-        "events_sender": env.str("EVENTS_THROTTLE_SENDER", default="120/min"),
-        "events_visitor": env.str("EVENTS_THROTTLE_VISITOR", default="30/min"),
     },
     "EXCEPTION_HANDLER": "videocreator.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -422,6 +412,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+vars().update(analytics_settings(env, REST_FRAMEWORK))  # ANALYTICS_*, the events/batch/ rates
 
 # --- Security ---------------------------------------------------------------
 
