@@ -64,7 +64,11 @@ def test_a_batch_is_stored_as_client_events_of_the_sender(clock, api, owner):
     stored = {str(e.id): e for e in client_events()}
     assert set(stored) == {i["uuid"] for i in items}
     first = stored[items[0]["uuid"]]
-    assert (first.name, first.actor, first.properties) == ("editor.opened", owner, {"button": "save"})
+    assert (first.name, first.actor, first.properties) == (
+        "editor.opened",
+        owner,
+        {"button": "save"},
+    )
     assert first.occurred_at == NOW - dt.timedelta(minutes=1)
     assert first.recorded_at == NOW
     assert stored[items[1]["uuid"]].anonymous_id == "visitor-7"
@@ -120,7 +124,6 @@ def test_an_empty_batch_is_fine(clock, api):
 # -- per-item refusals --------------------------------------------------------------------------
 
 
-
 def nested(levels: int) -> dict:
     """An object `levels` deep, counting itself."""
     value: dict = {"leaf": 1}
@@ -156,7 +159,10 @@ BAD_ITEMS = {
     "properties a list": ({"properties": [1, 2]}, "invalid_properties"),
     "properties null": ({"properties": None}, "invalid_properties"),
     "properties text": ({"properties": "{}"}, "invalid_properties"),
-    "properties too big": ({"properties": {"t": "x" * MAX_PROPERTIES_BYTES}}, "properties_too_large"),
+    "properties too big": (
+        {"properties": {"t": "x" * MAX_PROPERTIES_BYTES}},
+        "properties_too_large",
+    ),
     "properties too deep": ({"properties": DEEP}, "properties_too_deep"),
     "NUL in a value": ({"properties": {"a": ["ok", "b\x00"]}}, "null_characters"),
     "NUL in a key": ({"properties": {"a\x00": 1}}, "null_characters"),
@@ -187,9 +193,9 @@ def test_a_bad_item_is_refused_alone_with_its_index_and_a_reason(clock, api, cha
 @pytest.mark.django_db
 def test_ten_levels_are_allowed(clock, api):
     assert send(api, {"events": [item(properties=nested(10))]}).json()["accepted"] == 1
-    assert send(api, {"events": [item(properties={"l": [[[[[[[[[1]]]]]]]]]})]}).json()[
-        "accepted"
-    ] == 1
+    assert (
+        send(api, {"events": [item(properties={"l": [[[[[[[[[1]]]]]]]]]})]}).json()["accepted"] == 1
+    )
 
 
 @pytest.mark.django_db
@@ -270,7 +276,10 @@ def test_a_bad_request_is_a_400_in_the_api_error_shape(clock, api, body):
 @pytest.mark.django_db
 def test_501_events_name_the_limit(clock, api):
     error = send(api, {"events": [item() for _ in range(501)]}).json()["error"]
-    assert error == {"code": "too_many_events", "message": "At most 500 events may be sent at once."}
+    assert error == {
+        "code": "too_many_events",
+        "message": "At most 500 events may be sent at once.",
+    }
 
 
 @pytest.mark.django_db

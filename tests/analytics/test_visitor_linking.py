@@ -19,7 +19,11 @@ from .tracking_kit import NOW, browser, set_clock, visitor_id
 
 HOME = "/"
 PRICING = "/billing/pricing/"
-SIGNUP = {"email": "new@example.com", "password1": "a-long-Secret-42", "password2": "a-long-Secret-42"}
+SIGNUP = {
+    "email": "new@example.com",
+    "password1": "a-long-Secret-42",
+    "password2": "a-long-Secret-42",
+}
 BATCH = "/api/v1/events/batch/"
 
 
@@ -76,12 +80,12 @@ def test_sign_up_stores_the_first_and_latest_touch(clock):
     client.post(reverse("account_signup"), SIGNUP)
 
     touch = UserTouch.objects.get(user__email=SIGNUP["email"])
-    first = (touch.first_source, touch.first_medium, touch.first_campaign, touch.first_term,
-             touch.first_content, touch.first_referrer, touch.first_landing_path, touch.first_at)  # fmt: skip
+    parts = ("source", "medium", "campaign", "term", "content", "referrer", "landing_path", "at")
+    first = tuple(getattr(touch, f"first_{part}") for part in parts)
     assert first == ("google", "cpc", "launch", "maker", "ad1", "www.google.com/search", HOME, NOW)
-    latest = (touch.latest_source, touch.latest_medium, touch.latest_campaign,
-              touch.latest_referrer, touch.latest_landing_path, touch.latest_at)  # fmt: skip
-    assert latest == ("newsletter", "email", "march", "", PRICING, NOW + dt.timedelta(days=3))
+    latest = tuple(getattr(touch, f"latest_{part}") for part in parts)
+    march = NOW + dt.timedelta(days=3)
+    assert latest == ("newsletter", "email", "march", "", "", "", PRICING, march)
 
 
 @pytest.mark.django_db
