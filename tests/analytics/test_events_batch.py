@@ -210,7 +210,10 @@ def test_an_infinite_number_is_refused(clock, api):
 def test_big_finite_numbers_are_kept(clock, api):
     properties = {"big": 10**300, "float": 1.5e308, "negative": -(10**40)}
     assert send(api, {"events": [item(properties=properties)]}).json()["accepted"] == 1
-    assert client_events().get().properties == properties
+    stored = client_events().get().properties
+    assert (stored["big"], stored["negative"]) == (10**300, -(10**40))
+    # PostgreSQL's jsonb writes 1.5e308 out in full digits: the same number, read back as an int.
+    assert float(stored["float"]) == 1.5e308
 
 
 @pytest.mark.django_db
