@@ -24,7 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Event
+from .models import Event, EventSource
 
 
 class EventName(StrEnum):
@@ -155,16 +155,22 @@ def read(
     since: datetime.datetime | None = None,
     after_id: Any = None,
     workspace_id: int | None = None,
+    source: EventSource | None = EventSource.SERVER,
 ) -> QuerySet[Event]:
     """Events in (occurred_at, id) order, for consumers of the log.
 
-    `names` limits the kinds, `since` is inclusive. `after_id` continues a read from the event
+    `names` limits the kinds, `since` is inclusive. Only the server's own events unless
+    `source` says otherwise (`EventSource.CLIENT`, or None for both): client events come from
+    browsers and integrations through the batch API, and nothing should act on them as if
+    the product had recorded them. `after_id` continues a read from the event
     with that id (keyset paging: everything after it in the same order); an unknown id reads
     nothing, so a consumer never mistakes a typo for "start over". Neither bound is a record of
     what was processed (see the module's docstring): slice the result, handle each event
     under a unique key of your own, and read again from a window that overlaps.
     """
     events = Event.objects.all()
+    if source is not None:
+        events = events.filter(source=source)
     if isinstance(names, str):
         names = [names]  # one name, not its characters
     if names is not None:

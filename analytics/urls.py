@@ -6,4 +6,5 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("consent/", views.consent_answer, name="consent"),
 ]

@@ -18,6 +18,7 @@ from videocreator.content_security import (
     origin_of,
     storage_origins,
 )
+from videocreator.settings_analytics import analytics_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "analytics.middleware.VisitorMiddleware",  # last: page views need request.user
 ]
 
 ROOT_URLCONF = "videocreator.urls"
@@ -416,6 +418,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+vars().update(analytics_settings(env, REST_FRAMEWORK))  # ANALYTICS_*, the events/batch/ rates
 
 # --- Security ---------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.forms import AdminLoginForm
 from accounts.privacy import api as privacy_api
+from analytics import api as analytics_api
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -23,6 +24,7 @@ api_v1 = [
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
+    *analytics_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

@@ -65,6 +65,9 @@ ALLOWLIST: dict[str, str] = {
     "api:billing-plans": "public plan list with prices",
     "api-schema": "public OpenAPI schema",
     "api-docs": "public API documentation",
+    "analytics:consent": "the consent banner's answer: a cookie, for anonymous visitors too",
+    "api:events-batch": "client events: an API token, a session, or an anonymous visitor's "
+    "cookie (tests/analytics/test_events_batch.py checks each)",
     "teams:invitation": "e-mailed /team/invitations/<token>/ link: the token is the authorisation "
     "(accepting also needs a sign-in with the invited address)",
 }
