@@ -132,12 +132,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-# Dashboard reads (analytics.metrics.routing.reading_analytics) go to a replica when given.
-if ANALYTICS_DATABASE_URL := env.str("ANALYTICS_DATABASE_URL", default=""):
-    DATABASES["analytics"] = env.db_url_config(ANALYTICS_DATABASE_URL)
-    DATABASES["analytics"]["TEST"] = {"MIRROR": "default"}
-ANALYTICS_DATABASE_ALIAS = "analytics" if ANALYTICS_DATABASE_URL else None
-DATABASE_ROUTERS = ["analytics.metrics.routing.AnalyticsReadRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -418,7 +412,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
-vars().update(analytics_settings(env, REST_FRAMEWORK))  # ANALYTICS_*, the events/batch/ rates
+vars().update(analytics_settings(env, REST_FRAMEWORK, DATABASES))  # ANALYTICS_*, replica, rates
 
 # --- Security ---------------------------------------------------------------
 

@@ -1,20 +1,28 @@
 """Analytics settings, read from the environment like everything in settings.py, which applies
-them with `vars().update(analytics_settings(env, REST_FRAMEWORK))` (it has reached the module
-size limit). README.md lists each variable."""
+them with `vars().update(analytics_settings(...))` (it has reached the module size limit).
+README.md lists each variable."""
 
 from __future__ import annotations
 
 import environ
 
 
-def analytics_settings(env: environ.Env, rest_framework: dict) -> dict:
+def analytics_settings(env: environ.Env, rest_framework: dict, databases: dict) -> dict:
     # POST /api/v1/events/batch/ (up to 500 events a request): throttle scopes per API token or
     # signed-in user, and per anonymous visitor (analytics/api.py).
     rest_framework["DEFAULT_THROTTLE_RATES"].update(
         events_sender=env.str("EVENTS_THROTTLE_SENDER", default="120/min"),
         events_visitor=env.str("EVENTS_THROTTLE_VISITOR", default="30/min"),
     )
+    # Dashboard reads (analytics.metrics.routing.reading_analytics) go to a read replica when
+    # one is given; in tests the alias mirrors the test database.
+    replica_url = env.str("ANALYTICS_DATABASE_URL", default="")
+    if replica_url:
+        databases["analytics"] = env.db_url_config(replica_url)
+        databases["analytics"]["TEST"] = {"MIRROR": "default"}
     return {
+        "ANALYTICS_DATABASE_ALIAS": "analytics" if replica_url else None,
+        "DATABASE_ROUTERS": ["analytics.metrics.routing.AnalyticsReadRouter"],
         # True: visitors are tracked only after they accept the banner; False: unless they
         # decline, or their browser sends Do Not Track or Global Privacy Control.
         "ANALYTICS_REQUIRE_CONSENT": env.bool("ANALYTICS_REQUIRE_CONSENT", default=False),
