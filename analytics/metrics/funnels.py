@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.events import EventName
-from analytics.models import Event
+from analytics.models import Event, Visitor
 
 from .engagement import instant, whole_number
 
@@ -124,16 +124,25 @@ def _firsts(name: EventName) -> Callable[[dt.datetime, dt.datetime], Occurrences
 
 
 def _first_visits(since: dt.datetime, until: dt.datetime) -> Occurrences:
-    # Until the visitor tracking plugs in its own table: a visitor is an anonymous id in the
-    # log, first seen at its earliest event, and is the account that any of its events names.
-    rows = (
+    # A visitor is a browser the tracking counted (`Visitor`, first seen in the range), or an
+    # anonymous id that only events carry (sent by an integration), first seen at its earliest
+    # event. Either is the account it was linked to, once linked.
+    tracked = {
+        str(visitor_id): (user_id, first)
+        for visitor_id, user_id, first in Visitor.objects.filter(
+            first_seen__gte=since, first_seen__lt=until
+        ).values_list("id", "user_id", "first_seen")
+    }
+    logged = (
         Event.objects.exclude(anonymous_id="")
         .values("anonymous_id")
         .annotate(first=Min("occurred_at"), user_id=Max("actor_id"))
         .filter(first__gte=since, first__lt=until)
         .values_list("anonymous_id", "user_id", "first")
     )
-    return ((user_id or visitor_person(anon), first) for anon, user_id, first in rows)
+    for anon, user_id, first in logged:
+        tracked.setdefault(anon, (user_id, first))
+    return ((user_id or visitor_person(anon), first) for anon, (user_id, first) in tracked.items())
 
 
 register_step_source(StepSource("visitor", gettext_lazy("Visitor"), _first_visits))

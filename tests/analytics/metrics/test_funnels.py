@@ -239,6 +239,26 @@ def test_a_visitor_never_linked_stays_a_visitor(db):
     assert counts(result) == [1, 0]
 
 
+def test_tracked_browsers_are_visitors_and_become_their_accounts(db):
+    import uuid
+
+    from analytics.models import Visitor
+
+    user = UserFactory()
+    # Browser A first seen 3 Mar, linked to the user, who signs up that day; browser B first
+    # seen 4 Mar, never linked; browser C first seen in February (outside); and an anonymous
+    # id that only an integration's event carries (5 Mar). Visitors in March: A, B and the
+    # event's id = 3; signed up from them: the user = 1.
+    Visitor.objects.create(id=uuid.uuid4(), user=user, first_seen=T0 + DAY, last_seen=T0 + DAY)
+    Visitor.objects.create(id=uuid.uuid4(), first_seen=T0 + 2 * DAY, last_seen=T0 + 2 * DAY)
+    february = dt.datetime(2026, 2, 20, tzinfo=dt.UTC)
+    Visitor.objects.create(id=uuid.uuid4(), first_seen=february, last_seen=T0 + 3 * DAY)
+    visit("integration-7", T0 + 3 * DAY)
+    did(SIGNED_UP, user, T0 + DAY + HOUR)
+    result = funnel(steps=["visitor", SIGNED_UP], **MARCH)
+    assert counts(result) == [3, 1]
+
+
 def test_first_video_is_the_first_ever_not_the_first_in_the_range(db):
     user = UserFactory()
     did(CREATED, user, dt.datetime(2026, 1, 10, tzinfo=dt.UTC))
@@ -393,8 +413,9 @@ def _history(people: int) -> None:
 @pytest.mark.parametrize("people", [3, 30])
 def test_query_count_does_not_grow_with_the_data(db, django_assert_max_num_queries, people):
     _history(people)
-    # one for the event steps, one to link anonymous events, one per source (3).
-    with django_assert_max_num_queries(5):
+    # one for the event steps, one to link anonymous events, one per source (3), and the
+    # visitor source a second one (tracked browsers, then ids only events carry).
+    with django_assert_max_num_queries(6):
         result = funnel(
             steps=["visitor", EventName.CHECKOUT_STARTED, SIGNED_UP, "first_video", "pro"],
             **MARCH,
