@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MetricsConfig(AppConfig):
+    name = "analytics.metrics"
+    label = "metrics"
+    verbose_name = _("Business metrics")
+    default_auto_field = "django.db.models.BigAutoField"
