@@ -6,7 +6,6 @@ ones `make run` uses: SQLite, Celery's file-system broker, local media,
 console e-mail.
 """
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -314,21 +313,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
-
-# --- Business metrics -------------------------------------------------------
-
-# The currency MRR, ARPU, LTV and CAC are reported in (ISO 4217; rates in analytics.metrics.FxRate).
-REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD").strip().upper()
-if not (len(REPORTING_CURRENCY) == 3 and REPORTING_CURRENCY.isalpha()):
-    raise ImproperlyConfigured("REPORTING_CURRENCY must be a three-letter ISO 4217 code, e.g. USD.")
-# The share of revenue left after the cost of serving it, for LTV (0 < margin <= 1).
-try:
-    ANALYTICS_GROSS_MARGIN = Decimal(env.str("ANALYTICS_GROSS_MARGIN", default="0.8"))
-    _margin_ok = ANALYTICS_GROSS_MARGIN.is_finite() and 0 < ANALYTICS_GROSS_MARGIN <= 1
-except InvalidOperation:
-    _margin_ok = False
-if not _margin_ok:
-    raise ImproperlyConfigured("ANALYTICS_GROSS_MARGIN must be a number above 0 and at most 1.")
+REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD")  # see analytics/metrics/conf.py
+ANALYTICS_GROSS_MARGIN = env.str("ANALYTICS_GROSS_MARGIN", default="0.8")  # LTV's gross margin
 
 # --- Social platforms ------------------------------------------------------
 

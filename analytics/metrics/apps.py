@@ -7,3 +7,8 @@ class MetricsConfig(AppConfig):
     label = "metrics"
     verbose_name = _("Business metrics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .conf import check_settings
+
+        check_settings()

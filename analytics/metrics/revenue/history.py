@@ -94,8 +94,6 @@ class Segment:
     plan_key: str
     interval: str
     recurring_amount: int  # minor units of `currency` for the whole period
-    # When the workspace's first invoice with a recurring amount above zero started.
-    first_paid_start: datetime.datetime | None
 
     @property
     def rate_day(self) -> datetime.date:
@@ -110,6 +108,9 @@ class OpeningState:
     segment: Segment
     ended: bool  # an `ended` change came after the invoice, before the instant
     cancel_scheduled: bool  # a cancellation was pending at the instant
+    # When the workspace's first invoice with a recurring amount above zero started, if that
+    # was before the instant (asked for with `first_paid=True`).
+    first_paid_start: datetime.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,16 +147,6 @@ def recurring_invoices() -> QuerySet[Invoice]:
     )
 
 
-def _with_first_paid_start(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    first_paid = (
-        recurring_invoices()
-        .filter(workspace_id=OuterRef("workspace_id"), recurring_amount__gt=0)
-        .order_by("period_start", "issued_at", "pk")
-        .values("period_start")[:1]
-    )
-    return invoices.annotate(first_paid_start=Subquery(first_paid))
-
-
 SEGMENT_FIELDS = [
     "pk",
     "workspace_id",
@@ -165,7 +156,6 @@ SEGMENT_FIELDS = [
     "plan__key",
     "plan__interval",
     "recurring_amount",
-    "first_paid_start",
 ]
 
 
@@ -179,7 +169,6 @@ def _segment(row: dict[str, Any]) -> Segment:
         plan_key=row["plan__key"],
         interval=row["plan__interval"],
         recurring_amount=max(0, row["recurring_amount"]),
-        first_paid_start=row["first_paid_start"],
     )
 
 
@@ -190,10 +179,14 @@ def _scoped(queryset: QuerySet, workspace_ids: Collection[int] | None, field: st
 
 
 def opening_states(
-    *, at: datetime.datetime, workspace_ids: Collection[int] | None = None
+    *,
+    at: datetime.datetime,
+    workspace_ids: Collection[int] | None = None,
+    first_paid: bool = False,
 ) -> dict[int, OpeningState]:
     """Per workspace that had an invoice before `at`: its latest one, whether it had ended by
-    then, and whether a cancellation was pending. One query."""
+    then, whether a cancellation was pending, and (with `first_paid`) when its first paid
+    invoice started. One query."""
     latest = (
         Invoice.objects.exclude(status=InvoiceStatus.VOID)
         .filter(workspace_id=OuterRef("workspace_id"), period_start__lt=at)
@@ -216,18 +209,30 @@ def opening_states(
         .values("kind")[:1]
     )
     rows = (
-        _with_first_paid_start(recurring_invoices())
+        recurring_invoices()
         .filter(period_start__lt=at, pk=Subquery(latest))
         .annotate(ended=Exists(ended), cancel_state=Subquery(cancel_state))
     )
+    fields = [*SEGMENT_FIELDS, "ended", "cancel_state"]
+    if first_paid:
+        earliest = (
+            recurring_invoices()
+            .filter(workspace_id=OuterRef("workspace_id"), period_start__lt=at)
+            .filter(recurring_amount__gt=0)
+            .order_by("period_start")
+            .values("period_start")[:1]
+        )
+        rows = rows.annotate(first_paid_start=Subquery(earliest))
+        fields.append("first_paid_start")
     rows = _scoped(rows, workspace_ids, "workspace_id")
     return {
         row["workspace_id"]: OpeningState(
             segment=_segment(row),
             ended=row["ended"],
             cancel_scheduled=row["cancel_state"] == ChangeKind.CANCEL_SCHEDULED,
+            first_paid_start=row.get("first_paid_start"),
         )
-        for row in rows.values(*SEGMENT_FIELDS, "ended", "cancel_state")
+        for row in rows.values(*fields)
     }
 
 
@@ -238,9 +243,7 @@ def segments_between(
     workspace_ids: Collection[int] | None = None,
 ) -> list[Segment]:
     """Invoices whose period starts in [since, until), in order. One query."""
-    rows = _with_first_paid_start(recurring_invoices()).filter(
-        period_start__gte=since, period_start__lt=until
-    )
+    rows = recurring_invoices().filter(period_start__gte=since, period_start__lt=until)
     rows = _scoped(rows, workspace_ids, "workspace_id")
     return [
         _segment(row)

@@ -15,8 +15,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-
+from analytics.metrics import conf
 from teams.models import Team
 
 from .history import day_end, opening_states
@@ -50,7 +49,8 @@ class MrrSnapshot:
 
 
 def reporting_currency(currency: str | None = None) -> str:
-    return currency or settings.REPORTING_CURRENCY
+    """`currency`, or the REPORTING_CURRENCY setting."""
+    return currency or conf.reporting_currency()
 
 
 def mrr_on(

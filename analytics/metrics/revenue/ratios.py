@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
+from analytics.metrics import conf
 from teams.models import Team
 
 from .history import day_end, day_start, recurring_invoices
@@ -100,7 +100,7 @@ def saas_metrics(
     movements = mrr_movements(start=start, end=end, currency=currency)
     counts = customer_counts(start=start, end=end)
     spend = marketing_spend(start=start, end=end, currency=currency).total
-    gross_margin = Decimal(str(settings.ANALYTICS_GROSS_MARGIN))
+    gross_margin = conf.gross_margin()
     margin = Fraction(gross_margin)
     days = (end - start).days + 1
 

@@ -133,14 +133,24 @@ class Replay:
     segments: list[Segment] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     valuer: Valuer | None = None
+    # Per workspace, when its first invoice with a recurring amount above zero started.
+    first_paid: dict[int, datetime.datetime] = field(default_factory=dict)
 
     def load(self) -> Replay:
         """Four queries at most, whatever the size of the ledger."""
         since, until = day_start(self.start), day_end(self.end)
-        states = opening_states(at=since, workspace_ids=self.workspace_ids)
+        states = opening_states(at=since, workspace_ids=self.workspace_ids, first_paid=True)
         self.segments = segments_between(since=since, until=until, workspace_ids=self.workspace_ids)
         self.changes = changes_between(since=since, until=until, workspace_ids=self.workspace_ids)
         self.opening = {pk: _opening(state) for pk, state in states.items()}
+        self.first_paid = {
+            pk: state.first_paid_start
+            for pk, state in states.items()
+            if state.first_paid_start is not None
+        }
+        for segment in self.segments:  # in order: the first one seen is the earliest
+            if segment.recurring_amount > 0:
+                self.first_paid.setdefault(segment.workspace_id, segment.start)
         everything = [s.segment for s in states.values()] + self.segments
         self.valuer = Valuer(currency=self.currency, rates=rates_for(everything, self.currency))
         return self
@@ -223,9 +233,9 @@ class Replay:
             return MovementEntry(day=day, workspace_id=workspace_id, kind=kind, amount=amount)
 
         if not was:
-            returning = current.first_paid_start is not None and current.first_paid_start < (
-                day_start(day)
-            )
+            # A workspace that had paid before this day is back; one that never had is new.
+            first_paid = self.first_paid.get(workspace_id)
+            returning = first_paid is not None and first_paid < day_start(day)
             kind = Movement.REACTIVATION if returning else Movement.NEW
             return [entry(kind, self.reported(current))]
         if not now:
