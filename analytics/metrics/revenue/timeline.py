@@ -267,13 +267,14 @@ def _events_by_day(
     segments: list[Segment], changes: list[Change]
 ) -> dict[datetime.date, list[tuple[str, Segment | Change]]]:
     """Invoices starting and history rows, by UTC day, in time order; at the same instant an
-    invoice comes before a history row."""
-    timed = [(s.start, 0, s.invoice_id, "segment", s) for s in segments] + [
-        (c.at, 1, c.pk, "change", c) for c in changes
+    invoice comes before a history row, and invoices in the order `opening_states` picks the
+    latest by (period start, issue time, id)."""
+    timed = [(s.start, 0, s.issued_at, s.invoice_id, "segment", s) for s in segments] + [
+        (c.at, 1, c.at, c.pk, "change", c) for c in changes
     ]
-    timed.sort(key=lambda t: t[:3])
+    timed.sort(key=lambda t: t[:4])
     by_day: dict[datetime.date, list[tuple[str, Segment | Change]]] = {}
-    for at, _order, _pk, kind, item in timed:
+    for at, _order, _issued, _pk, kind, item in timed:
         by_day.setdefault(at.astimezone(datetime.UTC).date(), []).append((kind, item))
     return by_day
 
