@@ -57,26 +57,34 @@ class MovementEntry:
 
 
 class Valuer:
-    """Each segment's MRR in its own currency and in the reporting currency (cached)."""
+    """Each segment's MRR in its own currency and in the reporting currency (cached: most
+    periods share their amount, plan and rate day with many others)."""
 
     def __init__(self, *, currency: str, rates: FxTable) -> None:
         self.currency = currency
         self.rates = rates
-        self._values: dict[int, tuple[int, int]] = {}
+        self._values: dict[tuple, tuple[int, int]] = {}
 
     def _exact(self, segment: Segment) -> Fraction:
         return monthly(segment.recurring_amount, segment.interval)
 
     def value(self, segment: Segment) -> tuple[int, int]:
         """(MRR in the segment's currency, MRR in the reporting currency), both minor units."""
-        cached = self._values.get(segment.invoice_id)
+        foreign = segment.currency != self.currency
+        key = (
+            segment.recurring_amount,
+            segment.interval,
+            segment.currency,
+            segment.rate_day if foreign else None,
+        )
+        cached = self._values.get(key)
         if cached is None:
             exact = self._exact(segment)
             cached = (
                 round_half_up(exact),
                 self.rates.convert(exact, segment.currency, self.currency, segment.rate_day),
             )
-            self._values[segment.invoice_id] = cached
+            self._values[key] = cached
         return cached
 
     def restated(self, segment: Segment, day: datetime.date) -> int:
