@@ -77,7 +77,9 @@ class MarketingSpend(models.Model):
     month = models.DateField(
         _("month"), validators=[validate_first_of_month], help_text=_("The month's first day.")
     )
-    amount = models.PositiveBigIntegerField(_("amount"), help_text=_("In minor units (cents)."))
+    amount = models.PositiveBigIntegerField(
+        _("amount"), help_text=_("In minor units (cents); yen and won have none.")
+    )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
 

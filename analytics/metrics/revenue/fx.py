@@ -19,6 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from .money import minor_digits, round_half_up
 
@@ -31,10 +32,14 @@ class FxRateMissing(LookupError):
     def __init__(self, currency: str, day: datetime.date) -> None:
         self.currency = currency
         self.day = day
+        # In the active language: the staff dashboard shows it as it is.
         super().__init__(
-            f"No exchange rate for {currency} on or before {day.isoformat()}: load the ECB "
-            "reference rates with `manage.py load_fx_rates FILE` or add one in the admin "
-            "(Business metrics → Exchange rates)."
+            gettext(
+                "No exchange rate for %(currency)s on or before %(day)s: load the ECB reference "
+                "rates with “manage.py load_fx_rates FILE” or add one in the admin (Business "
+                "metrics → Exchange rates)."
+            )
+            % {"currency": currency, "day": day.isoformat()}
         )
 
 
