@@ -1,9 +1,8 @@
 """Video Creator settings, read from the environment (12-factor).
 
-Every setting that differs between a laptop and production comes from an
-environment variable; README.md lists them all. Defaults are the embedded
-ones `make run` uses: SQLite, Celery's file-system broker, local media,
-console e-mail.
+Every setting that differs between a laptop and production comes from an environment
+variable; README.md lists them all. Defaults are the embedded ones `make run` uses: SQLite,
+Celery's file-system broker, local media, console e-mail.
 """
 
 from pathlib import Path
@@ -73,6 +72,7 @@ INSTALLED_APPS = [
     "billing",
     "growth",
     "analytics",
+    "analytics.metrics",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,12 @@ def analytics_settings(env: environ.Env, rest_framework: dict, databases: dict) 
         databases["analytics"] = env.db_url_config(replica_url)
         databases["analytics"]["TEST"] = {"MIRROR": "default"}
     return {
+        # Business metrics (checked at start-up by analytics/metrics/conf.py): the currency
+        # figures are reported in, and the gross margin LTV is computed with.
+        "REPORTING_CURRENCY": env.str("REPORTING_CURRENCY", default="USD"),
+        "ANALYTICS_GROSS_MARGIN": env.str("ANALYTICS_GROSS_MARGIN", default="0.8"),
+        # The share of a funnel step's drop above which the step is flagged.
+        "ANALYTICS_FUNNEL_DROP_FLAG": env.float("ANALYTICS_FUNNEL_DROP_FLAG", default=0.20),
         "ANALYTICS_DATABASE_ALIAS": "analytics" if replica_url else None,
         "DATABASE_ROUTERS": ["analytics.metrics.routing.AnalyticsReadRouter"],
         # True: visitors are tracked only after they accept the banner; False: unless they

@@ -1,0 +1,100 @@
+"""Tables the metrics need that no other app keeps: exchange rates and marketing spend.
+
+Money is integer minor units plus a currency code, as everywhere.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+RATE_MAX_DIGITS = 18
+RATE_DECIMAL_PLACES = 6
+
+
+def validate_currency_code(value: str) -> None:
+    from .revenue.money import is_currency_code
+
+    if not is_currency_code(value):
+        raise ValidationError(
+            _("“%(value)s” is not a currency code (three capital letters, e.g. USD)."),
+            params={"value": value},
+            code="currency",
+        )
+
+
+def validate_first_of_month(value) -> None:
+    if value.day != 1:
+        raise ValidationError(_("Use the first day of the month."), code="month")
+
+
+class FxRate(models.Model):
+    """One ECB-style reference rate: how many units of `currency` one euro bought on `day`.
+
+    Conversions between two currencies go through the euro; a day without a row uses the
+    latest earlier one (weekends, holidays). `manage.py load_fx_rates` fills the table from
+    the ECB's CSV files; staff can correct a row in the admin.
+    """
+
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
+    rate_per_eur = models.DecimalField(
+        _("units per euro"),
+        max_digits=RATE_MAX_DIGITS,
+        decimal_places=RATE_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_("How many units of the currency one euro buys (the ECB's reference rate)."),
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-day", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "day"], name="one_fx_rate_per_day"),
+            models.CheckConstraint(condition=Q(rate_per_eur__gt=0), name="fx_rate_positive"),
+            # The euro is the base: its rate is 1 by definition and never stored.
+            models.CheckConstraint(condition=~Q(currency="EUR"), name="fx_rate_not_eur"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency} {self.rate_per_eur}"
+
+    def clean(self) -> None:
+        if self.currency == "EUR":
+            raise ValidationError(
+                {"currency": _("The euro is the base currency: its rate is always 1.")}
+            )
+
+
+class MarketingSpend(models.Model):
+    """What a marketing channel cost in one month, for CAC (spend ÷ new paying customers)."""
+
+    channel = models.CharField(_("channel"), max_length=100)
+    month = models.DateField(
+        _("month"), validators=[validate_first_of_month], help_text=_("The month's first day.")
+    )
+    amount = models.PositiveBigIntegerField(
+        _("amount"), help_text=_("In minor units (cents); yen and won have none.")
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("marketing spend")
+        verbose_name_plural = _("marketing spend")
+        ordering = ["-month", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "month"], name="one_spend_per_channel_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="marketing_spend_month_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.month:%Y-%m}: {self.amount} {self.currency}"
