@@ -74,6 +74,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         ]
     ),
     PeriodicTaskSpec(
+        name="Refresh the daily business figures",
+        task="metrics.refresh_rollups",
+        every_seconds=60 * 60,
+    ),
+    PeriodicTaskSpec(
         name="Delete expired exports",
         task="videos.expire_exports",
         every_seconds=60 * 60,

@@ -98,3 +98,29 @@ class MarketingSpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.month:%Y-%m}: {self.amount} {self.currency}"
+
+
+class DailyMetric(models.Model):
+    """One figure of one UTC day, as the metric functions computed it: what the dashboards
+    read for past days instead of recomputing them (analytics.metrics.rollups).
+
+    `currency` is empty for counts (people, videos) and names the currency of money figures.
+    """
+
+    day = models.DateField(_("day"))
+    key = models.CharField(_("figure"), max_length=40)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
+    value = models.BigIntegerField(_("value"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        ordering = ["day", "key", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "key", "currency"], name="daily_metric_unique")
+        ]
+        indexes = [models.Index(fields=["key", "day"], name="daily_metric_key_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.key} {self.value} {self.currency}".rstrip()

@@ -1,0 +1,151 @@
+"""The daily rollup: each day's figures stored once, so dashboards read rows instead of
+replaying the ledger and the event log.
+
+`daily_figures` computes a range of days with the metric functions' own series (one pass of
+the ledger, one query per event series): a rebuild gives exactly what the functions give.
+`rollups_write` stores them (an upsert: running it twice rewrites the same rows); beat runs it
+hourly for the last days (`refresh_recent`), `manage.py rebuild_metrics --since DATE` for
+any range. `daily_series` reads them, computing live the days not stored yet (today always).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import User
+
+from .engagement import active_users_series, day_range, videos_created_per_day
+from .models import DailyMetric
+from .revenue import MOVEMENTS, mrr_series, reporting_currency
+
+# Figures in the reporting currency; movement keys are "mrr_" + the movement ("mrr_new").
+MONEY_KEYS = ("mrr", "cmrr", *(f"mrr_{movement}" for movement in MOVEMENTS))
+# MRR in each subscription currency (the row's currency is that currency).
+NATIVE_MRR_KEY = "mrr_native"
+COUNT_KEYS = ("paying", "dau", "wau", "mau", "signups", "videos_created")
+KEYS = (*MONEY_KEYS, NATIVE_MRR_KEY, *COUNT_KEYS)
+# Days that can still change after midnight (a late renewal task, a late event): refreshed
+# every hour along with today.
+RECENT_DAYS = 3
+
+
+class Figure(NamedTuple):
+    day: dt.date
+    key: str
+    currency: str
+    value: int
+
+
+def _signups_per_day(*, start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    since, until = day_range(start=start, end=end)
+    return dict(
+        User.objects.filter(date_joined__gte=since, date_joined__lt=until)
+        .annotate(day=TruncDate("date_joined", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(count=Count("id"))
+        .values_list("day", "count")
+    )
+
+
+def daily_figures(*, start: dt.date, end: dt.date, currency: str | None = None) -> list[Figure]:
+    """Every figure of every day from `start` to `end` inclusive (UTC), as the metric
+    functions compute them. A fixed number of queries whatever the range or the data."""
+    currency = reporting_currency(currency)
+    figures: list[Figure] = []
+    for totals in mrr_series(start=start, end=end, currency=currency):
+        moved: dict[str, int] = defaultdict(int)
+        for entry in totals.entries:
+            moved[entry.kind] += entry.amount
+        figures += [
+            Figure(totals.day, "mrr", currency, totals.mrr),
+            Figure(totals.day, "cmrr", currency, totals.cmrr),
+            Figure(totals.day, "paying", "", totals.paying),
+            *(Figure(totals.day, f"mrr_{kind}", currency, moved[kind]) for kind in MOVEMENTS),
+            *(
+                Figure(totals.day, NATIVE_MRR_KEY, code, native.mrr)
+                for code, native in totals.by_currency.items()
+            ),
+        ]
+    for active in active_users_series(start=start, end=end):
+        figures += [Figure(active["day"], key, "", active[key]) for key in ("dau", "wau", "mau")]
+    signups = _signups_per_day(start=start, end=end)
+    for row in videos_created_per_day(start=start, end=end):
+        figures.append(Figure(row["day"], "videos_created", "", row["videos"]))
+        figures.append(Figure(row["day"], "signups", "", signups.get(row["day"], 0)))
+    return figures
+
+
+@transaction.atomic
+def rollups_write(*, start: dt.date, end: dt.date, currency: str | None = None) -> int:
+    """Store the figures of `start`…`end` (replacing what was stored for those days, so a
+    currency no longer used disappears). Returns how many rows were written."""
+    figures = daily_figures(start=start, end=end, currency=currency)
+    DailyMetric.objects.filter(day__gte=start, day__lte=end).delete()
+    DailyMetric.objects.bulk_create(
+        (DailyMetric(day=f.day, key=f.key, currency=f.currency, value=f.value) for f in figures),
+        batch_size=5000,
+    )
+    return len(figures)
+
+
+def refresh_recent(*, today: dt.date | None = None) -> int:
+    """Beat's hourly refresh: the last few days and today."""
+    today = today or timezone.now().date()
+    return rollups_write(start=today - dt.timedelta(days=RECENT_DAYS), end=today)
+
+
+def _missing_spans(days: Sequence[dt.date], stored: set[dt.date]) -> Iterable[tuple]:
+    span: list[dt.date] = []
+    for day in days:
+        if day in stored:
+            if span:
+                yield span[0], span[-1]
+            span = []
+        else:
+            span.append(day)
+    if span:
+        yield span[0], span[-1]
+
+
+def daily_series(
+    *,
+    keys: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    currency: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, dict[dt.date, int]]:
+    """{key: {day: value}} for each day of `start`…`end`, from the stored rollup; days not
+    stored (today always, and days no rollup has reached) computed live. Money keys are in
+    `currency` (default REPORTING_CURRENCY). `NATIVE_MRR_KEY` has a row per currency and is
+    read from `DailyMetric` directly, not through here."""
+    unknown = (set(keys) - set(KEYS)) | ({NATIVE_MRR_KEY} & set(keys))
+    if unknown:
+        raise ValueError(f"Unknown rollup keys: {sorted(unknown)}")
+    currency = reporting_currency(currency)
+    today = today or timezone.now().date()
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+    series: dict[str, dict[dt.date, int]] = {key: {} for key in keys}
+    rows = DailyMetric.objects.filter(
+        key__in=keys, day__gte=start, day__lte=min(end, today - dt.timedelta(days=1))
+    ).values_list("day", "key", "currency", "value")
+    stored: set[dt.date] = set()
+    for day, key, row_currency, value in rows:
+        if key in MONEY_KEYS and row_currency != currency:
+            continue  # stored in another reporting currency: recompute
+        series[key][day] = value
+        stored.add(day)
+    complete = {day for day in stored if all(day in series[key] for key in keys)}
+    for first, last in _missing_spans(days, complete):
+        for figure in daily_figures(start=first, end=last, currency=currency):
+            if figure.key in series:
+                series[figure.key][figure.day] = figure.value
+    return series

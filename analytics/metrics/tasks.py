@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import rollups
+
+
+@shared_task(name="metrics.refresh_rollups", ignore_result=True)
+def refresh_rollups() -> int:
+    """Hourly: the daily figures of the last days and today. Rewrites the same rows when run
+    twice, so a retried or duplicated run changes nothing."""
+    return rollups.refresh_recent()
