@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.money import format_money
 
-from .models import FxRate, MarketingSpend
+from .models import DailyMetric, FxRate, MarketingSpend
 
 
 @admin.register(FxRate)
@@ -29,3 +29,23 @@ class MarketingSpendAdmin(admin.ModelAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_shown(self, spend: MarketingSpend) -> str:
         return format_money(spend.amount, spend.currency)
+
+
+@admin.register(DailyMetric)
+class DailyMetricAdmin(admin.ModelAdmin):
+    """Read only: the rollup is rebuilt from the ledger (`manage.py rebuild_metrics`), never
+    edited by hand."""
+
+    list_display = ["day", "key", "value", "currency", "computed_at"]
+    list_filter = ["key", "currency"]
+    date_hierarchy = "day"
+    ordering = ["-day", "key", "currency"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
