@@ -295,9 +295,10 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", d
 
 # How many members a workspace may have: `f(workspace) -> int` (the plan's entitlement).
 TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
-# What accounts asks about a person (data export, account deletion). Erasing runs in this
-# order: videos, integrations and billing empty the account's workspaces before teams deletes them.
-PRIVACY_PROVIDERS = ["videos.privacy", "integrations.privacy", "billing.privacy", "teams.privacy"]
+# What accounts asks about a person (export, deletion), erasing in this order: videos,
+# integrations, billing empty the workspaces before teams deletes them; then the tracking.
+PRIVACY_APPS = ("videos", "integrations", "billing", "teams", "analytics")
+PRIVACY_PROVIDERS = [f"{app}.privacy" for app in PRIVACY_APPS]
 # What a workspace uses of its plan's limits: `f(workspace) -> {limit key: used}`.
 PLAN_USAGE_READERS = ["videos.usage.plan_usage", "integrations.usage.plan_usage"]
 
@@ -439,7 +440,6 @@ CONTENT_SECURITY_POLICY = content_security_policy(
 )
 
 # --- Logging ----------------------------------------------------------------
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -49,6 +49,9 @@ CATEGORIES = {
     "invitations.json",
     "videos.json",
     "invoices.json",
+    "tracking/browsers.json",
+    "tracking/page_views.json",
+    "tracking/touches.json",
 }
 
 
