@@ -4,7 +4,6 @@ review comments, each in a bounded number of queries."""
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -114,13 +113,10 @@ THREADS_PER_CHUNK = 20
 READING_ORDER = ("time_ms", "created_at", "id")
 
 
-class ThreadMarker(NamedTuple):
-    """A thread on the timeline: its first comment's id and position, and whether resolved."""
-
-    id: int
-    time_ms: int
-    end_ms: int | None
-    resolved: bool
+# A thread on the timeline: its first comment's id, its position and end in milliseconds (the
+# end None for a point), and whether it is resolved. A plain tuple: a version may have thousands,
+# and the review page hands them to the browser as JSON lists as they come from the database.
+ThreadMarker = tuple[int, int, int | None, bool]
 
 
 def _threads(*, version, hide_resolved: bool) -> QuerySet[Comment]:
@@ -224,7 +220,7 @@ def thread_chunk(
 
 def thread_markers(*, version, hide_resolved: bool = False) -> list[ThreadMarker]:
     """Every thread of a version for the timeline, in reading order: one query of four
-    columns, no comment objects, no mentions."""
+    columns, no comment objects, no mentions, the rows as the database returns them."""
     resolved = ExpressionWrapper(Q(resolved_at__isnull=False), output_field=BooleanField())
     rows = (
         _threads(version=version, hide_resolved=hide_resolved)
@@ -232,7 +228,7 @@ def thread_markers(*, version, hide_resolved: bool = False) -> list[ThreadMarker
         .order_by(*READING_ORDER)
         .values_list("id", "time_ms", "end_ms", "resolved")
     )
-    return [ThreadMarker(*row) for row in rows]
+    return list(rows)
 
 
 def thread_counts(*, version) -> dict[str, int]:
@@ -253,16 +249,16 @@ def version_review(
 ) -> dict:
     """What the review page shows of a version's comments, in five queries (six when
     `thread` is a reply): a chunk of threads as `thread_chunk` returns it, `markers` for
-    every thread, the open and resolved counts, `shown` (the ids of the chunk's threads)
-    and `has_earlier` (threads come before the chunk).
+    every thread (`ThreadMarker`s), the open and resolved counts and `has_earlier` (threads
+    come before the chunk).
 
     `after` continues after that thread ("Load more"). `thread` (any comment's id) makes sure
     its thread is shown: the first chunk holds it, or the chunk starts with it.
     """
     markers = thread_markers(version=version, hide_resolved=hide_resolved)
-    position = {marker.id: index for index, marker in enumerate(markers)}
     starting_at = None
     if after is None and thread is not None:
+        position = {marker[0]: index for index, marker in enumerate(markers)}
         root = thread if thread in position else _thread_of(version=version, comment=thread)
         if position.get(root, 0) >= limit:
             starting_at = root
@@ -278,8 +274,7 @@ def version_review(
         **chunk,
         **thread_counts(version=version),
         "markers": markers,
-        "shown": {root.pk for root in chunk["threads"]},
-        "has_earlier": bool(markers) and first != markers[0].id,
+        "has_earlier": bool(markers) and first != markers[0][0],
     }
 
 
