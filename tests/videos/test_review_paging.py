@@ -5,16 +5,19 @@ doing work in proportion to the page, not to the version."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import re
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.timezone import template_localtime
 
 from teams.models import Comment
 from teams.selectors import THREADS_PER_CHUNK
-from teams.templatetags.review import comment_marker_label, comment_markers_json
+from teams.templatetags.review import comment_marker_label, comment_markers_json, local_iso
 from tests.conftest import client_in
 
 from .conftest import api_for, version_url
@@ -93,10 +96,8 @@ def test_the_page_shows_the_first_threads_with_all_their_replies(video, many, br
 def test_only_the_first_chunk_of_comments_is_loaded(video, many, browser, loaded_comments):
     assert browser.get(version_url(video)).status_code == 200
     threads = threads_in(many)
-    first = comments_of(many, threads[:THREADS_PER_CHUNK])
-    peeked = threads[THREADS_PER_CHUNK]  # read to know that more threads follow
-    # the markers and the counts come without Comment objects
-    assert sorted(loaded_comments) == sorted([*first, peeked])
+    # the markers and the counts come without Comment objects, and tell that more follow
+    assert sorted(loaded_comments) == sorted(comments_of(many, threads[:THREADS_PER_CHUNK]))
 
 
 def test_the_page_grows_by_a_marker_per_thread_not_by_its_comments(
@@ -142,6 +143,14 @@ def test_markers_are_compact_json_and_labelled_in_the_readers_language():
     assert comment_markers_json(markers) == "[[7,5000,7500,true],[9,62500,null,false]]"
     with translation.override("de"):
         assert comment_marker_label() == "Kommentar bei %(at)s"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/Sao_Paulo"])
+def test_a_comments_time_is_written_as_the_date_filter_would_write_it(zone):
+    moment = dt.datetime(2026, 3, 29, 1, 30, 15, 250_000, tzinfo=dt.UTC)
+    with timezone.override(zone):
+        assert local_iso(moment) == date_filter(template_localtime(moment), "c")
+    assert local_iso(None) == ""
 
 
 def test_asking_for_a_thread_among_the_first_shows_the_first_chunk(video, many, browser):

@@ -22,11 +22,11 @@ pytestmark = pytest.mark.usefixtures("english")
 
 
 # Measured with 50 comments: session, user, profile; the video and the reader's role; the
-# version; the timeline's markers (four columns of every thread); the chunk's threads (authors,
-# resolvers joined), their replies, their mentions (users joined); the open/resolved counts; the
-# header's memberships; the bell's unread count. (The members for @-autocomplete are asked for
-# separately, when a comment box is first used.)
-QUERIES_FOR_VERSION_PAGE = 13
+# version; the timeline's markers (four columns of every thread: the counts and the chunk's
+# place come from them too); the chunk's threads with their replies (authors, resolvers
+# joined), their mentions (users joined); the header's memberships; the bell's unread count.
+# (The members for @-autocomplete are asked for separately, when a comment box is first used.)
+QUERIES_FOR_VERSION_PAGE = 11
 # "Load more comments" through htmx: session, user, profile; the video and the role; the
 # version; the chunk's threads, replies and mentions; the header's memberships (context).
 QUERIES_FOR_MORE_THREADS = 10
