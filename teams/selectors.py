@@ -4,12 +4,10 @@ review comments, each in a bounded number of queries."""
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     IntegerField,
@@ -109,18 +107,15 @@ def member_or_404(*, workspace: Team, user_id: object) -> Membership:
 # -- review comments -----------------------------------------------------------------------------
 
 # Threads the review page shows at a time, each with all its replies; "Load more" adds as many.
-THREADS_PER_CHUNK = 20
+THREADS_PER_CHUNK = 10
 # A version's threads read in this order: by position on the timeline, then oldest first.
 READING_ORDER = ("time_ms", "created_at", "id")
 
 
-class ThreadMarker(NamedTuple):
-    """A thread on the timeline: its first comment's id and position, and whether resolved."""
-
-    id: int
-    time_ms: int
-    end_ms: int | None
-    resolved: bool
+# A thread on the timeline: its first comment's id, its position and end in milliseconds (the
+# end None for a point), and whether it is resolved. A plain tuple: a version may have thousands,
+# and the review page hands them to the browser as JSON lists as they come from the database.
+ThreadMarker = tuple[int, int, int | None, bool]
 
 
 def _threads(*, version, hide_resolved: bool) -> QuerySet[Comment]:
@@ -150,11 +145,29 @@ def thread_comments(*, version, roots) -> list[Comment]:
     roots = list(roots)
     if not roots:
         return []
-    replies = list(
-        Comment.objects.filter(thread__in=roots)
-        .select_related("author", "resolved_by")
-        .order_by("created_at", "id")
-    )
+    replies = _with_people(Comment.objects.filter(thread__in=roots))
+    return _reading_order(version=version, roots=roots, replies=list(replies))
+
+
+def _with_people(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    return comments.select_related("author", "resolved_by").order_by("created_at", "id")
+
+
+def _threads_begun_by(*, version, ids: list[int]) -> tuple[list[Comment], list[Comment]]:
+    """The threads begun by comments `ids` (in reading order): their first comments in that
+    order, and the threads as `thread_comments` returns them. Two queries: the first comments
+    with their replies, then the mentions."""
+    if not ids:
+        return [], []
+    rows = list(_with_people(Comment.objects.filter(Q(pk__in=ids) | Q(thread__in=ids))))
+    firsts = {row.pk: row for row in rows if row.parent_id is None}
+    roots = [firsts[pk] for pk in ids if pk in firsts]  # one may be gone since the markers
+    replies = [row for row in rows if row.parent_id is not None]
+    return roots, _reading_order(version=version, roots=roots, replies=replies)
+
+
+def _reading_order(*, version, roots: list[Comment], replies: list[Comment]) -> list[Comment]:
+    """`roots` each followed by its replies (oldest first) depth-first, mentions loaded."""
     rows = [*roots, *replies]
     prefetch_related_objects(
         rows, Prefetch("mention_rows", queryset=CommentMention.objects.select_related("user"))
@@ -224,7 +237,7 @@ def thread_chunk(
 
 def thread_markers(*, version, hide_resolved: bool = False) -> list[ThreadMarker]:
     """Every thread of a version for the timeline, in reading order: one query of four
-    columns, no comment objects, no mentions."""
+    columns, no comment objects, no mentions, the rows as the database returns them."""
     resolved = ExpressionWrapper(Q(resolved_at__isnull=False), output_field=BooleanField())
     rows = (
         _threads(version=version, hide_resolved=hide_resolved)
@@ -232,15 +245,7 @@ def thread_markers(*, version, hide_resolved: bool = False) -> list[ThreadMarker
         .order_by(*READING_ORDER)
         .values_list("id", "time_ms", "end_ms", "resolved")
     )
-    return [ThreadMarker(*row) for row in rows]
-
-
-def thread_counts(*, version) -> dict[str, int]:
-    """`open_count` and `resolved_count` of a version's threads, in one query."""
-    return Comment.objects.filter(version=version, parent__isnull=True).aggregate(
-        open_count=Count("id", filter=Q(resolved_at__isnull=True)),
-        resolved_count=Count("id", filter=Q(resolved_at__isnull=False)),
-    )
+    return list(rows)
 
 
 def version_review(
@@ -251,35 +256,39 @@ def version_review(
     thread: int | None = None,
     limit: int = THREADS_PER_CHUNK,
 ) -> dict:
-    """What the review page shows of a version's comments, in five queries (six when
+    """What the review page shows of a version's comments, in three queries (four when
     `thread` is a reply): a chunk of threads as `thread_chunk` returns it, `markers` for
-    every thread, the open and resolved counts, `shown` (the ids of the chunk's threads)
-    and `has_earlier` (threads come before the chunk).
+    every thread shown (`ThreadMarker`s), the open and resolved counts and `has_earlier`
+    (threads come before the chunk).
 
     `after` continues after that thread ("Load more"). `thread` (any comment's id) makes sure
     its thread is shown: the first chunk holds it, or the chunk starts with it.
+
+    The markers are read first, every thread's: they give the counts and the chunk's threads
+    by position, so the chunk is read by id with its replies in one query.
     """
-    markers = thread_markers(version=version, hide_resolved=hide_resolved)
-    position = {marker.id: index for index, marker in enumerate(markers)}
-    starting_at = None
-    if after is None and thread is not None:
+    every = thread_markers(version=version)
+    markers = [marker for marker in every if not marker[3]] if hide_resolved else every
+    ids = [marker[0] for marker in markers]
+    start = 0
+    if after is not None:  # after a thread not shown (gone, or hidden): nothing more to show
+        start = ids.index(after) + 1 if after in ids else len(ids)
+    elif thread is not None:
+        position = {pk: index for index, pk in enumerate(ids)}
         root = thread if thread in position else _thread_of(version=version, comment=thread)
         if position.get(root, 0) >= limit:
-            starting_at = root
-    chunk = thread_chunk(
-        version=version,
-        hide_resolved=hide_resolved,
-        after=after,
-        starting_at=starting_at,
-        limit=limit,
-    )
-    first = chunk["threads"][0].pk if chunk["threads"] else None
+            start = position[root]
+    chosen = ids[start : start + limit]
+    roots, comments = _threads_begun_by(version=version, ids=chosen)
+    resolved = sum(1 for marker in every if marker[3])
     return {
-        **chunk,
-        **thread_counts(version=version),
+        "comments": comments,
+        "threads": roots,
+        "next_after": chosen[-1] if start + limit < len(ids) else None,
+        "open_count": len(every) - resolved,
+        "resolved_count": resolved,
         "markers": markers,
-        "shown": {root.pk for root in chunk["threads"]},
-        "has_earlier": bool(markers) and first != markers[0].id,
+        "has_earlier": start > 0,
     }
 
 

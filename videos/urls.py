@@ -42,6 +42,11 @@ urlpatterns = [
         name="version_decide",
     ),
     path(
+        "videos/<int:video_id>/mentions/",
+        review_views.mention_candidates,
+        name="mention_candidates",
+    ),
+    path(
         "videos/<int:video_id>/comments/<int:comment_id>/edit/",
         review_views.comment_edit,
         name="comment_edit",

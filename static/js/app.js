@@ -154,12 +154,19 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-/* Forms with data-confirm ask before they submit (the text comes translated from the page). */
+/* Forms with data-confirm ask before they submit (the text comes translated from the page), and
+   so do buttons with data-confirm: one form may serve many buttons, each with its own
+   formaction (the review page's comment actions), and only some of them need asking. */
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
-    if (!window.confirm(form.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
+  if (!(form instanceof HTMLFormElement)) {
+    return;
+  }
+  var submitter = event.submitter;
+  var question = submitter && submitter.hasAttribute("data-confirm")
+    ? submitter.getAttribute("data-confirm")
+    : form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
   }
 });

@@ -5,22 +5,81 @@
 
   var player = document.querySelector(".media-frame video");
 
-  /* Markers sit where their threads are on the timeline, as percentages of the version's
-     length worked out from data- attributes (the Content-Security-Policy refuses inline style
-     attributes, not styles set from here). */
+  /* The timeline: a marker link per thread, drawn from the page's compact list
+     (#comment-markers: [thread, time_ms, end_ms or null, resolved]) rather than sent as
+     thousands of links. Each sits where its thread is, as percentages of the version's length
+     (the Content-Security-Policy refuses inline style attributes, not styles set from here). */
   var timeline = document.querySelector(".comment-timeline[data-duration-ms]");
   var durationMs = timeline ? parseInt(timeline.getAttribute("data-duration-ms"), 10) || 1 : 1;
+  /* Markers whose threads are not on the page yet, by thread id: "Load more" may bring them. */
+  var markersElsewhere = {};
 
   function percent(ms) {
     return (Math.min(ms / durationMs, 1) * 100).toFixed(2) + "%";
   }
 
-  document.querySelectorAll(".comment-marker[data-time-ms]").forEach(function (marker) {
-    var start = parseInt(marker.getAttribute("data-time-ms"), 10);
-    var end = parseInt(marker.getAttribute("data-end-ms") || start, 10);
-    marker.style.setProperty("--start", percent(start));
-    marker.style.setProperty("--length", percent(end - start));
-  });
+  /* Milliseconds as teams/timecodes.py format_timecode writes them: "0:05", "1:02.5",
+     "1:02:05" (tenths only when there are some). */
+  function timecode(ms) {
+    var seconds = Math.floor(ms / 1000);
+    var tenths = Math.floor((ms - seconds * 1000) / 100);
+    var minutes = Math.floor(seconds / 60);
+    seconds -= minutes * 60;
+    var hours = Math.floor(minutes / 60);
+    minutes -= hours * 60;
+    var text = hours
+      ? hours + ":" + (minutes < 10 ? "0" : "") + minutes + ":" + (seconds < 10 ? "0" : "") + seconds
+      : minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    return tenths ? text + "." + tenths : text;
+  }
+
+  function drawMarkers() {
+    var source = document.getElementById("comment-markers");
+    if (!timeline || !source) {
+      return;
+    }
+    var label = timeline.getAttribute("data-marker-label") || "%(at)s";
+    var filter = timeline.hasAttribute("data-hide-resolved") ? "&resolved=hide" : "";
+    var markers = JSON.parse(source.textContent);
+    var links = document.createDocumentFragment();
+    markers.forEach(function (row) {
+      var thread = row[0];
+      var start = row[1];
+      var end = row[2];
+      var link = document.createElement("a");
+      link.className =
+        "comment-marker" + (row[3] ? " is-resolved" : "") + (end ? " is-range" : "");
+      if (document.getElementById("comment-" + thread)) {
+        link.href = "#comment-" + thread;
+      } else {
+        /* not on the page: the link loads the page that shows its thread */
+        link.href = "?thread=" + thread + filter + "#comment-" + thread;
+        markersElsewhere[thread] = link;
+      }
+      link.title = label.replace("%(at)s", timecode(start));
+      link.setAttribute("data-time-ms", start);
+      if (end) {
+        link.setAttribute("data-end-ms", end);
+      }
+      link.style.setProperty("--start", percent(start));
+      link.style.setProperty("--length", percent((end || start) - start));
+      links.appendChild(link);
+    });
+    timeline.appendChild(links);
+  }
+
+  /* "Load more comments" brought threads in: their markers link to them here now. */
+  function relinkMarkers() {
+    Object.keys(markersElsewhere).forEach(function (thread) {
+      if (document.getElementById("comment-" + thread)) {
+        markersElsewhere[thread].href = "#comment-" + thread;
+        delete markersElsewhere[thread];
+      }
+    });
+  }
+
+  drawMarkers();
+  document.body.addEventListener("htmx:afterSettle", relinkMarkers);
 
   function formatTime(seconds) {
     var total = Math.max(0, Math.floor(seconds * 10) / 10);
@@ -63,8 +122,8 @@
       seek(parseInt(link.getAttribute("data-seek-ms") || link.getAttribute("data-time-ms"), 10));
       var item = commentOf(link.getAttribute("href"));
       if (item) {
-        /* A marker of a thread that "Load more" brought in links to the page that shows it
-           (?thread=): it is here now, so stay. */
+        /* The thread is on the page (the link may still say ?thread= if it came some other
+           way than "Load more"): stay, and show it. */
         event.preventDefault();
         window.location.hash = item.id;
         highlight("#" + item.id);
@@ -110,13 +169,31 @@
     }
   }
 
-  /* @mentions: a listbox under the textarea, driven by keyboard or pointer. */
-  function setUpMentions(textarea) {
-    var source = document.getElementById(textarea.getAttribute("data-mentions"));
-    if (!source) {
-      return;
+  /* @mentions: a listbox under the textarea, driven by keyboard or pointer. Whom to offer is
+     asked of the server (data-mentions-url) the first time a comment box is focused, once per
+     page: most visits write nothing, and a workspace may have hundreds of members. */
+  var candidates = {};
+
+  function mentionCandidates(url) {
+    if (!candidates[url]) {
+      candidates[url] = fetch(url, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : [];
+        })
+        .catch(function () {
+          delete candidates[url]; /* offline for a moment: ask again on the next focus */
+          return [];
+        });
     }
-    var members = JSON.parse(source.textContent);
+    return candidates[url];
+  }
+
+  function setUpMentions(textarea) {
+    var url = textarea.getAttribute("data-mentions-url");
+    var members = [];
     var list = document.createElement("ul");
     list.className = "mention-options";
     list.id = textarea.id + "-mentions";
@@ -184,7 +261,7 @@
       close();
     }
 
-    textarea.addEventListener("input", function () {
+    function offer() {
       var typed = query();
       if (typed === null) {
         close();
@@ -207,7 +284,32 @@
       list.hidden = false;
       textarea.setAttribute("aria-expanded", "true");
       render();
+    }
+
+    var asked = false;
+
+    function load() {
+      if (asked) {
+        return;
+      }
+      asked = true;
+      mentionCandidates(url).then(function (found) {
+        members = Array.isArray(found) ? found : [];
+        asked = members.length > 0; /* none came (offline?): ask again on the next focus */
+        if (document.activeElement === textarea) {
+          offer(); /* what was typed before the members arrived */
+        }
+      });
+    }
+
+    textarea.addEventListener("focus", load);
+    textarea.addEventListener("input", function () {
+      load();
+      offer();
     });
+    if (document.activeElement === textarea) {
+      load(); /* an autofocused reply box had its focus before this script ran */
+    }
 
     textarea.addEventListener("keydown", function (event) {
       if (list.hidden) {
@@ -228,5 +330,5 @@
     textarea.addEventListener("blur", close);
   }
 
-  document.querySelectorAll("textarea[data-mentions]").forEach(setUpMentions);
+  document.querySelectorAll("textarea[data-mentions-url]").forEach(setUpMentions);
 })();

@@ -60,15 +60,26 @@ def test_invite_comment_mention_notification_seek_and_resolve(
     assert Membership.objects.get(team=workspace, user=edith).role == Role.EDITOR
     expect(editor_page.locator("main")).to_contain_text("Welcome to Acme Studio.")
 
-    # Edith comments at 0:05 and picks the owner from the @ autocomplete.
+    # Edith comments at 0:05 and picks the owner from the @ autocomplete, whose members are
+    # asked for when she first focuses the box, once.
+    asked: list[str] = []
+    editor_page.on(
+        "request",
+        lambda request: asked.append(request.url) if "/mentions/" in request.url else None,
+    )
     editor_page.goto(base + version_path)
+    assert asked == []
     text = editor_page.locator("#comment-text")
-    text.click()
+    with editor_page.expect_response(lambda r: "/mentions/" in r.url and r.status == 200):
+        text.click()
     text.press_sequentially("@Oli")
     option = editor_page.get_by_role("option", name=re.compile("Olivia Owner"))
     expect(option).to_be_visible()
     text.press("Enter")
     expect(text).to_have_value("@Olivia Owner ")
+    editor_page.locator("#comment-at").focus()
+    text.focus()
+    assert asked == [base + reverse("videos:mention_candidates", args=[video.pk])]
     text.press_sequentially("the logo is too small here")
     editor_page.fill("#comment-at", "0:05")
     with editor_page.expect_navigation():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections import defaultdict
 from datetime import timedelta
+from html.parser import HTMLParser
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -120,3 +123,50 @@ def reading_order(version, *, hide_resolved: bool = False) -> list[Row]:
 def threads_in(order: list[Row]) -> list[int]:
     """The threads' first comments' ids, in order."""
     return [row.id for row in order if row.depth == 0]
+
+
+MARKERS = re.compile(r'<script type="application/json" id="comment-markers">(.*?)</script>', re.S)
+
+
+def markers_on(html: str) -> list[list]:
+    """The timeline's markers a review page hands to review.js: [thread, time_ms, end_ms,
+    resolved] per thread, in reading order."""
+    found = MARKERS.findall(html)
+    assert len(found) == 1, f"{len(found)} marker lists on the page"
+    return json.loads(found[0])
+
+
+class CommentActions(HTMLParser):
+    """What a browser would submit from a review page's comment buttons: the fields of the one
+    #comment-action form (`fields`, `forms` counts such forms) and every button that submits
+    it (`buttons`: their attributes), wherever they are on the page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.buttons: list[dict[str, str]] = []
+        self.forms = 0
+        self._inside = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form" and attributes.get("id") == "comment-action":
+            self.forms += 1
+            self._inside = True
+        elif tag == "input" and self._inside:
+            self.fields[attributes["name"]] = attributes.get("value", "")
+        elif tag == "button" and attributes.get("form") == "comment-action":
+            self.buttons.append(attributes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._inside = False
+
+    def button(self, formaction: str) -> dict[str, str]:
+        (found,) = [b for b in self.buttons if b["formaction"] == formaction]
+        return found
+
+    def submission(self, button: dict[str, str]) -> dict[str, str]:
+        """The form's fields with the clicked button's name and value, as the browser sends."""
+        return {**self.fields, button["name"]: button["value"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -14,6 +15,7 @@ from teams.services import review as team_services
 from tests.conftest import client_in
 
 from .conftest import add_comment, version_url
+from .review_kit import CommentActions, markers_on
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -35,14 +37,8 @@ def test_the_version_page_shows_threads_markers_and_mentions(
     page = client_in(viewer, workspace).get(version_url(video))
     assert page.status_code == 200
     html = page.content.decode()
-    # the timeline: one marker per thread, placed by its time
-    markers = re.findall(
-        r'<a class="comment-marker([^"]*)"\s+href="#comment-(\d+)" data-time-ms="(\d+)"', html
-    )
-    assert markers == [
-        (" is-range", str(root.pk), "5000"),
-        (" is-resolved", str(done.pk), "8000"),
-    ]
+    # the timeline: one marker per thread (drawn by review.js): its time, end, and state
+    assert markers_on(html) == [[root.pk, 5000, 7500, False], [done.pk, 8000, None, True]]
     # the threads, in reading order, replies under their thread
     order = [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
     assert order == [root.pk, reply.pk, done.pk]
@@ -61,6 +57,7 @@ def test_the_version_page_shows_threads_markers_and_mentions(
     assertContains(hidden, f'id="comment-{reply.pk}"')
     assertNotContains(hidden, f'id="comment-{done.pk}"')
     assertNotContains(hidden, 'data-time-ms="8000"')
+    assert markers_on(hidden.content.decode()) == [[root.pk, 5000, 7500, False]]
     assertNotContains(hidden, "Typo in the title")
     assertContains(hidden, "Show resolved threads")
 
@@ -242,11 +239,58 @@ def test_resolve_and_reopen_through_the_page(version, video, workspace, owner, e
 
 
 @pytest.mark.django_db
+def test_the_comment_buttons_post_through_the_pages_one_form(version, video, owner, editor):
+    """No form and no CSRF token per comment: each button names the page's #comment-action
+    form and its own address, and the views take exactly what the browser then sends."""
+    mine = add_comment(version, editor, "Mine", time_ms=0)
+    theirs = add_comment(version, owner, "Theirs", time_ms=1000)
+    add_comment(version, owner, "A reply", parent=theirs)
+    browser = Client(enforce_csrf_checks=True)  # as strict as a real browser's post
+    browser.force_login(editor)
+
+    html = browser.get(version_url(video)).content.decode()
+    start = html.index('id="comment-list"')
+    comment_list = html[start : html.index("</ol>", start)]
+    assert "csrfmiddlewaretoken" not in comment_list and "<form" not in comment_list
+    page = CommentActions(html)
+    assert page.forms == 1 and set(page.fields) == {"csrfmiddlewaretoken", "resolved"}
+    delete_url = reverse("videos:comment_delete", args=[video.pk, mine.pk])
+    resolve_url = reverse("videos:comment_resolve", args=[video.pk, theirs.pk])
+    assert sorted(b["formaction"] for b in page.buttons) == sorted(
+        [delete_url, reverse("videos:comment_resolve", args=[video.pk, mine.pk]), resolve_url]
+    )
+    delete = page.button(delete_url)
+    assert delete["data-confirm"] == "Delete this comment?"  # app.js asks before it submits
+
+    response = browser.post(resolve_url, page.submission(page.button(resolve_url)))
+    assert response.status_code == 302
+    assert response.url == f"{version_url(video)}?thread={theirs.pk}#comment-{theirs.pk}"
+    theirs.refresh_from_db()
+    assert theirs.resolved_by == editor
+
+    page = CommentActions(browser.get(version_url(video), {"resolved": "hide"}).content.decode())
+    assert page.fields["resolved"] == "hide"
+    response = browser.post(delete_url, page.submission(page.button(delete_url)))
+    assert response.status_code == 302 and not Comment.objects.filter(pk=mine.pk).exists()
+
+    page = CommentActions(browser.get(version_url(video)).content.decode())
+    reopen = page.button(resolve_url)
+    assert reopen["value"] == "unresolve"
+    response = browser.post(resolve_url, page.submission(reopen))
+    assert response.url == f"{version_url(video)}?thread={theirs.pk}#comment-{theirs.pk}"
+    theirs.refresh_from_db()
+    assert theirs.resolved_at is None
+    # without the page's token the same post is refused
+    assert browser.post(resolve_url, {"action": "resolve"}).status_code == 403
+
+
+@pytest.mark.django_db
 def test_outsiders_get_404_on_every_review_page(version, video, outsider, owner):
     comment = add_comment(version, owner, "Hi", time_ms=0)
     client = client_in(outsider, outsider.teams.first())
     for method, url, data in [
         ("get", version_url(video), {}),
+        ("get", reverse("videos:mention_candidates", args=[video.pk]), {}),
         ("post", reverse("videos:comment_post", args=[video.pk, 1]), {"text": "x", "at": "0"}),
         ("post", reverse("videos:comment_edit", args=[video.pk, comment.pk]), {"text": "x"}),
         ("post", reverse("videos:comment_delete", args=[video.pk, comment.pk]), {}),

@@ -5,25 +5,35 @@ doing work in proportion to the page, not to the version."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import re
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.timezone import template_localtime
 
 from teams.models import Comment
-from teams.selectors import THREADS_PER_CHUNK, ThreadMarker
-from teams.templatetags.review import comment_markers
+from teams.selectors import THREADS_PER_CHUNK
+from teams.templatetags.review import comment_marker_label, comment_markers_json, local_iso
 from tests.conftest import client_in
 
 from .conftest import api_for, version_url
-from .review_kit import bulk_threads, reading_order, threads_in
+from .review_kit import (
+    MARKERS,
+    CommentActions,
+    bulk_threads,
+    markers_on,
+    reading_order,
+    threads_in,
+)
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
 COMMENT = re.compile(r'<li id="comment-(\d+)" class="comment')
-MARKER = re.compile(r'<a class="comment-marker[^"]*" href="([^"]*)" data-time-ms="\d+"')
+TIMELINE = re.compile(r'<div class="comment-timeline"[^>]*>')
 MORE = re.compile(r'<li class="comment-more">\s*<a class="btn" href="([^"]*)" hx-get="([^"]*)"')
 BACK = "Back to the first threads"
 
@@ -86,48 +96,61 @@ def test_the_page_shows_the_first_threads_with_all_their_replies(video, many, br
 def test_only_the_first_chunk_of_comments_is_loaded(video, many, browser, loaded_comments):
     assert browser.get(version_url(video)).status_code == 200
     threads = threads_in(many)
-    first = comments_of(many, threads[:THREADS_PER_CHUNK])
-    peeked = threads[THREADS_PER_CHUNK]  # read to know that more threads follow
-    # the markers and the counts come without Comment objects
-    assert sorted(loaded_comments) == sorted([*first, peeked])
+    # the markers and the counts come without Comment objects, and tell that more follow
+    assert sorted(loaded_comments) == sorted(comments_of(many, threads[:THREADS_PER_CHUNK]))
 
 
 def test_the_page_grows_by_a_marker_per_thread_not_by_its_comments(
     version, video, owner, editor, browser
 ):
     bulk_threads(version, [owner, editor], 150)
-    smaller = len(browser.get(version_url(video)).content)
+    smaller = browser.get(version_url(video)).content.decode()
     bulk_threads(version, [owner, editor], 750)  # 150 threads more
-    larger = len(browser.get(version_url(video)).content)
-    # a marker is under 200 bytes; a thread of five comments on the page is about 4 kB
-    assert larger - smaller < 150 * 200
+    larger = browser.get(version_url(video)).content.decode()
+    # a marker is four numbers, about 22 bytes (as a link it was about 150)
+    assert len(MARKERS.findall(larger)[0]) - len(MARKERS.findall(smaller)[0]) < 150 * 25
+    # and the page as a whole: the first chunk holds other threads now (longer ids, other
+    # mentions: a few kB), but a thread of five comments on the page is about 4 kB
+    assert len(larger) - len(smaller) < 150 * 60
 
 
-def test_every_thread_has_a_marker_and_one_not_shown_links_to_a_page_with_it(video, many, browser):
+def test_every_thread_has_a_marker_in_reading_order(video, many, browser):
     threads = threads_in(many)
     html = browser.get(version_url(video)).content.decode()
-    hrefs = [html_lib.unescape(href) for href in MARKER.findall(html)]
-    on_page = set(threads[:THREADS_PER_CHUNK])
-    assert hrefs == [
-        f"#comment-{pk}" if pk in on_page else f"?thread={pk}#comment-{pk}" for pk in threads
-    ]
+    markers = markers_on(html)
+    assert [marker[0] for marker in markers] == threads
+    times = dict(Comment.objects.filter(pk__in=threads).values_list("pk", "time_ms").order_by())
+    assert [marker[1] for marker in markers] == [times[pk] for pk in threads]
+    # whichever chunk the page shows, the markers are all the threads: review.js links those
+    # on the page to them, and the others to ?thread=
     later = threads[45]
     page = browser.get(version_url(video) + f"?thread={later}").content.decode()
     assert shown(page) == comments_of(many, threads[45 : 45 + THREADS_PER_CHUNK])
-    assert f'href="#comment-{later}" data-time-ms' in page  # its marker now points on the page
+    assert markers_on(page) == markers
     assert BACK in page
 
 
-def test_markers_are_labelled_in_the_readers_language_and_keep_the_filter():
-    markers = [ThreadMarker(7, 5000, 7500, True), ThreadMarker(9, 62500, None, False)]
+def test_the_timeline_carries_the_marker_label_and_the_filter(video, many, browser):
+    timeline = TIMELINE.search(browser.get(version_url(video)).content.decode())[0]
+    assert 'data-marker-label="Comment at %(at)s"' in timeline
+    assert "data-hide-resolved" not in timeline
+    hidden = browser.get(version_url(video), {"resolved": "hide"}).content.decode()
+    assert "data-hide-resolved" in TIMELINE.search(hidden)[0]
+
+
+def test_markers_are_compact_json_and_labelled_in_the_readers_language():
+    markers = [(7, 5000, 7500, True), (9, 62500, None, False)]
+    assert comment_markers_json(markers) == "[[7,5000,7500,true],[9,62500,null,false]]"
     with translation.override("de"):
-        html = comment_markers(markers, {7}, hide_resolved=True)
-    assert html == (
-        '<a class="comment-marker is-resolved is-range" href="#comment-7" data-time-ms="5000"'
-        ' data-end-ms="7500" title="Kommentar bei 0:05"></a>'
-        '<a class="comment-marker" href="?thread=9&amp;resolved=hide#comment-9"'
-        ' data-time-ms="62500" title="Kommentar bei 1:02.5"></a>'
-    )
+        assert comment_marker_label() == "Kommentar bei %(at)s"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/Sao_Paulo"])
+def test_a_comments_time_is_written_as_the_date_filter_would_write_it(zone):
+    moment = dt.datetime(2026, 3, 29, 1, 30, 15, 250_000, tzinfo=dt.UTC)
+    with timezone.override(zone):
+        assert local_iso(moment) == date_filter(template_localtime(moment), "c")
+    assert local_iso(None) == ""
 
 
 def test_asking_for_a_thread_among_the_first_shows_the_first_chunk(video, many, browser):
@@ -162,6 +185,9 @@ def test_load_more_with_htmx_returns_just_the_next_threads_and_link(video, many,
         html = response.content.decode()
         assert "<html" not in html and "comment-marker" not in html
         assert html.strip().startswith("<li")
+        # its buttons post through the page's one form: no form or token of its own
+        assert "<form" not in html and "csrfmiddlewaretoken" not in html
+        assert CommentActions(html).buttons
         seen += shown(html)
         link = more_link(html)
         if link is None:
@@ -174,7 +200,8 @@ def test_hide_resolved_holds_through_every_chunk(video, many, version, browser):
     expected = reading_order(version, hide_resolved=True)
     html = browser.get(version_url(video), {"resolved": "hide"}).content.decode()
     assert "45 open threads" in html and "15 resolved" in html
-    assert len(MARKER.findall(html)) == 45
+    markers = markers_on(html)
+    assert len(markers) == 45 and not any(resolved for *_, resolved in markers)
     seen = shown(html)
     while link := more_link(html):
         assert link[1].endswith("&resolved=hide")

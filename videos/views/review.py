@@ -1,20 +1,24 @@
-"""Reviewing a version: comments (write, reply, edit, delete, resolve) and the decision."""
+"""Reviewing a version: comments (write, reply, edit, delete, resolve), whom a comment can
+@mention, and the decision."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import error_messages
+from teams.mentions import mention_handles
 from teams.models import Comment
 from teams.permissions import get_for_user
+from teams.selectors import workspace_members
 from teams.services import review as review_services
 from teams.timecodes import parse_timecode
 
@@ -118,6 +122,29 @@ def comment_resolve(request: HttpRequest, video_id: int, comment_id: int) -> Htt
     else:
         review_services.comment_resolve(comment=comment, actor=request.user)
     return _back(comment, hide_resolved=form.hides_resolved())
+
+
+# The review page's autocomplete asks once per page; a member who joins meanwhile shows up
+# within this many seconds (and is found in the text anyway when the comment is saved).
+MENTION_CANDIDATES_MAX_AGE = 60
+
+
+@login_required
+@require_GET
+def mention_candidates(request: HttpRequest, video_id: int) -> HttpResponse:
+    """Whom a comment on this video can @mention: the workspace's members as the review
+    page's autocomplete wants them (teams.mentions.mention_handles), as JSON.
+
+    Asked for by review.js the first time a comment box is focused, not put in every page:
+    a workspace may have hundreds of members. Those who may comment may ask; outsiders 404.
+    """
+    video = video_for_action(request, video_id, "comment")
+    members = workspace_members(workspace=video.workspace).only(
+        "team", "role", "user__name", "user__email"
+    )
+    response = JsonResponse(mention_handles(members), safe=False)
+    patch_cache_control(response, private=True, max_age=MENTION_CANDIDATES_MAX_AGE)
+    return response
 
 
 @login_required

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import error_messages
-from teams.mentions import mention_handles
 from teams.permissions import get_for_user
-from teams.selectors import thread_chunk, version_review, workspace_members
+from teams.selectors import thread_chunk, version_review
 
 from .. import selectors, services
 from ..forms import RestoreForm
@@ -71,10 +70,12 @@ def version_page(
 ) -> HttpResponse:
     """The version with its player, review decision and comment threads.
 
-    The threads come a chunk at a time: `?threads_after=<thread>` continues after a thread
-    (as a whole page, or as just the next threads for htmx to append), and `?thread=<comment>`
-    makes sure that comment's thread is on the page. `form` and `errors` carry a refused
-    comment back into the page, text intact.
+    The page stays small however many comments the version has: the timeline's markers come
+    as a compact list that review.js draws, the @-autocomplete asks `mention_candidates` for
+    the members when first used, and the threads come a chunk at a time.
+    `?threads_after=<thread>` continues after a thread (as a whole page, or as just the next
+    threads for htmx to append), and `?thread=<comment>` makes sure that comment's thread is
+    on the page. `form` and `errors` carry a refused comment back into the page, text intact.
     """
     version = selectors.video_version(video=video, number=number)
     if version is None:
@@ -96,15 +97,11 @@ def version_page(
         response = render(request, "videos/_comment_threads.html", context)
     else:
         thread = _int(request.GET.get("thread")) or context["reply_to"] or context["editing"]
-        members = workspace_members(workspace=video.workspace).only(
-            "team", "role", "user__name", "user__email"
-        )
         context |= {
             "row": _rows(video, [version])[0],
             "review": version_review(
                 version=version, hide_resolved=hide_resolved, after=after, thread=thread
             ),
-            "mention_handles": mention_handles(members),
             "form_errors": errors or [],
             "duration_ms": max(round(version.duration * 1000), 1),
         }
