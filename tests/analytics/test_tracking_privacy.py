@@ -14,28 +14,31 @@ from accounts.privacy.deletion import account_delete
 from analytics.events import record
 from analytics.models import Event, PageView, UserTouch, Visitor
 from tests.accounts.conftest import built_export, zip_files
-from tests.factories import UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tracked(alice):
-    """Alice's browser with two page views (one from a campaign), an anonymous client event,
+def tracked(owner):
+    """The owner's browser with two page views (one from a campaign), an anonymous client event,
     and her touch; someone else's browser and page view."""
     now = timezone.now()
     browser = uuid.uuid4()
-    Visitor.objects.create(id=browser, user=alice, first_seen=now, last_seen=now)
+    Visitor.objects.create(id=browser, user=owner, first_seen=now, last_seen=now)
     PageView.objects.create(
-        anonymous_id=str(browser), user=alice, path="/pricing/", utm_source="newsletter", at=now
+        anonymous_id=str(browser), user=owner, path="/pricing/", utm_source="newsletter", at=now
     )
     PageView.objects.create(
-        anonymous_id=str(browser), user=alice, path="/", at=now + dt.timedelta(minutes=1)
+        anonymous_id=str(browser), user=owner, path="/", at=now + dt.timedelta(minutes=1)
     )
     record("editor.opened", anonymous_id=str(browser), occurred_at=now)
     UserTouch.objects.create(
-        user=alice, first_source="newsletter", first_at=now, latest_source="newsletter", latest_at=now
+        user=owner,
+        first_source="newsletter",
+        first_at=now,
+        latest_source="newsletter",
+        latest_at=now,
     )
     other = uuid.uuid4()
     Visitor.objects.create(id=other, first_seen=now, last_seen=now)
@@ -43,8 +46,8 @@ def tracked(alice):
     return {"browser": str(browser), "other": str(other)}
 
 
-def test_her_export_holds_her_browsers_page_views_and_touch(alice, tracked):
-    files = zip_files(built_export(alice))
+def test_her_export_holds_her_browsers_page_views_and_touch(owner, tracked):
+    files = zip_files(built_export(owner))
     assert [row["id"] for row in json.loads(files["tracking/browsers.json"])] == [
         tracked["browser"]
     ]
@@ -53,8 +56,8 @@ def test_her_export_holds_her_browsers_page_views_and_touch(alice, tracked):
     assert json.loads(files["tracking/touches.json"])["first_source"] == "newsletter"
 
 
-def test_after_deletion_nothing_leads_back_to_her(alice, tracked):
-    account_delete(user=alice, password=PASSWORD)
+def test_after_deletion_nothing_leads_back_to_her(owner, tracked):
+    account_delete(user=owner, password=DEFAULT_PASSWORD)
     assert not Visitor.objects.filter(pk=tracked["browser"]).exists()
     assert not UserTouch.objects.exists()
     assert not PageView.objects.filter(anonymous_id=tracked["browser"]).exists()
