@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.forms import AdminLoginForm
 from accounts.privacy import api as privacy_api
+from analytics.metrics import api as metrics_api
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -23,6 +24,7 @@ api_v1 = [
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
+    *metrics_api.urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -36,6 +38,7 @@ urlpatterns = [
     path("team/", include("teams.urls")),
     path("billing/", include("billing.urls")),
     path("integrations/", include("integrations.urls")),
+    path("analytics/business/", include("analytics.metrics.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
