@@ -6,7 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.forms import AdminLoginForm
 from accounts.privacy import api as privacy_api
-from analytics.metrics import api as metrics_api
 from billing import api as billing_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -20,11 +19,11 @@ admin.site.login_form = AdminLoginForm
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("analytics.metrics.api")),  # staff: analytics/business/, analytics/funnel/
     *privacy_api.urlpatterns,
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
-    *metrics_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

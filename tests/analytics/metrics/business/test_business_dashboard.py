@@ -318,3 +318,14 @@ def test_the_drill_down_csv(staff_client, history):
 
 def test_an_unknown_movement_is_404(staff_client):
     assert staff_client.get(movement("growth", **FEBRUARY_QUERY)).status_code == 404
+
+
+def test_a_missing_exchange_rate_is_said_on_the_page(staff_client, ledger):
+    from .conftest import utc
+
+    ledger.clock.now = utc(2026, 2, 20, 12)
+    ledger.subscribe(ledger.workspace(), currency="EUR")
+    response = staff_client.get(dashboard(**FEBRUARY_QUERY))
+    assert response.status_code == 200
+    assert "the exchange rate of USD on or before Feb. 20, 2026 is missing" in text_of(response)
+    assert "chart-movements" not in response.content.decode()

@@ -207,3 +207,31 @@ def test_the_new_drill_down_adds_up_to_the_movement(history, report):
 def test_an_unknown_movement_is_refused(db):
     with pytest.raises(ValueError):
         movement_breakdown(**FEBRUARY, kind="growth")
+
+
+def test_a_missing_exchange_rate_leaves_revenue_blank_and_names_it(history, ledger):
+    from .conftest import utc
+
+    ledger.clock.now = utc(2026, 2, 20, 12)
+    ledger.subscribe(ledger.workspace(), currency="EUR")
+    report = business_report(**FEBRUARY)
+    # Rates are stored per euro: EUR to USD needs the day's USD rate, and none is stored.
+    missing = {"currency": "USD", "day": dt.date(2026, 2, 20)}
+    assert report["revenue"] == {"currency": "USD", "missing_rate": missing}
+    assert report["growth"]["missing_rate"] == missing
+    assert [row["mrr"] for row in report["growth"]["months"]][-1] is None
+    assert report["users"]["total"] == 6  # the other sections are unaffected
+
+
+def test_with_the_rate_stored_the_foreign_subscription_counts(history, ledger, rates):
+    from .conftest import utc
+
+    rates((dt.date(2026, 2, 20), "USD", "1.25"))  # 1 EUR = 1.25 USD
+    ledger.clock.now = utc(2026, 2, 20, 12)
+    ledger.subscribe(ledger.workspace(), currency="EUR")  # 11 EUR a month
+    revenue = business_report(**FEBRUARY, sections=["revenue"])["revenue"]
+    assert revenue["mrr"] == 2200 + 1375  # 11 EUR at 1.25
+    assert {row["currency"]: row["mrr"] for row in revenue["by_currency"]} == {
+        "EUR": 1100,
+        "USD": 2200,
+    }
