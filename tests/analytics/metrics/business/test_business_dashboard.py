@@ -4,6 +4,7 @@ picker, its CSV exports and its drill-downs, on the history of conftest.py."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -307,8 +308,8 @@ def test_the_drill_down_csv(staff_client, history):
         "Workspace id",
         "MRR (USD)",
         "Days with this movement",
-        "First",
-        "Last",
+        "First day",
+        "Last day",
     ]
     assert [row[1:] for row in rows[1:]] == [
         [str(history.workspaces["bob"].pk), "12.00", "1", "2026-02-10", "2026-02-10"],
@@ -329,3 +330,20 @@ def test_a_missing_exchange_rate_is_said_on_the_page(staff_client, ledger):
     assert response.status_code == 200
     assert "the exchange rate of USD on or before Feb. 20, 2026 is missing" in text_of(response)
     assert "chart-movements" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "de", "pt", "ja", "ko", "zh-hans", "hi"])
+def test_every_language_renders_its_own_money_and_dates(staff_client, language):
+    from django.utils import formats, translation
+
+    from billing.money import format_money
+
+    staff_client.cookies["django_language"] = language
+    response = staff_client.get(dashboard(**FEBRUARY_QUERY))
+    assert response.status_code == 200
+    text = text_of(response)
+    with translation.override(language):
+        money = format_money(2200, "USD")  # MRR
+        day = formats.date_format(dt.date(2026, 2, 28), "DATE_FORMAT")
+    for expected in (money, day):
+        assert re.sub(r"\s+", " ", expected) in text  # the page's spaces are collapsed
