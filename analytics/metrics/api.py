@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
@@ -216,11 +217,13 @@ class FunnelSerializer(serializers.Serializer):
 
 RANGE_PARAMETERS = [
     OpenApiParameter(
-        "from", str, description="First day, YYYY-MM-DD (UTC). Default: 29 days before `to`."
+        "from",
+        OpenApiTypes.DATE,
+        description="First day, YYYY-MM-DD (UTC). Default: 29 days before `to`.",
     ),
     OpenApiParameter(
         "to",
-        str,
+        OpenApiTypes.DATE,
         description="Last day, YYYY-MM-DD (UTC), included. Default: "
         "today; later days are cut off. At most 366 days in all.",
     ),

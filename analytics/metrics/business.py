@@ -30,6 +30,7 @@ from analytics.models import Event
 from . import revenue
 from .cohorts import retention_cohorts
 from .engagement import (
+    FIRST_DAY,
     activation_rate,
     active_users,
     average_video_length,
@@ -212,12 +213,17 @@ def growth_section(*, start: dt.date, end: dt.date) -> dict:
     each and MRR at each month's end (the last month up to the range's end, `partial`), each
     with its change from the month before and that change as a share (velocity)."""
     last = end.replace(day=1)
-    months = [add_months(last, n) for n in range(1 - TREND_MONTHS, 1)]
+    # No month before the first day there can be figures for (a range in early 2000).
+    months = [
+        month
+        for month in (add_months(last, n) for n in range(1 - TREND_MONTHS, 1))
+        if month >= FIRST_DAY
+    ]
     before = add_months(months[0], -1)
     signups = {
         _as_month(month): count
         for month, count in User.objects.filter(
-            date_joined__gte=day_start(before), date_joined__lt=_end_instant(end)
+            date_joined__gte=day_start(max(before, FIRST_DAY)), date_joined__lt=_end_instant(end)
         )
         .annotate(month=TruncMonth("date_joined", tzinfo=dt.UTC))
         .values("month")
@@ -227,7 +233,7 @@ def growth_section(*, start: dt.date, end: dt.date) -> dict:
     missing = None
     closing_days = {month: min(month_end(month), end) for month in months}
     try:
-        series = revenue.mrr_series(start=months[0] - dt.timedelta(days=1), end=end)
+        series = revenue.mrr_series(start=max(months[0] - dt.timedelta(days=1), FIRST_DAY), end=end)
         mrr_by_day = {totals.day: totals.mrr for totals in series}
     except revenue.FxRateMissing as error:
         missing, mrr_by_day = _missing_rate(error), {}
@@ -258,7 +264,7 @@ def growth_section(*, start: dt.date, end: dt.date) -> dict:
 def cohorts_section(*, start: dt.date, end: dt.date) -> dict:
     """Retention of the `COHORT_MONTHS` monthly sign-up cohorts ending with the range's last
     month, months 0–12, as known at the end of the range."""
-    first = add_months(end.replace(day=1), 1 - COHORT_MONTHS)
+    first = max(add_months(end.replace(day=1), 1 - COHORT_MONTHS), FIRST_DAY)
     as_of = _end_instant(end) - dt.timedelta(microseconds=1)
     return {"as_of": end, "cohorts": retention_cohorts(start=first, end=end, as_of=as_of)}
 

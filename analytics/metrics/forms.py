@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from .business import MAX_REPORT_DAYS
 from .display import format_value
-from .engagement import day_start
+from .engagement import FIRST_DAY, day_start
 
 DEFAULT_DAYS = 30
 ISO_DATE = "%Y-%m-%d"
@@ -68,8 +68,8 @@ class DateRangeForm(forms.Form):
         elif end > self.today:
             end = self.today
             self.notes.append(_("Days after today have no figures yet: the range ends today."))
-        if start is None:
-            start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if start is None:  # never before the first day there can be figures for
+            start = max(end - dt.timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
         if start > end:
             self.add_error("start", _("The start must not be after the end."))
             return cleaned

@@ -125,6 +125,13 @@ def test_a_far_range_is_shortened_and_says_so(staff_api):
     assert body["notes"] == ["A range covers at most 366 days: this one starts on Feb. 28, 2025."]
 
 
+def test_a_default_start_never_falls_before_2000(staff_api):
+    # Found by the fuzzer: the 29 days before 1 January 2000 are outside the dates allowed.
+    response = staff_api.get(reverse(BUSINESS), {"to": "2000-01-01"})
+    assert response.status_code == 200
+    assert (response.json()["start"], response.json()["end"]) == ("2000-01-01", "2000-01-01")
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

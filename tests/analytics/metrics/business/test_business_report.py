@@ -235,3 +235,10 @@ def test_with_the_rate_stored_the_foreign_subscription_counts(history, ledger, r
         "EUR": 1100,
         "USD": 2200,
     }
+
+
+def test_a_range_in_january_2000_has_no_months_before_it(db):
+    report = business_report(start=dt.date(2000, 1, 1), end=dt.date(2000, 1, 31))
+    assert [row["month"] for row in report["growth"]["months"]] == [dt.date(2000, 1, 1)]
+    assert report["growth"]["months"][0]["mrr_change"] is None  # nothing before to compare
+    assert [row["cohort"] for row in report["cohorts"]["cohorts"]] == [dt.date(2000, 1, 1)]
