@@ -27,7 +27,7 @@ TABLE_SECTIONS: dict[str, str] = {
 }
 
 MOVEMENT_LABELS = {
-    "new": gettext_lazy("New"),
+    "new": gettext_lazy("New business"),  # ChartMogul's name; "New" alone means unread
     "expansion": gettext_lazy("Expansion"),
     "contraction": gettext_lazy("Contraction"),
     "churn": gettext_lazy("Churn"),

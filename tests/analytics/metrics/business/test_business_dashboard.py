@@ -89,7 +89,7 @@ def test_every_section_with_its_figures(staff_client):
     assert "MRR $22.00" in text
     assert "ARR $264.00" in text
     assert "Net new MRR $10.00" in text
-    assert "New $22.00 2" in text and "Churn -$12.00 1" in text
+    assert "New business $22.00 2" in text and "Churn -$12.00 1" in text
     assert "Paying customers 2" in text
     assert "ARPU (per paying customer) $11.00" in text
     assert "Free-to-paid conversion 50%" in text
@@ -246,7 +246,7 @@ def test_the_movements_csv(staff_client):
     rows = rows_of(staff_client.get(dashboard(**FEBRUARY_QUERY, format="csv", table="movements")))
     assert rows == [
         ["Movement", "MRR (USD)", "Workspaces"],
-        ["New", "22.00", "2"],
+        ["New business", "22.00", "2"],
         ["Expansion", "0.00", "0"],
         ["Contraction", "0.00", "0"],
         ["Churn", "-12.00", "1"],
