@@ -347,3 +347,10 @@ def test_every_language_renders_its_own_money_and_dates(staff_client, language):
         day = formats.date_format(dt.date(2026, 2, 28), "DATE_FORMAT")
     for expected in (money, day):
         assert re.sub(r"\s+", " ", expected) in text  # the page's spaces are collapsed
+
+
+def test_staff_find_it_in_their_menu_and_others_do_not(staff_client, history):
+    assert f'href="{reverse(DASHBOARD)}"' in staff_client.get(reverse("dashboard")).content.decode()
+    member = Client()
+    member.force_login(history.people["alice"])
+    assert reverse(DASHBOARD) not in member.get(reverse("dashboard")).content.decode()
