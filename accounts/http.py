@@ -1,7 +1,10 @@
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -34,3 +37,22 @@ def error_messages(request: HttpRequest, error: ValidationError | ErrorDict) -> 
         texts = [text for field_errors in error.values() for text in field_errors]
     for text in texts:
         messages.error(request, text)
+
+
+def is_staff(user) -> bool:
+    """A signed-in, active member of staff (the people the staff dashboards are for)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A staff-only page: everyone else, signed in or not, gets 404, as outsiders do everywhere
+    (Django's `staff_member_required` would send them to the admin's login instead, telling
+    them the page exists)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -20,6 +20,7 @@ admin.site.login_form = AdminLoginForm
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("analytics.metrics.api")),  # staff: analytics/business/, analytics/funnel/
     *privacy_api.urlpatterns,
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("team/", include("teams.urls")),
     path("billing/", include("billing.urls")),
     path("integrations/", include("integrations.urls")),
+    path("analytics/business/", include("analytics.metrics.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -81,6 +81,15 @@ ALLOWLIST_PREFIXES: dict[str, str] = {
     "media/": "media files (DEBUG only)",
 }
 
+# Staff only: everyone else, signed in or not, gets 404 (pages and API alike); staff a success.
+STAFF_ONLY: dict[str, str] = {
+    "metrics:business": "the business dashboard",
+    "metrics:business_movement": "the workspaces behind an MRR movement",
+    "api:analytics-business": "the business dashboard's figures",
+    "api:analytics-funnel": "any funnel over every account",
+}
+STAFF_KWARGS: dict[str, dict[str, str]] = {"metrics:business_movement": {"kind": "new"}}
+
 # Signed-in, no object id; the action (if any) checked in the user's current workspace.
 USER_LEVEL: dict[str, str | None] = {
     "dashboard": None,
@@ -234,6 +243,7 @@ for _route in ROUTES:
     NAMED.setdefault(_route.key, _route)  # the first of a name is what reverse() builds
 OBJECT_ROUTES = [NAMED[name] for name in MAPPING if name in NAMED]
 USER_ROUTES = [NAMED[name] for name in USER_LEVEL if name in NAMED]
+STAFF_ROUTES = [NAMED[name] for name in STAFF_ONLY if name in NAMED]
 
 CAST_ORDER = ("outsider", "viewer", "editor", "admin", "owner")
 OK = {200, 201, 202, 204, 302, 400}  # 400: our empty/minimal data, after the permission check
