@@ -13,6 +13,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 router = routers.DefaultRouter()
 
 
+# The largest id a database integer holds: a bigger number in a request is a 400, not an
+# overflow inside the query (SQLite raises OverflowError, PostgreSQL an out-of-range error).
+DATABASE_ID_MAX = 2**63 - 1
+
 _DATETIME_FIELD = serializers.DateTimeField()
 
 

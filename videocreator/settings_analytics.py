@@ -27,6 +27,13 @@ def analytics_settings(env: environ.Env, rest_framework: dict, databases: dict) 
         "ANALYTICS_GROSS_MARGIN": env.str("ANALYTICS_GROSS_MARGIN", default="0.8"),
         # The share of a funnel step's drop above which the step is flagged.
         "ANALYTICS_FUNNEL_DROP_FLAG": env.float("ANALYTICS_FUNNEL_DROP_FLAG", default=0.20),
+        # Django's two finders, and plotly's own plotly.js as vendor/plotly.min.js for the
+        # staff dashboards' charts (videocreator/staticfinders.py).
+        "STATICFILES_FINDERS": [
+            "django.contrib.staticfiles.finders.FileSystemFinder",
+            "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+            "videocreator.staticfinders.PlotlyFinder",
+        ],
         "ANALYTICS_DATABASE_ALIAS": "analytics" if replica_url else None,
         "DATABASE_ROUTERS": ["analytics.metrics.routing.AnalyticsReadRouter"],
         # True: visitors are tracked only after they accept the banner; False: unless they

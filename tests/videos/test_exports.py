@@ -376,3 +376,16 @@ def test_on_s3_the_zip_lands_in_the_bucket_and_its_presigned_link_downloads(
     with django_capture_on_commit_callbacks(execute=True):
         services.exports_expire(now=export.expires_at + timedelta(seconds=1))
     assert export.file.name not in bucket_keys(s3)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"video_ids": [1024363251573346837463040]},
+        {"video_ids": [1], "workspace": 2**63},
+    ],
+)
+def test_ids_too_big_for_the_database_are_a_400(owner, payload):
+    response = api_for(owner).post("/api/v1/exports/", payload, format="json")
+    assert response.status_code == 400
+    assert not ExportJob.objects.exists()

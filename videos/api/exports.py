@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from teams.models import Team
 from teams.permissions import get_for_user, scope_for_user
+from videocreator.api import DATABASE_ID_MAX
 
 from .. import selectors, services
 from ..models import ExportJob, ExportStatus, Video
@@ -78,10 +79,15 @@ class ExportCreate(APIView):
     @extend_schema_serializer(component_name="ExportRequest")
     class InputSerializer(serializers.Serializer):
         video_ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
+            child=serializers.IntegerField(min_value=1, max_value=DATABASE_ID_MAX),
+            allow_empty=False,
+            max_length=1000,
         )
         workspace = serializers.IntegerField(
-            required=False, help_text="Default: the workspace of the videos."
+            required=False,
+            min_value=1,
+            max_value=DATABASE_ID_MAX,
+            help_text="Default: the workspace of the videos.",
         )
 
     @extend_schema(request=InputSerializer, responses={202: ExportSerializer})

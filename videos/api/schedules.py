@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from integrations.messages import translate_error
 from integrations.models import Platform
 from teams.permissions import get_for_user
+from videocreator.api import DATABASE_ID_MAX
 
 from ..models import Video
 from ..publishing import manual, selectors, services
@@ -98,7 +99,7 @@ class ScheduleList(generics.GenericAPIView):
                 max_length=5000, required=False, allow_blank=True, default=""
             )
 
-        video = serializers.IntegerField(min_value=1)
+        video = serializers.IntegerField(min_value=1, max_value=DATABASE_ID_MAX)
         publish_at = serializers.DateTimeField(
             required=False,
             allow_null=True,
