@@ -27,7 +27,7 @@ from accounts.models import User
 from analytics.events import EventName
 from analytics.models import Event
 
-from . import revenue
+from . import revenue, rollups
 from .cohorts import retention_cohorts
 from .engagement import (
     FIRST_DAY,
@@ -233,8 +233,10 @@ def growth_section(*, start: dt.date, end: dt.date) -> dict:
     missing = None
     closing_days = {month: min(month_end(month), end) for month in months}
     try:
-        series = revenue.mrr_series(start=max(months[0] - dt.timedelta(days=1), FIRST_DAY), end=end)
-        mrr_by_day = {totals.day: totals.mrr for totals in series}
+        # From the daily rollup (days it has not reached, and today, computed live).
+        mrr_by_day = rollups.daily_series(
+            keys=["mrr"], start=max(months[0] - dt.timedelta(days=1), FIRST_DAY), end=end
+        )["mrr"]
     except revenue.FxRateMissing as error:
         missing, mrr_by_day = _missing_rate(error), {}
     previous_signups = signups.get(before, 0)

@@ -143,8 +143,9 @@ def active_users_series(*, start: dt.date, end: dt.date) -> list[ActiveUsers]:
     """`active_users` for every day from `start` to `end` inclusive, in one query: each
     person's active days (from 29 days before `start`), then the trailing windows slide over
     them. What the daily rollup stores; equal to calling `active_users` day by day."""
-    since, until = day_range(start=start - dt.timedelta(days=29), end=end)
-    first = since.date()
+    # The 29 days before `start` feed its windows; nothing is recorded before FIRST_DAY.
+    since, until = day_range(start=max(start - dt.timedelta(days=29), FIRST_DAY), end=end)
+    first = start - dt.timedelta(days=29)
     days_active: dict[int, set[int]] = {}  # day offset from `first` → people active that day
     for actor, day in (
         Event.objects.filter(
