@@ -9,8 +9,8 @@ from functools import cache
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
@@ -22,7 +22,7 @@ def _options(current: str) -> SafeString:
         "",
         '<option value="{}" lang="{}"{}>{}</option>',
         (
-            (code, code, format_html(" selected") if code == current else "", _name_local(code))
+            (code, code, mark_safe(" selected") if code == current else "", _name_local(code))
             for code, _name in settings.LANGUAGES
         ),
     )

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -52,14 +52,14 @@ def video_card(video, selectable: bool = False) -> SafeString:
             selectors.file_url(video.thumbnail.name),
         )
     else:
-        media = format_html('<span class="media-placeholder"><span>▶</span></span>')
+        media = mark_safe('<span class="media-placeholder"><span>▶</span></span>')
     select = ""
     if selectable:
         select = format_html(
             '<label class="video-card-select"><input type="checkbox" name="video_ids" value="{}"'
             ' form="export-form"{}> {}</label>',
             video.pk,
-            "" if video.status == VideoStatus.READY else format_html(" disabled"),
+            "" if video.status == VideoStatus.READY else mark_safe(" disabled"),
             gettext("Select"),
         )
     version = video.current_version
