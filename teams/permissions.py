@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F
 from django.http import Http404
 
 from .models import Membership, Role, Team
@@ -110,21 +111,34 @@ def get_for_user(
     """Fetch one object the user may act on, or raise Http404 / PermissionDenied.
 
     The user's role in the object's workspace is left on it as `user_role`, so a page that
-    shows or hides actions needs no second lookup.
+    shows or hides actions needs no second lookup. One query: the object joined to the user's
+    membership of its workspace (at most one row: one membership per person and workspace).
     """
     queryset = (
         model_or_queryset
         if isinstance(model_or_queryset, models.QuerySet)
         else model_or_queryset._default_manager.all()
     )
+    if getattr(queryset.model, "OWNER_PATH", None):
+        try:
+            return scope_for_user(user, queryset).get(pk=pk)
+        except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+            raise Http404 from None  # a personal object: its owner may do anything with it
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    path = workspace_path(queryset.model)
+    membership = f"{path}__memberships" if path else "memberships"
     try:
-        obj = scope_for_user(user, queryset).get(pk=pk)
+        obj = (
+            queryset.filter(**{f"{membership}__user": user})
+            .annotate(_membership_role=F(f"{membership}__role"))
+            .get(pk=pk)
+        )
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
-    if getattr(queryset.model, "OWNER_PATH", None):
-        return obj  # a personal object: its owner may do anything with it
-    workspace = obj if isinstance(obj, Team) else _resolve_workspace(obj)
-    obj.user_role = ensure_can(user, workspace, action)
+    if not role_allows(obj._membership_role, action):
+        raise PermissionDenied
+    obj.user_role = obj._membership_role
     return obj
 
 
@@ -149,10 +163,3 @@ def workspace_for_page(request, action: str) -> Membership:
     if not role_allows(membership.role, action):
         raise PermissionDenied
     return membership
-
-
-def _resolve_workspace(obj: models.Model) -> Team:
-    target = obj
-    for part in workspace_path(type(obj)).split("__"):
-        target = getattr(target, part)
-    return target

@@ -52,6 +52,20 @@ def test_get_for_user_returns_object_for_members(viewer, workspace):
 
 
 @pytest.mark.django_db
+def test_get_for_user_reads_the_object_and_the_role_in_one_query(cast, workspace):
+    from tests.factories import VideoFactory
+    from videos.models import Video
+
+    video = VideoFactory(workspace=workspace)
+    for name, user in cast.items():
+        if name == "outsider":
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            found = get_for_user(user, Video, video.pk, "view")
+        assert (found, found.user_role, len(queries)) == (video, name, 1)
+
+
+@pytest.mark.django_db
 def test_get_for_user_outsider_gets_404_even_for_existing_object(outsider, workspace):
     with pytest.raises(Http404):
         get_for_user(outsider, Team, workspace.pk, "view")
