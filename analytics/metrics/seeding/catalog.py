@@ -5,6 +5,7 @@ history can be tuned in one place.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 # Seeded accounts are recognised by their address: `.example` is reserved (RFC 2606), so no
@@ -249,3 +250,38 @@ DECLINED_REASON = "Your card was declined (sandbox)."
 FX_CENTRES = {"USD": 1.10, "GBP": 0.86}
 FX_DAILY_VOLATILITY = 0.004
 FX_MEAN_REVERSION = 0.01
+
+
+@dataclass(frozen=True)
+class Storyline:
+    """A scripted subscription for one of the first buyers (periods and renewals counted from
+    the checkout: period 0 is the first)."""
+
+    name: str
+    plan: str
+    coupon: str | None = None
+    declined_checkout: bool = False
+    switch_in_period: int | None = None
+    cancel_in_period: int | None = None
+    resume: bool = False
+    declined_renewal: int | None = None
+    fixed_before_retry: int | None = None  # None: never fixed, the plan ends on Free
+    refund: bool = False  # half of the latest payment
+    returns_after_days: float | None = None
+
+
+STORYLINES: tuple[Storyline, ...] = (
+    Storyline("monthly with a coupon for three invoices, switches to annual, half refunded",
+              "pro-monthly", coupon="SEED-LAUNCH25", switch_in_period=1, refund=True),
+    Storyline("annual, ten percent off for good, switches to monthly: unused time credited",
+              "pro-annual", coupon="SEED-FRIENDS10", switch_in_period=0),
+    Storyline("a declined renewal, the card fixed before the second retry", "pro-monthly",
+              declined_renewal=1, fixed_before_retry=1),
+    Storyline("half off once, a declined renewal never fixed, back twenty days later",
+              "pro-monthly", coupon="SEED-WELCOME50", declined_renewal=1, returns_after_days=20),
+    Storyline("cancels, then changes their mind", "pro-monthly", cancel_in_period=0, resume=True),
+    Storyline("cancels in the second month", "pro-monthly", cancel_in_period=1),
+    Storyline("annual, after a declined card at checkout", "pro-annual", declined_checkout=True),
+)  # fmt: skip
+# A storyline goes to a buyer with at least this much history left before today.
+STORYLINE_ROOM = dt.timedelta(days=100)

@@ -14,6 +14,7 @@ from django.db import models
 
 from analytics.models import Event, EventSource
 
+from . import catalog
 from .writer import Ids, Writer
 
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -62,6 +63,8 @@ class Context:
     templates: list[TemplateRow]
     coupons: dict[str, CouponRow]
     password_hash: str
+    # Storylines not yet given to a buyer (catalog.STORYLINES), in order.
+    storylines: list = field(default_factory=lambda: list(catalog.STORYLINES))
     # Tallies for the reference rows written once at the end.
     template_uses: Counter = field(default_factory=Counter)
     visits: Counter = field(default_factory=Counter)  # (channel key, first of month) → visitors

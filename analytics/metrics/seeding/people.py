@@ -223,7 +223,8 @@ def _visits(ctx: Context, rng: random.Random, person: Person) -> None:
     person stops coming (or today); a visit signs in when the session has expired, or by
     chance."""
     behaviour = person.behaviour
-    start = person.verified_at
+    # Confirming the address signs in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
+    start = person.verified_at + dt.timedelta(milliseconds=40)
     lifetime = dt.timedelta(days=rng.expovariate(1 / behaviour.mean_lifetime_days))
     person.active_until = start + lifetime
     end = min(person.active_until, ctx.now)

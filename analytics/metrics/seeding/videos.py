@@ -21,7 +21,7 @@ from django.urls import reverse
 from analytics.events import EventName
 from integrations.models import Platform
 from teams.models import Notification, NotificationKind
-from videos.models import RenderJob, RenderJobKind, RenderJobStatus, Video, VideoStatus
+from videos.models import RenderJob, RenderJobKind, RenderJobStatus, Template, Video, VideoStatus
 from videos.publishing.models import PlatformPost, PostStatus, PublishSchedule
 from videos.rendering.media import output_size
 
@@ -119,7 +119,7 @@ def _video(
         rng,
         EventName.TEMPLATE_USED,
         created_at + dt.timedelta(milliseconds=2),
-        subject=("videos.template", str(template.id)),
+        subject=subject_of(Template, template.id),
         properties={"video": video_id},
         **where,
     )

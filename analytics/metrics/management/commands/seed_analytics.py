@@ -64,6 +64,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, users, months, seed, until, password, reset, reset_only, dry_run,
                **options) -> None:  # fmt: skip
+        if isinstance(until, str):  # call_command(until="…") skips the parser's conversion
+            until = until_day(until)
         try:
             check_arguments(users=users, months=months)
         except ValueError as error:
