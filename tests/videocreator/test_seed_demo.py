@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from analytics.models import Event
+from billing.models import Invoice
 from teams.models import Comment, Team
 from tests.conftest import client_for
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus, VideoVersion
@@ -67,6 +68,12 @@ def test_the_demo_shows_every_feature_and_seeds_once(capsys):
     demo = User.objects.get(email="demo@videocreator.local")
     page = client_for(demo).get("/videos/").content.decode()
     assert "Spring launch: Aurora headphones" in page
+
+    # The analytics history, for the dashboards' charts: seeded once.
+    assert "an analytics history of 2,000 accounts over 12 months" in first
+    seeded = User.objects.filter(email__endswith="@seed.example")
+    assert seeded.count() == 2000
+    assert Invoice.objects.filter(workspace__created_by__in=seeded).exists()
 
     counts = snapshot()
     call_command("seed_demo")

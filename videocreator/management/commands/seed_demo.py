@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from analytics.metrics.seeding import seed_history, seeded_data_exists
 from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
 from billing.providers import stripe_configured
@@ -12,6 +13,9 @@ from teams.services.workspaces import workspace_create
 from videocreator import demo
 
 DEMO_EMAIL = "demo@videocreator.local"
+# A generated history for the analytics dashboards (analytics.metrics.seeding): enough for every
+# chart to show something, a few seconds to write.
+HISTORY_USERS, HISTORY_MONTHS, HISTORY_SEED = 2000, 12, 1
 DEMO_TEAM_NAME = "Demo Agency"
 DEMO_TEAMMATES = [
     ("editor@videocreator.local", Role.EDITOR),
@@ -45,14 +49,20 @@ class Command(BaseCommand):
     help = (
         "Create (once) demo users and a Demo Agency workspace that shows every feature: "
         "rendered videos in two languages, a brand kit applied, versions, a review thread, "
-        "an export; print every demo sign-in."
+        "an export; and (once) a generated analytics history of 2,000 accounts over 12 months; "
+        "print every demo sign-in."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--password", default="demo-video-creator", help="Demo password.")
         parser.add_argument("--dry-run", action="store_true", help="Show what would be created.")
+        parser.add_argument(
+            "--no-history", action="store_true", help="Skip the generated analytics history."
+        )
 
-    def handle(self, *args, password: str, dry_run: bool = False, **options) -> None:
+    def handle(
+        self, *args, password: str, dry_run: bool = False, no_history: bool = False, **options
+    ) -> None:
         created: list[str] = []
         with transaction.atomic():
             demo = self._user(DEMO_EMAIL, password, created)
@@ -81,6 +91,8 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         if not dry_run:
             created.extend(self._content(team, demo).created)
+        if not no_history:
+            created.extend(self._history(dry_run=dry_run))
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             f"{verb}: {', '.join(created) if created else 'nothing (already seeded)'}"
@@ -106,6 +118,17 @@ class Command(BaseCommand):
         demo.demo_export(workspace=team, videos=videos[:2], actor=owner, content=content)
         demo.demo_schedules(workspace=team, videos=videos, actor=owner, content=content)
         return content
+
+    def _history(self, *, dry_run: bool) -> list[str]:
+        """The analytics history, once: a second run finds the seeded accounts and adds none
+        (`manage.py seed_analytics --reset-only` removes them)."""
+        if seeded_data_exists():
+            return []
+        what = f"an analytics history of {HISTORY_USERS:,} accounts over {HISTORY_MONTHS} months"
+        if dry_run:
+            return [what]
+        summary = seed_history(users=HISTORY_USERS, months=HISTORY_MONTHS, seed=HISTORY_SEED)
+        return [f"{what} ({summary.total_rows:,} rows, {summary.seconds:.1f} s)"]
 
     def _upgrade_demo_team(self, team: Team, owner: User) -> bool:
         """Put the demo team on Pro through the sandbox, once, and only when it is offline."""
