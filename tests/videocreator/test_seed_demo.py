@@ -74,6 +74,14 @@ def test_the_demo_shows_every_feature_and_seeds_once(capsys):
     seeded = User.objects.filter(email__endswith="@seed.example")
     assert seeded.count() == 2000
     assert Invoice.objects.filter(workspace__created_by__in=seeded).exists()
+    # ...with the daily rollup filled, and a staff account to open the business dashboard.
+    from analytics.metrics.models import DailyMetric
+
+    assert DailyMetric.objects.filter(key="mrr", value__gt=0).exists()
+    staff = User.objects.get(email="staff@videocreator.local")
+    assert staff.is_staff and not staff.is_superuser
+    assert client_for(staff).get("/analytics/business/").status_code == 200
+    assert "staff@videocreator.local" in first
 
     counts = snapshot()
     call_command("seed_demo")

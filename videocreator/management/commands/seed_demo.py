@@ -1,8 +1,12 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
+from analytics.metrics import rollups
 from analytics.metrics.seeding import seed_history, seeded_data_exists
 from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
@@ -17,6 +21,9 @@ DEMO_EMAIL = "demo@videocreator.local"
 # chart to show something, a few seconds to write.
 HISTORY_USERS, HISTORY_MONTHS, HISTORY_SEED = 2000, 12, 1
 DEMO_TEAM_NAME = "Demo Agency"
+# Staff, not a member of the demo team: the business dashboard (/analytics/business/) and the
+# admin are staff-only, and a first run should be able to open them.
+DEMO_STAFF_EMAIL = "staff@videocreator.local"
 DEMO_TEAMMATES = [
     ("editor@videocreator.local", Role.EDITOR),
     ("viewer@videocreator.local", Role.VIEWER),
@@ -73,6 +80,9 @@ class Command(BaseCommand):
             for email, role in DEMO_TEAMMATES:
                 mate = self._user(email, password, created)
                 membership_add(workspace=team, user=mate, role=role, actor=demo)
+            staff = self._user(DEMO_STAFF_EMAIL, password, created)
+            if not staff.is_staff:
+                User.objects.filter(pk=staff.pk).update(is_staff=True)
             _coupon, coupon_created = Coupon.objects.get_or_create(
                 code="WELCOME20",
                 defaults={
@@ -99,6 +109,11 @@ class Command(BaseCommand):
         )
         for email, role in [(DEMO_EMAIL, Role.OWNER), *DEMO_TEAMMATES]:
             self.stdout.write(self.style.SUCCESS(f"Demo sign-in ({role}): {email} / {password}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo sign-in (staff, /analytics/business/): {DEMO_STAFF_EMAIL} / {password}"
+            )
+        )
 
     def _content(self, team: Team, owner: User) -> demo.DemoContent:
         """Videos and all that happens to them; each step skipped when already there."""
@@ -128,7 +143,15 @@ class Command(BaseCommand):
         if dry_run:
             return [what]
         summary = seed_history(users=HISTORY_USERS, months=HISTORY_MONTHS, seed=HISTORY_SEED)
-        return [f"{what} ({summary.total_rows:,} rows, {summary.seconds:.1f} s)"]
+        # The dashboards read the daily rollup: fill it for the history, as beat would have.
+        today = timezone.now().date()
+        figures = rollups.rollups_write(
+            start=today - datetime.timedelta(days=31 * (HISTORY_MONTHS + 1)), end=today
+        )
+        return [
+            f"{what} ({summary.total_rows:,} rows, {summary.seconds:.1f} s; "
+            f"{figures:,} daily figures)"
+        ]
 
     def _upgrade_demo_team(self, team: Team, owner: User) -> bool:
         """Put the demo team on Pro through the sandbox, once, and only when it is offline."""
