@@ -6,13 +6,23 @@ README.md, *Seeded analytics history*, describes what it makes.
 
 from .catalog import DEFAULT_PASSWORD, EMAIL_DOMAIN
 from .reset import seed_reset
-from .run import SeededDataExists, SeedSummary, check_arguments, seed_history, seeded_data_exists
+from .run import (
+    MODELS,
+    SeededDataExists,
+    SeedSummary,
+    check_arguments,
+    seed_history,
+    seeded_data_exists,
+)
+from .writer import analyze
 
 __all__ = [
     "DEFAULT_PASSWORD",
     "EMAIL_DOMAIN",
+    "MODELS",
     "SeedSummary",
     "SeededDataExists",
+    "analyze",
     "check_arguments",
     "seed_history",
     "seed_reset",

@@ -42,8 +42,7 @@ from videos.publishing.models import PlatformPost, PublishSchedule
 
 from . import catalog, reference
 from .people import is_anonymous_visitor_id
-from .run import MODELS, seeded_users
-from .writer import analyze
+from .run import seeded_users
 
 ANONYMOUS_ID_PATTERN = rf"^{catalog.VISITOR_ID_PREFIX:08x}-[0-9a-f]{{4}}-8"
 BATCH = 10_000
@@ -176,5 +175,7 @@ def seed_reset() -> dict[str, int]:
         note__startswith=catalog.SPEND_NOTE_PREFIX
     ).delete()[0]
     removed["metrics.FxRate"] = _fx_rates()
-    analyze(MODELS)
+    # No ANALYZE here: statistics taken inside this transaction would show the tables empty,
+    # and PostgreSQL would check the deferred foreign keys at COMMIT with a sequential scan per
+    # deleted row. The caller refreshes them once committed (`writer.analyze`).
     return {label: count for label, count in removed.items() if count}

@@ -10,7 +10,9 @@ from django.db import transaction
 from analytics.metrics.seeding import (
     DEFAULT_PASSWORD,
     EMAIL_DOMAIN,
+    MODELS,
     SeededDataExists,
+    analyze,
     check_arguments,
     seed_history,
     seed_reset,
@@ -70,36 +72,25 @@ class Command(BaseCommand):
             check_arguments(users=users, months=months)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        with transaction.atomic():
-            if reset or reset_only:
-                removed = seed_reset()
-                self.stdout.write(
-                    f"Removed {sum(removed.values()):,} seeded rows"
-                    + (
-                        ": " + ", ".join(f"{k} {v:,}" for k, v in removed.items())
-                        if removed
-                        else "."
-                    )
-                )
-                if reset_only:
-                    if dry_run:
-                        transaction.set_rollback(True)
-                        self.stdout.write("Dry run: nothing was removed.")
-                    return
-            try:
-                summary = seed_history(
-                    users=users,
-                    months=months,
-                    seed=seed,
-                    now=until,
-                    password=password,
-                    dry_run=dry_run,
-                    progress=lambda line: self.stdout.write(f"  {line}"),
-                )
-            except SeededDataExists as error:
-                raise CommandError(str(error)) from None
-            if dry_run:
+        summary = None
+        if dry_run:  # everything in one transaction, rolled back
+            with transaction.atomic():
+                if reset or reset_only:
+                    self._report(seed_reset(), dry_run=True)
+                if not reset_only:
+                    summary = self._seed(users, months, seed, until, password, dry_run=True)
                 transaction.set_rollback(True)
+        else:
+            if reset or reset_only:
+                # A transaction of its own, then fresh planner statistics (see seeding.reset).
+                with transaction.atomic():
+                    self._report(seed_reset(), dry_run=False)
+                analyze(MODELS)
+            if not reset_only:
+                with transaction.atomic():
+                    summary = self._seed(users, months, seed, until, password, dry_run=False)
+        if summary is None:
+            return
         verb = "Would write" if dry_run else "Wrote"
         self.stdout.write(
             f"{verb} {summary.total_rows:,} rows in {summary.seconds:.1f} s: {users:,} accounts "
@@ -115,3 +106,23 @@ class Command(BaseCommand):
                     f"{password!r}; `--reset-only` removes them."
                 )
             )
+
+    def _seed(self, users, months, seed, until, password, *, dry_run: bool):
+        try:
+            return seed_history(
+                users=users,
+                months=months,
+                seed=seed,
+                now=until,
+                password=password,
+                dry_run=dry_run,
+                progress=lambda line: self.stdout.write(f"  {line}"),
+            )
+        except SeededDataExists as error:
+            raise CommandError(str(error)) from None
+
+    def _report(self, removed: dict[str, int], *, dry_run: bool) -> None:
+        listed = ", ".join(f"{label} {count:,}" for label, count in removed.items())
+        verb = "Would remove" if dry_run else "Removed"
+        total = sum(removed.values())
+        self.stdout.write(f"{verb} {total:,} seeded rows" + (f": {listed}" if listed else "."))
