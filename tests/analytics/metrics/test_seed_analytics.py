@@ -316,6 +316,13 @@ def test_a_dry_run_writes_nothing(clock):
     assert table_counts() == before
 
 
+def test_a_dry_run_with_reset_writes_and_removes_nothing(history):
+    before = table_counts()
+    output = seed(reset=True, dry_run=True)
+    assert "Would remove" in output and "Would write" in output
+    assert table_counts() == before
+
+
 @pytest.mark.parametrize(
     "options",
     [
