@@ -159,7 +159,7 @@ def test_the_ledger_has_every_kind_of_change(history):
     assert set(invoices.values_list("currency", flat=True)) == {"USD", "EUR", "GBP"}
     assert invoices.filter(status="uncollectible").exists()
     assert InvoiceLine.objects.filter(kind="proration", amount__lt=0).exists()
-    assert Credit.objects.filter(reason__startswith="Unused time from invoice").exists()
+    assert Credit.objects.filter(idempotency_key__startswith="invoice-leftover:").exists()
     assert Invoice.objects.filter(credit_applied__gt=0).exists()
     assert (
         Payment.objects.filter(status=PaymentStatus.REFUNDED).exists()
