@@ -161,10 +161,7 @@ def test_the_ledger_has_every_kind_of_change(history):
     assert InvoiceLine.objects.filter(kind="proration", amount__lt=0).exists()
     assert Credit.objects.filter(idempotency_key__startswith="invoice-leftover:").exists()
     assert Invoice.objects.filter(credit_applied__gt=0).exists()
-    assert (
-        Payment.objects.filter(status=PaymentStatus.REFUNDED).exists()
-        or Payment.objects.filter(refunded_amount__gt=0).exists()
-    )
+    assert Payment.objects.filter(refunded_amount__gt=0, status=PaymentStatus.SUCCEEDED).exists()
     switches = SubscriptionChange.objects.filter(kind="switched")
     assert {(c.from_plan.key, c.to_plan.key) for c in switches} >= {
         ("pro-monthly", "pro-annual"),
