@@ -58,10 +58,6 @@ class Ledger:
 
     # -- what the services share -------------------------------------------------------------
 
-    @property
-    def is_paid(self) -> bool:
-        return self.plan is not None and self.status != SubscriptionStatus.CANCELED
-
     def _event(self, name, at, *, actor: bool = False, subject=None, key=None, **properties):
         event(
             self.ctx,

@@ -42,7 +42,6 @@ class View:
 
 @dataclass
 class Person:
-    index: int
     user_id: int
     team_id: int
     subscription_id: int
@@ -71,7 +70,7 @@ def workspace_name(language: str, person: str) -> str:
     return name if len(name) <= NAME_MAX_LENGTH else personal_workspace_name(person)
 
 
-def _landing(ctx: Context, rng: random.Random, channel: catalog.Channel, at: dt.datetime) -> View:
+def _landing(rng: random.Random, channel: catalog.Channel, at: dt.datetime) -> View:
     return View(at=at, path=rng.choice(channel.landing_paths), channel=channel)
 
 
@@ -102,7 +101,6 @@ def sign_up(ctx: Context, rng: random.Random, index: int, joined_at: dt.datetime
     time_zone = rng.choice(locale.time_zones)
     local = f"{rng.choice(locale.names)}.{rng.choice(catalog.SURNAMES)}.{index + 1}"
     person = Person(
-        index=index,
         user_id=ctx.ids.take(User),
         team_id=ctx.ids.take(Team),
         subscription_id=ctx.ids.take(Subscription),
@@ -125,10 +123,12 @@ def sign_up(ctx: Context, rng: random.Random, index: int, joined_at: dt.datetime
     )
     first_seen = joined_at - lead
     ctx.visits[channel.key, _month(first_seen)] += 1
-    person.views.append(_landing(ctx, rng, channel, first_seen))
+    person.views.append(_landing(rng, channel, first_seen))
     if not same_visit and rng.random() < 0.25:  # came back another way before signing up
         back = pick(rng, channels, [c.share for c in channels])
-        person.views.append(_landing(ctx, rng, back, first_seen + (joined_at - first_seen) / 2))
+        returned = first_seen + (joined_at - first_seen) / 2
+        ctx.visits[back.key, _month(returned)] += 1
+        person.views.append(_landing(rng, back, returned))
     person.views.append(
         View(joined_at - dt.timedelta(seconds=rng.uniform(30, 300)), "/accounts/signup/")
     )
@@ -235,9 +235,6 @@ def _visits(ctx: Context, rng: random.Random, person: Person) -> None:
         moment += dt.timedelta(seconds=rng.expovariate(rate_per_second))
         if moment >= end:
             break
-        local_hour = moment.hour
-        if local_hour < 6 and rng.random() < 0.6:  # fewer visits at night (UTC, roughly)
-            continue
         visits.append(moment)
     person.visits = visits
     last_login = start
@@ -252,7 +249,7 @@ def _visits(ctx: Context, rng: random.Random, person: Person) -> None:
     for login in person.logins:
         event(ctx, rng, EventName.USER_LOGGED_IN, login, actor_id=person.user_id, subject=user)
     for visit in visits:
-        path = "/dashboard/" if visit in (start,) or rng.random() < 0.5 else "/videos/"
+        path = "/dashboard/" if visit == start or rng.random() < 0.5 else "/videos/"
         person.views.append(View(after(rng, visit, seconds=2), path))
 
 
@@ -322,7 +319,7 @@ def anonymous_visitor(ctx: Context, rng: random.Random, first_seen: dt.datetime)
     channel = pick(rng, catalog.CHANNELS, [c.share for c in catalog.CHANNELS])
     ctx.visits[channel.key, _month(first_seen)] += 1
     visitor_id = str(anonymous_visitor_id(rng))
-    views = [_landing(ctx, rng, channel, first_seen)]
+    views = [_landing(rng, channel, first_seen)]
     if rng.random() < 0.4:
         views.append(View(after(rng, first_seen, seconds=600), rng.choice(_BROWSING)))
     if rng.random() < 0.15:

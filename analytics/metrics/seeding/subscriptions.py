@@ -24,6 +24,7 @@ from .lifecycle import SubscriptionLedger
 from .people import Person
 
 MINUTE = dt.timedelta(minutes=1)
+DAY = dt.timedelta(days=1)
 TWO_WEEKS = dt.timedelta(days=14)
 # The renewal task runs every 15 minutes, the retry task every hour (videocreator/periodic.py).
 RENEWAL_EVERY = 15 * 60
@@ -95,6 +96,8 @@ def _subscribe(ctx, rng, ledger: SubscriptionLedger, at, on_pro, story: Storylin
             at += dt.timedelta(minutes=rng.uniform(5, 30))
         if at + 5 * MINUTE >= ctx.now:
             return
+        if ledger.card == "decline":  # set right on the sandbox's payment page before paying
+            ledger.card = "ok"
         started = ledger.checkout(at, plan, coupon)
         ended = _live(ctx, rng, ledger, story if first else None)
         on_pro.append((started, ended or ctx.now))
@@ -133,8 +136,10 @@ def _live(ctx, rng, ledger: SubscriptionLedger, story: Storyline | None) -> dt.d
         if story is not None:
             if period == story.cancel_in_period:
                 cancel_at = between(rng, start, start + (end - start) / 2)
-            if period == story.switch_in_period:
-                switch_at = between(rng, start + (end - start) / 6, start + (end - start) / 3)
+            if period == story.switch_in_period:  # early on: within the storyline's room
+                length = end - start
+                earliest, latest = min(length / 6, 20 * DAY), min(length / 3, 50 * DAY)
+                switch_at = between(rng, start + earliest, start + latest)
             declined = period + 1 == story.declined_renewal
         else:
             if not leaving_decided and person.active_until and person.active_until < end:

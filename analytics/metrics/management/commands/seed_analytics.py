@@ -118,7 +118,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 progress=lambda line: self.stdout.write(f"  {line}"),
             )
-        except SeededDataExists as error:
+        except (SeededDataExists, LookupError) as error:  # LookupError: plans or templates gone
             raise CommandError(str(error)) from None
 
     def _report(self, removed: dict[str, int], *, dry_run: bool) -> None:
