@@ -62,6 +62,7 @@ class Context:
     plans: dict[str, PlanRow]  # the paid ones, by key
     templates: list[TemplateRow]
     coupons: dict[str, CouponRow]
+    coupons_created: int
     password_hash: str
     # Storylines not yet given to a buyer (catalog.STORYLINES), in order.
     storylines: list = field(default_factory=lambda: list(catalog.STORYLINES))

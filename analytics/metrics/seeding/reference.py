@@ -67,11 +67,12 @@ def templates() -> list[TemplateRow]:
     return rows
 
 
-def coupons() -> dict[str, CouponRow]:
-    """The seed's coupons, made the first time (an edited one is used as it is)."""
-    rows = {}
+def coupons() -> tuple[dict[str, CouponRow], int]:
+    """The seed's coupons, made the first time (an edited one is used as it is), and how many
+    were made now."""
+    rows, made = {}, 0
     for spec in catalog.COUPONS:
-        coupon, _created = Coupon.objects.get_or_create(
+        coupon, created = Coupon.objects.get_or_create(
             code=spec.code,
             defaults={
                 "name": spec.name,
@@ -91,7 +92,8 @@ def coupons() -> dict[str, CouponRow]:
             coupon.currency,
             coupon.duration_months,
         )
-    return rows
+        made += created
+    return rows, made
 
 
 def template_uses_add(uses: Counter) -> None:

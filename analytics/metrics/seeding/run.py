@@ -122,7 +122,7 @@ def seed_history(
         summary.rows["metrics.MarketingSpend"] = reference.marketing_spend_add(
             visits=ctx.visits, seed=seed
         )
-        summary.rows["billing.Coupon"] = len(ctx.coupons)
+        summary.rows["billing.Coupon"] = ctx.coupons_created
         analyze(MODELS)
         if dry_run:
             transaction.set_rollback(True)
@@ -133,6 +133,7 @@ def seed_history(
 
 def _context(*, now: dt.datetime, start: dt.datetime, password: str) -> Context:
     free_plan_id, plans = reference.paid_plans()
+    coupons, coupons_created = reference.coupons()
     return Context(
         now=now,
         start=start,
@@ -141,7 +142,8 @@ def _context(*, now: dt.datetime, start: dt.datetime, password: str) -> Context:
         free_plan_id=free_plan_id,
         plans=plans,
         templates=reference.templates(),
-        coupons=reference.coupons(),
+        coupons=coupons,
+        coupons_created=coupons_created,
         password_hash=make_password(password),
     )
 
