@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from videocreator.choices import choice_label
+
 
 class PostStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -158,7 +160,7 @@ class PlatformPost(models.Model):
         """The platform's name as shown (the sandbox's says it is a test channel)."""
         from integrations.models import Platform
 
-        return Platform(self.platform).label if self.platform in Platform.values else self.platform
+        return choice_label(Platform, self.platform)
 
 
 class AttemptOutcome(models.TextChoices):

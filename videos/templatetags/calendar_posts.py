@@ -11,7 +11,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from integrations.models import Platform
 from videocreator.choices import choice_label
 from videos.publishing.models import PostStatus
 
@@ -34,7 +33,7 @@ def _post(post) -> SafeString:
         post.status,
         publish_at.isoformat(),
         publish_at.strftime("%H:%M"),
-        choice_label(Platform, post.platform),
+        post.platform_label,
         by_hand,
         _short(post.schedule.video.title),
         choice_label(PostStatus, post.status),
