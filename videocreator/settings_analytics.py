@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import environ
 
+from videocreator.settings_database import postgres_options
+
 
 def analytics_settings(env: environ.Env, rest_framework: dict, databases: dict) -> dict:
     # POST /api/v1/events/batch/ (up to 500 events a request): throttle scopes per API token or
@@ -18,7 +20,7 @@ def analytics_settings(env: environ.Env, rest_framework: dict, databases: dict) 
     # one is given; in tests the alias mirrors the test database.
     replica_url = env.str("ANALYTICS_DATABASE_URL", default="")
     if replica_url:
-        databases["analytics"] = env.db_url_config(replica_url)
+        databases["analytics"] = postgres_options(env, env.db_url_config(replica_url))
         databases["analytics"]["TEST"] = {"MIRROR": "default"}
     return {
         # Business metrics (checked at start-up by analytics/metrics/conf.py): the currency

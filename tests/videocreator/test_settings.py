@@ -105,3 +105,35 @@ def test_celery_is_configured_for_long_tasks():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+@pytest.mark.parametrize(
+    ("jit", "expected"), [(None, "-c jit=off"), ("1", None)], ids=["default", "DATABASE_JIT=1"]
+)
+def test_postgresql_connections_run_without_jit_unless_asked(jit, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print([settings.DATABASES[a].get('OPTIONS', {}).get('options') for a in"
+        " ('default', 'analytics')])"
+    )
+    env = {
+        "DEBUG": "1",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/videocreator",
+        "ANALYTICS_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/replica",
+    }
+    if jit:
+        env["DATABASE_JIT"] = jit
+    result = _run(code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr([expected, expected])
+
+
+@pytest.mark.django_db
+def test_the_connection_really_has_jit_off_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
