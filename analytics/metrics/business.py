@@ -100,7 +100,6 @@ def revenue_section(*, start: dt.date, end: dt.date) -> dict:
     wrong total is worse than none) and the rate to add."""
     try:
         metrics = revenue.saas_metrics(start=start, end=end)
-        closing = revenue.mrr_on(day=end)
     except revenue.FxRateMissing as missing:
         return {"currency": revenue.reporting_currency(), "missing_rate": _missing_rate(missing)}
     movements = metrics.movements
@@ -149,7 +148,7 @@ def revenue_section(*, start: dt.date, end: dt.date) -> dict:
                 "reported_mrr": totals.reported_mrr,
                 "paying": totals.paying,
             }
-            for code, totals in closing.by_currency.items()
+            for code, totals in movements.closing_by_currency.items()
         ],
     }
 

@@ -152,6 +152,7 @@ def active_users_series(*, start: dt.date, end: dt.date) -> list[ActiveUsers]:
             name__in=KEY_ACTIONS, actor__isnull=False, occurred_at__gte=since, occurred_at__lt=until
         )
         .annotate(day=TruncDate("occurred_at", tzinfo=dt.UTC))
+        .order_by()  # the default ordering would add `occurred_at` to the DISTINCT
         .values_list("actor", "day")
         .distinct()
     ):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from django.db import transaction
@@ -55,10 +55,37 @@ def _signups_per_day(*, start: dt.date, end: dt.date) -> dict[dt.date, int]:
     )
 
 
-def daily_figures(*, start: dt.date, end: dt.date, currency: str | None = None) -> list[Figure]:
+MRR_KEYS = frozenset({*MONEY_KEYS, NATIVE_MRR_KEY, "paying"})
+ACTIVE_KEYS = ("dau", "wau", "mau")
+
+
+def daily_figures(
+    *,
+    start: dt.date,
+    end: dt.date,
+    currency: str | None = None,
+    keys: Collection[str] | None = None,
+) -> list[Figure]:
     """Every figure of every day from `start` to `end` inclusive (UTC), as the metric
-    functions compute them. A fixed number of queries whatever the range or the data."""
+    functions compute them; only those of `keys` (and the others computed along with them)
+    when given. A fixed number of queries whatever the range or the data."""
     currency = reporting_currency(currency)
+    wanted = set(KEYS if keys is None else keys)
+    figures: list[Figure] = []
+    if wanted & MRR_KEYS:
+        figures += _mrr_figures(start=start, end=end, currency=currency)
+    if wanted.intersection(ACTIVE_KEYS):
+        for active in active_users_series(start=start, end=end):
+            figures += [Figure(active["day"], key, "", active[key]) for key in ACTIVE_KEYS]
+    if wanted & {"signups", "videos_created"}:
+        signups = _signups_per_day(start=start, end=end)
+        for row in videos_created_per_day(start=start, end=end):
+            figures.append(Figure(row["day"], "videos_created", "", row["videos"]))
+            figures.append(Figure(row["day"], "signups", "", signups.get(row["day"], 0)))
+    return figures
+
+
+def _mrr_figures(*, start: dt.date, end: dt.date, currency: str) -> list[Figure]:
     figures: list[Figure] = []
     for totals in mrr_series(start=start, end=end, currency=currency):
         moved: dict[str, int] = defaultdict(int)
@@ -74,12 +101,6 @@ def daily_figures(*, start: dt.date, end: dt.date, currency: str | None = None) 
                 for code, native in totals.by_currency.items()
             ),
         ]
-    for active in active_users_series(start=start, end=end):
-        figures += [Figure(active["day"], key, "", active[key]) for key in ("dau", "wau", "mau")]
-    signups = _signups_per_day(start=start, end=end)
-    for row in videos_created_per_day(start=start, end=end):
-        figures.append(Figure(row["day"], "videos_created", "", row["videos"]))
-        figures.append(Figure(row["day"], "signups", "", signups.get(row["day"], 0)))
     return figures
 
 
@@ -145,7 +166,7 @@ def daily_series(
         stored.add(day)
     complete = {day for day in stored if all(day in series[key] for key in keys)}
     for first, last in _missing_spans(days, complete):
-        for figure in daily_figures(start=first, end=last, currency=currency):
+        for figure in daily_figures(start=first, end=last, currency=currency, keys=keys):
             if figure.key in series:
                 series[figure.key][figure.day] = figure.value
     return series

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from teams.models import Team
 
 from .mrr import reporting_currency
-from .timeline import MOVEMENTS, DayTotals, Movement, MovementEntry, Replay
+from .timeline import MOVEMENTS, CurrencyTotals, DayTotals, Movement, MovementEntry, Replay
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class MrrMovements:
     closing_cmrr: int
     opening_paying: int
     closing_paying: int
+    closing_by_currency: dict[str, CurrencyTotals]  # per subscription currency, paying ones
     amounts: dict[Movement, int]  # signed minor units of `currency`, every kind present
     counts: dict[Movement, int]  # workspaces with at least one such movement
     # The opening paying workspaces' MRR at the end, FX impact left out (for NRR).
@@ -102,7 +103,7 @@ def mrr_movements(
     """The movements of the days `start`..`end` (inclusive, UTC), in `currency` (default
     REPORTING_CURRENCY); a daily rollup calls it with start == end.
 
-    Four queries at most, whatever the size of the ledger or the length of the period.
+    Five queries at most, whatever the size of the ledger or the length of the period.
     """
     currency = reporting_currency(currency)
     replay, entries, closing = _entries(start=start, end=end, currency=currency)
@@ -124,6 +125,7 @@ def mrr_movements(
         closing_cmrr=closing.cmrr,
         opening_paying=len(opening),
         closing_paying=closing.paying,
+        closing_by_currency=closing.by_currency,
         amounts=amounts,
         counts={kind: len(workspaces[kind]) for kind in MOVEMENTS},
         retained_mrr=retained,
@@ -141,7 +143,7 @@ def mrr_movement_breakdown(
     (only `kind` when given) with the sum of its amounts and the days they happened, ordered
     by kind, then by size. The amounts of a kind add up to `mrr_movements(...)`'s figure.
 
-    Five queries at most, whatever the size of the ledger or the length of the period.
+    Six queries at most, whatever the size of the ledger or the length of the period.
     """
     currency = reporting_currency(currency)
     _replay, entries, _closing = _entries(start=start, end=end, currency=currency)

@@ -112,7 +112,7 @@ def mrr_series(
     end of the day, the per-currency totals, and the day's movements per workspace (each
     `DayTotals.entries`). What a daily rollup stores, computed in one pass.
 
-    Five queries at most, whatever the size of the ledger or the number of days.
+    Six queries at most, whatever the size of the ledger or the number of days.
     """
     if end < start:
         raise ValueError("The series ends before it starts.")

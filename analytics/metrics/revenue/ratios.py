@@ -95,7 +95,7 @@ def saas_metrics(
     *, start: datetime.date, end: datetime.date, currency: str | None = None
 ) -> SaasMetrics:
     """Every revenue figure of the days `start`..`end` inclusive (UTC) in `currency` (default
-    REPORTING_CURRENCY). Seven queries at most, whatever the size of the data."""
+    REPORTING_CURRENCY). Eight queries at most, whatever the size of the data."""
     currency = reporting_currency(currency)
     movements = mrr_movements(start=start, end=end, currency=currency)
     counts = customer_counts(start=start, end=end)

@@ -26,6 +26,7 @@ from .history import (
     day_end,
     day_start,
     opening_states,
+    paid_before,
     segments_between,
 )
 from .money import monthly, round_half_up
@@ -141,21 +142,24 @@ class Replay:
     segments: list[Segment] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     valuer: Valuer | None = None
-    # Per workspace, when its first invoice with a recurring amount above zero started.
+    # Workspaces that had paid before the first day (a return is then a reactivation), and
+    # when the others' first paid invoice of the range started.
+    paid_before: set[int] = field(default_factory=set)
     first_paid: dict[int, datetime.datetime] = field(default_factory=dict)
 
     def load(self) -> Replay:
-        """Four queries at most, whatever the size of the ledger."""
+        """Five queries at most, whatever the size of the ledger."""
         since, until = day_start(self.start), day_end(self.end)
-        states = opening_states(at=since, workspace_ids=self.workspace_ids, first_paid=True)
+        states = opening_states(at=since, workspace_ids=self.workspace_ids)
         self.segments = segments_between(since=since, until=until, workspace_ids=self.workspace_ids)
         self.changes = changes_between(since=since, until=until, workspace_ids=self.workspace_ids)
         self.opening = {pk: _opening(state) for pk, state in states.items()}
-        self.first_paid = {
-            pk: state.first_paid_start
-            for pk, state in states.items()
-            if state.first_paid_start is not None
-        }
+        if self.segments:
+            # Asked only about the workspaces billed in the range: the only ones that can start
+            # paying in it.
+            self.paid_before = paid_before(
+                at=since, billed_since=since, billed_until=until, workspace_ids=self.workspace_ids
+            )
         for segment in self.segments:  # in order: the first one seen is the earliest
             if segment.recurring_amount > 0:
                 self.first_paid.setdefault(segment.workspace_id, segment.start)
@@ -243,7 +247,9 @@ class Replay:
         if not was:
             # A workspace that had paid before this day is back; one that never had is new.
             first_paid = self.first_paid.get(workspace_id)
-            returning = first_paid is not None and first_paid < day_start(day)
+            returning = workspace_id in self.paid_before or (
+                first_paid is not None and first_paid < day_start(day)
+            )
             kind = Movement.REACTIVATION if returning else Movement.NEW
             return [entry(kind, self.reported(current))]
         if not now:

@@ -144,3 +144,24 @@ def test_a_person_signing_up_counts_on_their_day(db, clock):
     UserFactory(date_joined=clock.now)
     figures = rollups.daily_figures(start=clock.today, end=clock.today)
     assert ("signups", 1) in {(f.key, f.value) for f in figures}
+
+
+@pytest.mark.parametrize("keys", [["mrr"], ["dau", "mau"], ["signups"], ["mrr", "videos_created"]])
+def test_figures_for_some_keys_are_those_of_the_whole_computation(history, keys):
+    everything = rollups.daily_figures(start=JAN_5, end=FEB_20)
+    some = rollups.daily_figures(start=JAN_5, end=FEB_20, keys=keys)
+    assert {f for f in everything if f.key in keys} == {f for f in some if f.key in keys}
+    assert {f.key for f in some if f.key in keys} == set(keys)
+
+
+def test_a_series_of_mrr_does_not_read_the_event_log(
+    history, clock, django_assert_max_num_queries
+):
+    # Today is computed live: MRR alone needs the ledger, not the active users' events, and
+    # sign-ups need no ledger.
+    with django_assert_max_num_queries(5) as counted:
+        rollups.daily_figures(start=clock.today, end=clock.today, keys=["mrr"])
+    assert not any("analytics_event" in q["sql"] for q in counted.captured_queries)
+    with django_assert_max_num_queries(2) as counted:
+        rollups.daily_figures(start=clock.today, end=clock.today, keys=["signups"])
+    assert not any("billing_invoice" in q["sql"] for q in counted.captured_queries)
