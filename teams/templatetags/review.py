@@ -45,13 +45,16 @@ def timecode(ms) -> str:
 
 
 @register.simple_tag
-def comment_markers_json(markers) -> SafeString:
+def comment_markers_json(markers: list | str) -> SafeString:
     """The timeline's threads (teams.selectors.ThreadMarker) as compact JSON for review.js,
-    which draws one marker link per thread: `[[id, time_ms, end_ms or null, resolved], …]`.
+    which draws one marker link per thread: `[[id, time_ms, end_ms or null, resolved], …]`;
+    `TimelineMarkers.json` (already that JSON) as it is.
 
     A version may have thousands of threads: a list of numbers is a fraction of the size of
     as many links, and costs next to nothing to build.
     """
+    if isinstance(markers, str):
+        return mark_safe(markers)  # noqa: S308 - written by thread_markers: numbers only
     # Only integers, null and booleans: nothing that could close the <script> it goes in.
     return mark_safe(json.dumps(markers, separators=(",", ":")))  # noqa: S308
 

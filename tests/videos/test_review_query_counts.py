@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from teams.models import Comment, CommentMention
@@ -113,3 +114,44 @@ def test_api_comment_list_query_count_is_fixed(
     with django_assert_max_num_queries(QUERIES_FOR_COMMENTS_API):
         last = api.get(url, {"page": "last", "page_size": 7})
     assert last.json()["results"][-1]["id"] == reading_order(version)[-1].id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hide_resolved", [False, True])
+def test_the_timeline_markers_are_the_threads_as_the_orm_reads_them(
+    version, owner, editor, hide_resolved
+):
+    # On PostgreSQL the database writes the markers' JSON itself; it must say what the ORM
+    # reads, in the same order, with the same counts.
+    import json
+
+    from teams.selectors import READING_ORDER, thread_markers
+
+    bulk_threads(version, [owner, editor], 100)
+    some = Comment.objects.filter(version=version, parent__isnull=True).order_by("pk")[:7]
+    Comment.objects.filter(pk__in=list(some.values_list("pk", flat=True))).update(
+        end_ms=F("time_ms") + 1500
+    )
+    roots = Comment.objects.filter(version=version, parent__isnull=True).order_by(*READING_ORDER)
+    expected = [(c.pk, c.time_ms, c.end_ms, c.resolved_at is not None) for c in roots]
+    resolved = sum(1 for row in expected if row[3])
+    assert 0 < resolved < len(expected)
+    shown = [row for row in expected if not (hide_resolved and row[3])]
+    markers = thread_markers(version=version, hide_resolved=hide_resolved)
+    assert markers.rows == shown
+    assert json.loads(markers.json) == [list(row) for row in shown]
+    assert " " not in markers.json
+    assert (markers.open_count, markers.resolved_count) == (len(expected) - resolved, resolved)
+
+
+@pytest.mark.django_db
+def test_a_version_without_threads_has_an_empty_timeline(version):
+    from teams.selectors import thread_markers
+
+    markers = thread_markers(version=version)
+    assert (markers.rows, markers.json, markers.open_count, markers.resolved_count) == (
+        [],
+        "[]",
+        0,
+        0,
+    )
