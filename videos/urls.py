@@ -42,6 +42,11 @@ urlpatterns = [
         name="version_decide",
     ),
     path(
+        "videos/<int:video_id>/versions/<int:number>/markers/",
+        review_views.comment_markers,
+        name="comment_markers",
+    ),
+    path(
         "videos/<int:video_id>/mentions/",
         review_views.mention_candidates,
         name="mention_candidates",

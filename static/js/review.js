@@ -5,9 +5,9 @@
 
   var player = document.querySelector(".media-frame video");
 
-  /* The timeline: a marker link per thread, drawn from the page's compact list
-     (#comment-markers: [thread, time_ms, end_ms or null, resolved]) rather than sent as
-     thousands of links. Each sits where its thread is, as percentages of the version's length
+  /* The timeline: a marker link per thread, drawn from the compact list the page's
+     data-markers-url answers ([thread, time_ms, end_ms or null, resolved]) rather than sent
+     as thousands of links. Each sits where its thread is, as percentages of the version's length
      (the Content-Security-Policy refuses inline style attributes, not styles set from here). */
   var timeline = document.querySelector(".comment-timeline[data-duration-ms]");
   var durationMs = timeline ? parseInt(timeline.getAttribute("data-duration-ms"), 10) || 1 : 1;
@@ -33,14 +33,24 @@
     return tenths ? text + "." + tenths : text;
   }
 
-  function drawMarkers() {
-    var source = document.getElementById("comment-markers");
-    if (!timeline || !source) {
+  function loadMarkers() {
+    var url = timeline && timeline.getAttribute("data-markers-url");
+    if (!url || !window.fetch) {
       return;
     }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : [];
+      })
+      .then(drawMarkers)
+      .catch(function () {
+        /* no markers: the comment list keeps its timecodes */
+      });
+  }
+
+  function drawMarkers(markers) {
     var label = timeline.getAttribute("data-marker-label") || "%(at)s";
     var filter = timeline.hasAttribute("data-hide-resolved") ? "&resolved=hide" : "";
-    var markers = JSON.parse(source.textContent);
     var links = document.createDocumentFragment();
     markers.forEach(function (row) {
       var thread = row[0];
@@ -66,6 +76,7 @@
       links.appendChild(link);
     });
     timeline.appendChild(links);
+    timeline.setAttribute("data-markers-drawn", markers.length);
   }
 
   /* "Load more comments" brought threads in: their markers link to them here now. */
@@ -78,7 +89,7 @@
     });
   }
 
-  drawMarkers();
+  loadMarkers();
   document.body.addEventListener("htmx:afterSettle", relinkMarkers);
 
   function formatTime(seconds) {

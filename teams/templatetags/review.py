@@ -1,6 +1,5 @@
 """Showing review comments: the text with its @mentions marked, and timecodes."""
 
-import json
 import re
 
 from django import template
@@ -42,21 +41,6 @@ def local_iso(moment) -> str:
 @register.filter
 def timecode(ms) -> str:
     return format_timecode(ms)
-
-
-@register.simple_tag
-def comment_markers_json(markers: list | str) -> SafeString:
-    """The timeline's threads (teams.selectors.ThreadMarker) as compact JSON for review.js,
-    which draws one marker link per thread: `[[id, time_ms, end_ms or null, resolved], …]`;
-    `TimelineMarkers.json` (already that JSON) as it is.
-
-    A version may have thousands of threads: a list of numbers is a fraction of the size of
-    as many links, and costs next to nothing to build.
-    """
-    if isinstance(markers, str):
-        return mark_safe(markers)  # noqa: S308 - written by thread_markers: numbers only
-    # Only integers, null and booleans: nothing that could close the <script> it goes in.
-    return mark_safe(json.dumps(markers, separators=(",", ":")))  # noqa: S308
 
 
 @register.simple_tag

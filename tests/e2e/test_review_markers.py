@@ -1,4 +1,5 @@
-"""In a real browser: review.js draws the timeline's markers from the page's compact list, each
+"""In a real browser: review.js draws the timeline's markers from the compact list it asks
+videos:comment_markers for, each
 labelled with its thread's timecode exactly as the server writes timecodes, placed by its time
 and linked to its thread; and a comment's Delete button, which posts through the page's one
 shared form, still asks first."""

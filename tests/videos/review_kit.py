@@ -7,6 +7,7 @@ import json
 import re
 from collections import defaultdict
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 from typing import NamedTuple
 
@@ -125,15 +126,19 @@ def threads_in(order: list[Row]) -> list[int]:
     return [row.id for row in order if row.depth == 0]
 
 
-MARKERS = re.compile(r'<script type="application/json" id="comment-markers">(.*?)</script>', re.S)
+MARKERS_URL = re.compile(r'class="comment-timeline"[^>]* data-markers-url="([^"]+)"')
 
 
-def markers_on(html: str) -> list[list]:
-    """The timeline's markers a review page hands to review.js: [thread, time_ms, end_ms,
-    resolved] per thread, in reading order."""
-    found = MARKERS.findall(html)
-    assert len(found) == 1, f"{len(found)} marker lists on the page"
-    return json.loads(found[0])
+def markers_on(client, html: str) -> list[list]:
+    """The timeline's markers of a review page, as review.js gets them: from the address the
+    page gives (data-markers-url), [thread, time_ms, end_ms, resolved] per thread, in reading
+    order."""
+    found = MARKERS_URL.findall(html)
+    assert len(found) == 1, f"{len(found)} marker addresses on the page"
+    response = client.get(unescape(found[0]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return json.loads(response.content)
 
 
 class CommentActions(HTMLParser):

@@ -34,11 +34,13 @@ def test_the_version_page_shows_threads_markers_and_mentions(
     done = add_comment(version, viewer, "Typo in the title", time_ms=8000)
     team_services.comment_resolve(comment=done, actor=editor)
 
-    page = client_in(viewer, workspace).get(version_url(video))
+    viewer_client = client_in(viewer, workspace)
+    page = viewer_client.get(version_url(video))
     assert page.status_code == 200
     html = page.content.decode()
     # the timeline: one marker per thread (drawn by review.js): its time, end, and state
-    assert markers_on(html) == [[root.pk, 5000, 7500, False], [done.pk, 8000, None, True]]
+    markers = markers_on(viewer_client, html)
+    assert markers == [[root.pk, 5000, 7500, False], [done.pk, 8000, None, True]]
     # the threads, in reading order, replies under their thread
     order = [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
     assert order == [root.pk, reply.pk, done.pk]
@@ -52,12 +54,12 @@ def test_the_version_page_shows_threads_markers_and_mentions(
     assertContains(page, "1 open thread")
     assertContains(page, "1 resolved")
 
-    hidden = client_in(viewer, workspace).get(version_url(video), {"resolved": "hide"})
+    hidden = viewer_client.get(version_url(video), {"resolved": "hide"})
     assertContains(hidden, f'id="comment-{root.pk}"')
     assertContains(hidden, f'id="comment-{reply.pk}"')
     assertNotContains(hidden, f'id="comment-{done.pk}"')
     assertNotContains(hidden, 'data-time-ms="8000"')
-    assert markers_on(hidden.content.decode()) == [[root.pk, 5000, 7500, False]]
+    assert markers_on(viewer_client, hidden.content.decode()) == [[root.pk, 5000, 7500, False]]
     assertNotContains(hidden, "Typo in the title")
     assertContains(hidden, "Show resolved threads")
 

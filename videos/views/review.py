@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -18,7 +18,7 @@ from accounts.http import error_messages
 from teams.mentions import mention_handles
 from teams.models import Comment
 from teams.permissions import get_for_user
-from teams.selectors import workspace_members
+from teams.selectors import thread_markers, workspace_members
 from teams.services import review as review_services
 from teams.timecodes import parse_timecode
 
@@ -144,6 +144,26 @@ def mention_candidates(request: HttpRequest, video_id: int) -> HttpResponse:
     )
     response = JsonResponse(mention_handles(members), safe=False)
     patch_cache_control(response, private=True, max_age=MENTION_CANDIDATES_MAX_AGE)
+    return response
+
+
+@login_required
+@require_GET
+def comment_markers(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
+    """The version's threads for the review page's timeline, as compact JSON for review.js:
+    `[[thread, time_ms, end_ms or null, resolved], …]` in reading order, without the resolved
+    ones with `?resolved=hide`.
+
+    Asked for by review.js once the page is shown rather than written into every page: a
+    version may have thousands of threads. Whoever may see the video may ask; outsiders 404.
+    """
+    video = video_for_action(request, video_id, "view")
+    version = selectors.video_version(video=video, number=number)
+    if version is None:
+        raise Http404
+    markers = thread_markers(version=version, hide_resolved=request.GET.get("resolved") == "hide")
+    response = JsonResponse(markers, safe=False, json_dumps_params={"separators": (",", ":")})
+    patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
