@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import current_membership, request_memberships, unread_count
+from .selectors import current_membership, request_memberships, request_unread_count
 
 
 def workspaces(request) -> dict:
@@ -11,5 +11,5 @@ def workspaces(request) -> dict:
         "current_membership": membership,
         "current_workspace": membership.team if membership else None,
         "user_memberships": request_memberships(request=request),
-        "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
+        "unread_notifications": SimpleLazyObject(lambda: request_unread_count(request=request)),
     }

@@ -7,10 +7,12 @@ import hashlib
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
     OuterRef,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -58,7 +60,18 @@ def current_membership(*, request) -> Membership | None:
         return None
     if hasattr(request, "_current_membership"):
         return request._current_membership
-    memberships = list(memberships_for_user(user=user))
+    # The header's bell count comes along (`unread`, on every row): one query for both.
+    memberships = list(
+        memberships_for_user(user=user).annotate(
+            unread=Subquery(
+                _unread(user=user)
+                .order_by()
+                .values("recipient")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+        )
+    )
     wanted = request.session.get(CURRENT_WORKSPACE_SESSION_KEY)
     chosen = next((m for m in memberships if m.team_id == wanted), None)
     if chosen is None:  # a new session: the workspace used last, else the personal one
@@ -157,8 +170,21 @@ def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notificati
     return queryset.select_related("actor", "workspace")
 
 
+def _unread(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True)
+
+
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
+    return _unread(user=user).count()
+
+
+def request_unread_count(*, request) -> int:
+    """The signed-in user's unread in-app notifications, read along with their memberships
+    (`current_membership`) when they have any, else counted."""
+    memberships = request_memberships(request=request)
+    if memberships:
+        return memberships[0].unread or 0
+    return unread_count(user=request.user)
 
 
 def invitations_unsent() -> QuerySet[Invitation]:

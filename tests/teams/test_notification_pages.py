@@ -123,3 +123,22 @@ def test_the_list_page_query_count_is_fixed(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("teams:notifications"))
     assert response.content.decode().count('<li class="notification') == size
+
+
+@pytest.mark.django_db
+def test_the_bell_counts_with_the_header_memberships_in_one_query(
+    two_mentions, editor, django_assert_num_queries
+):
+    # Session, user with profile, the page's preferences, and the header's memberships with
+    # the bell's count in the same query (it was a query of its own).
+    client = client_for(editor)
+    client.get(reverse("teams:notification_preferences"))  # warm: the session is saved
+    with django_assert_num_queries(4) as counted:
+        page = client.get(reverse("teams:notification_preferences"))
+    assert bell_count(page) == 1
+    assert not any(
+        q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "teams_notification"')
+        for q in counted.captured_queries
+    )
+    Notification.objects.filter(recipient=editor).update(read_at=timezone.now())
+    assert bell_count(client.get(reverse("teams:notification_preferences"))) is None
