@@ -1,13 +1,11 @@
 """Showing review comments: the text with its @mentions marked, and timecodes."""
 
-import re
-
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from .. import review_html
 from ..timecodes import format_timecode
 
 register = template.Library()
@@ -16,19 +14,28 @@ register = template.Library()
 @register.filter
 def comment_html(comment) -> SafeString:
     """Escaped text, line breaks kept, and each stored mention wrapped in a span."""
-    text = escape(comment.text)
-    handles = set()
-    for user in getattr(comment, "mentioned_users", None) or []:
-        handles.update({escape(user.email), escape(user.display_name)})
-    if handles:
-        pattern = "|".join(re.escape(h) for h in sorted(handles, key=len, reverse=True))
-        text = re.sub(
-            rf"@({pattern})(?![\w-])",
-            lambda m: f'<span class="mention">@{m.group(1)}</span>',
-            text,
-            flags=re.IGNORECASE,
-        )
-    return mark_safe(text.replace("\n", "<br>"))  # noqa: S308 - every part was escaped above
+    return mark_safe(review_html.comment_html(comment))  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
+def comment_items(context: template.Context) -> SafeString:
+    """The `<li>` of each comment of the chunk in `review` (teams.review_html)."""
+    can = context.get("can") or {}
+    form_context = {
+        name: context.get(name)
+        for name in ("csrf_token", "video", "version", "hide_resolved", "form")
+    }
+    return review_html.comment_items(
+        context["review"]["comments"],
+        me=context["user"].id,
+        may_comment=bool(can.get("comment")),
+        may_approve=bool(can.get("approve")),
+        video_id=context["video"].id,
+        hide_resolved=bool(context.get("hide_resolved")),
+        editing=context.get("editing"),
+        reply_to=context.get("reply_to"),
+        form_context=form_context,
+    )
 
 
 @register.filter(expects_localtime=False)

@@ -83,3 +83,19 @@ def test_the_review_page_points_review_js_at_its_markers(video, workspace, viewe
     assert 'id="comment-markers"' not in html  # not written into the page any more
     hidden = member.get(reverse("videos:version", args=[video.pk, 1]), {"resolved": "hide"})
     assert f'data-markers-url="{markers_url(video)}?resolved=hide"' in hidden.content.decode()
+
+
+@pytest.mark.django_db
+def test_names_and_texts_in_the_threads_are_escaped(version, video, workspace, owner, editor):
+    editor.name = '<img src=x onerror="alert(1)">Eve'
+    editor.save()
+    root = add_comment(version, editor, "<script>alert('x')</script>\nsecond line", time_ms=2000)
+    add_comment(version, owner, "a & b < c", parent=root)
+    team_services.comment_resolve(comment=root, actor=editor)
+    html = client_in(owner, workspace).get(reverse("videos:version", args=[video.pk, 1]))
+    html = html.content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<br>second line" in html
+    assert "a &amp; b &lt; c" in html
+    assert "Resolved by &lt;img src=x onerror=&quot;alert(1)&quot;&gt;Eve" in html
+    assert f'<li id="comment-{root.pk}" class="comment is-resolved" data-time-ms="2000">' in html
