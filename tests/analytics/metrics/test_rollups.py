@@ -154,9 +154,7 @@ def test_figures_for_some_keys_are_those_of_the_whole_computation(history, keys)
     assert {f.key for f in some if f.key in keys} == set(keys)
 
 
-def test_a_series_of_mrr_does_not_read_the_event_log(
-    history, clock, django_assert_max_num_queries
-):
+def test_a_series_of_mrr_does_not_read_the_event_log(history, clock, django_assert_max_num_queries):
     # Today is computed live: MRR alone needs the ledger, not the active users' events, and
     # sign-ups need no ledger.
     with django_assert_max_num_queries(5) as counted:
