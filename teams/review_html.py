@@ -10,31 +10,19 @@ their own (the comment being edited, the reply box) still come from templates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from videocreator.reversing import reverser
+
 from .timecodes import format_timecode
 
-# Any comment id will do to reverse a comment's address once per chunk; it is then put in
-# place of this one (a path segment of its own, so it cannot be confused with the video's).
-_PLACEHOLDER = 987654321012345
 NEWLINE = "\n    "
-
-
-def _comment_url(name: str, video_id: int) -> Callable[[int], str]:
-    """`reverse(name, args=[video_id, comment_id])` for many comments, reversed once."""
-    sample = reverse(name, args=[video_id, _PLACEHOLDER])
-    parts = sample.split(f"/{_PLACEHOLDER}/")
-    if len(parts) != 2:  # the video's id is the placeholder: reverse each one
-        return lambda pk: reverse(name, args=[video_id, pk])
-    before, after = parts
-    return lambda pk: f"{before}/{pk}/{after}"
 
 
 def comment_html(comment) -> str:
@@ -79,8 +67,8 @@ def comment_items(
         "deleted_text": escape(gettext("This comment was deleted.")),
     }
     someone = gettext("someone")
-    delete_url = _comment_url("videos:comment_delete", video_id)
-    resolve_url = _comment_url("videos:comment_resolve", video_id)
+    delete_url = reverser("videos:comment_delete", 2)
+    resolve_url = reverser("videos:comment_resolve", 2)
     filter_query = "&amp;resolved=hide" if hide_resolved else ""
     parts: list[str] = []
     for comment in comments:
@@ -138,7 +126,8 @@ def comment_items(
                     f"{labels['edit']}</a>"
                 )
                 actions.append(
-                    f'<button type="submit" form="comment-action" formaction="{delete_url(pk)}"'
+                    '<button type="submit" form="comment-action"'
+                    f' formaction="{delete_url(video_id, pk)}"'
                     f' name="action" value="delete" class="link-button"'
                     f' data-confirm="{labels["delete_question"]}">{labels["delete"]}</button>'
                 )
@@ -147,7 +136,8 @@ def comment_items(
                     ("unresolve", "reopen") if comment.resolved_at else ("resolve", "resolve")
                 )
                 actions.append(
-                    f'<button type="submit" form="comment-action" formaction="{resolve_url(pk)}"'
+                    '<button type="submit" form="comment-action"'
+                    f' formaction="{resolve_url(video_id, pk)}"'
                     f' name="action" value="{action}" class="link-button">{labels[label]}'
                     "</button>"
                 )
