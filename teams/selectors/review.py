@@ -10,6 +10,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
 from django.db.models.functions import Coalesce
 
@@ -181,7 +182,8 @@ def version_review(
 ) -> dict:
     """What the review page shows of a version's comments: a chunk of threads as
     `thread_chunk` returns it, the open and resolved counts, and `has_earlier` (threads come
-    before the chunk). Four queries, five with `thread`, whatever the number of comments.
+    before the chunk). Three queries (the counts come with the chunk's ids when every thread
+    is shown), one more with `thread`, whatever the number of comments.
 
     `after` continues after that thread ("Load more"). `thread` (any comment's id) makes sure
     its thread is shown: the first chunk holds it, or the chunk starts with it.
@@ -193,28 +195,42 @@ def version_review(
     """
     roots = _threads(version=version, hide_resolved=hide_resolved).order_by(*READING_ORDER)
     has_earlier = after is not None
+    counts = None
     if after is not None:
         ids = _first_ids(_from_thread(roots, version=version, thread=after, inclusive=False), limit)
-    else:
+    elif hide_resolved:
         ids = _first_ids(roots, limit)
-        if thread is not None:
-            # The chunk that starts with the thread, and the thread itself, in one query.
-            root = _root_of(version=version, comment=thread)
-            rows = list(
-                _from_thread(roots, version=version, thread=root, inclusive=True)
-                .annotate(root=root)
-                .values_list("id", "root")[: limit + 1]
-            )
-            found = rows[0][1] if rows else None
-            if found is not None and rows[0][0] == found and found not in ids[:limit]:
-                ids, has_earlier = [row[0] for row in rows], True
+    else:
+        # Every thread is in this query's rows: the counts come along, by windows over them.
+        rows = list(
+            roots.annotate(
+                open_count=Window(Count("pk", filter=Q(resolved_at__isnull=True))),
+                resolved_count=Window(Count("pk", filter=Q(resolved_at__isnull=False))),
+            ).values_list("id", "open_count", "resolved_count")[: limit + 1]
+        )
+        ids = [row[0] for row in rows]
+        counts = {
+            "open_count": rows[0][1] if rows else 0,
+            "resolved_count": rows[0][2] if rows else 0,
+        }
+    if after is None and thread is not None:
+        # The chunk that starts with the thread, and the thread itself, in one query.
+        root = _root_of(version=version, comment=thread)
+        starting = list(
+            _from_thread(roots, version=version, thread=root, inclusive=True)
+            .annotate(root=root)
+            .values_list("id", "root")[: limit + 1]
+        )
+        found = starting[0][1] if starting else None
+        if found is not None and starting[0][0] == found and found not in ids[:limit]:
+            ids, has_earlier = [row[0] for row in starting], True
     chosen = ids[:limit]
     threads, comments = _threads_begun_by(version=version, ids=chosen)
     return {
         "comments": comments,
         "threads": threads,
         "next_after": chosen[-1] if len(ids) > limit else None,
-        **thread_counts(version=version),
+        **(counts or thread_counts(version=version)),
         "has_earlier": has_earlier,
     }
 
