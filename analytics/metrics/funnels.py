@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 from analytics.events import EventName
 from analytics.models import Event, Visitor
 
+from .columns import EpochSeconds, UuidText
 from .engagement import instant, whole_number
 
 DEFAULT_WINDOW_DAYS = 14
@@ -50,7 +51,12 @@ MAX_STEPS = 10
 DEFAULT_DROP_FLAG = 0.20
 
 Person = int | str
-Occurrences = Iterable[tuple[Person, dt.datetime]]
+# A step source gives each occurrence's time as a datetime, or as seconds since the epoch.
+Occurrences = Iterable[tuple[Person, dt.datetime | float]]
+
+
+def _seconds(value: dt.datetime | float) -> float:
+    return value if isinstance(value, float) else value.timestamp()
 
 
 def visitor_person(anonymous_id: str) -> str:
@@ -117,7 +123,8 @@ def _firsts(name: EventName) -> Callable[[dt.datetime, dt.datetime], Occurrences
             .values("actor_id")
             .annotate(first=Min("occurred_at"))
             .filter(first__gte=since, first__lt=until)
-            .values_list("actor_id", "first")
+            .annotate(at=EpochSeconds("first"))
+            .values_list("actor_id", "at")
         )
 
     return occurrences
@@ -128,17 +135,20 @@ def _first_visits(since: dt.datetime, until: dt.datetime) -> Occurrences:
     # anonymous id that only events carry (sent by an integration), first seen at its earliest
     # event. Either is the account it was linked to, once linked.
     tracked = {
-        str(visitor_id): (user_id, first)
+        visitor_id if type(visitor_id) is str else str(visitor_id): (user_id, first)
         for visitor_id, user_id, first in Visitor.objects.filter(
             first_seen__gte=since, first_seen__lt=until
-        ).values_list("id", "user_id", "first_seen")
+        )
+        .annotate(key=UuidText("id"), at=EpochSeconds("first_seen"))
+        .values_list("key", "user_id", "at")
     }
     logged = (
         Event.objects.exclude(anonymous_id="")
         .values("anonymous_id")
         .annotate(first=Min("occurred_at"), user_id=Max("actor_id"))
         .filter(first__gte=since, first__lt=until)
-        .values_list("anonymous_id", "user_id", "first")
+        .annotate(at=EpochSeconds("first"))
+        .values_list("anonymous_id", "user_id", "at")
     )
     for anon, user_id, first in logged:
         tracked.setdefault(anon, (user_id, first))
@@ -172,21 +182,21 @@ visitor_links: Callable[[QuerySet], dict[str, int]] = links_from_events
 
 def _event_occurrences(
     names: Sequence[str], since: dt.datetime, until: dt.datetime
-) -> dict[str, list[tuple[Person, dt.datetime]]]:
+) -> dict[str, list[tuple[Person, dt.datetime | float]]]:
     """Occurrences of the event steps in [since, until), by name; an event without an actor
     belongs to the account its anonymous id is linked to, else to the visitor."""
     events = Event.objects.filter(name__in=names, occurred_at__gte=since, occurred_at__lt=until)
     rows = list(
-        events.filter(Q(actor__isnull=False) | ~Q(anonymous_id="")).values_list(
-            "name", "actor_id", "anonymous_id", "occurred_at"
-        )
+        events.filter(Q(actor__isnull=False) | ~Q(anonymous_id=""))
+        .annotate(at=EpochSeconds("occurred_at"))
+        .values_list("name", "actor_id", "anonymous_id", "at")
     )
     links: dict[str, int] = {}
     if any(actor_id is None for _name, actor_id, _anon, _at in rows):
         links = visitor_links(
             events.filter(actor__isnull=True).exclude(anonymous_id="").values("anonymous_id")
         )
-    found: dict[str, list[tuple[Person, dt.datetime]]] = defaultdict(list)
+    found: dict[str, list[tuple[Person, dt.datetime | float]]] = defaultdict(list)
     for name, actor_id, anon, at in rows:
         person = actor_id if actor_id is not None else links.get(anon) or visitor_person(anon)
         found[name].append((person, at))
@@ -231,15 +241,15 @@ def _drop_flag(value: float | None) -> Fraction:
 
 
 def _best_path(
-    chains: list[list[dt.datetime]],
+    chains: list[list[float]],
     keys: list[str],
-    start: dt.datetime,
-    end: dt.datetime,
-    window: dt.timedelta,
-) -> list[dt.datetime]:
+    start: float,
+    end: float,
+    window: float,
+) -> list[float]:
     """The times of the steps a person reached on their furthest path. `chains[i]` are the
     sorted times of step i (the same list for a repeated step, whose `keys[i]` is the same)."""
-    best: list[dt.datetime] = []
+    best: list[float] = []
     firsts = chains[0]
     for first_index in range(bisect.bisect_left(firsts, start), len(firsts)):
         first = firsts[first_index]
@@ -315,7 +325,7 @@ def funnel(
     read_until = until + window
 
     keys = list(dict.fromkeys(steps))  # each distinct step read once
-    occurrences: dict[str, Iterable[tuple[Person, dt.datetime]]] = {}
+    occurrences: dict[str, Iterable[tuple[Person, dt.datetime | float]]] = {}
     event_steps = [key for key in keys if key not in STEP_SOURCES]
     if event_steps:
         occurrences.update(_event_occurrences(event_steps, since, read_until))
@@ -323,24 +333,26 @@ def funnel(
         if key in STEP_SOURCES:
             occurrences[key] = STEP_SOURCES[key].occurrences(since, read_until)
 
-    times: dict[str, dict[Person, list[dt.datetime]]] = {}
+    times: dict[str, dict[Person, list[float]]] = {}
     for key in keys:
-        by_person: dict[Person, list[dt.datetime]] = defaultdict(list)
+        by_person: dict[Person, list[float]] = defaultdict(list)
         for person, at in occurrences.get(key, ()):
-            by_person[person].append(at)
+            by_person[person].append(at if type(at) is float else _seconds(at))
         for person_times in by_person.values():
             person_times.sort()
         times[key] = by_person
 
     counts = [0] * len(steps)
     waits: list[list[float]] = [[] for _step in steps]
+    start_seconds, end_seconds = since.timestamp(), until.timestamp()
+    window_seconds = window.total_seconds()
     for person in times[steps[0]]:
         chains = [times[step].get(person, []) for step in steps]
-        path = _best_path(chains, steps, since, until, window)
+        path = _best_path(chains, steps, start_seconds, end_seconds, window_seconds)
         for index, reached in enumerate(path):
             counts[index] += 1
             if index:
-                waits[index].append((reached - path[index - 1]).total_seconds())
+                waits[index].append(reached - path[index - 1])
 
     rows: list[FunnelStep] = []
     for index, step in enumerate(steps):
