@@ -65,6 +65,7 @@ class Valuer:
         self.currency = currency
         self.rates = rates
         self._values: dict[tuple, tuple[int, int]] = {}
+        self._restated: dict[tuple, int] = {}
 
     def _exact(self, segment: Segment) -> Fraction:
         return monthly(segment.recurring_amount, segment.interval)
@@ -89,8 +90,15 @@ class Valuer:
         return cached
 
     def restated(self, segment: Segment, day: datetime.date) -> int:
-        """The segment's MRR converted at `day`'s rate instead of its own period's."""
-        return self.rates.convert(self._exact(segment), segment.currency, self.currency, day)
+        """The segment's MRR converted at `day`'s rate instead of its own period's (cached
+        like `value`: a year of renewals restates the same few amounts thousands of times)."""
+        key = (segment.recurring_amount, segment.interval, segment.currency, day)
+        cached = self._restated.get(key)
+        if cached is None:
+            exact = self._exact(segment)
+            cached = self.rates.convert(exact, segment.currency, self.currency, day)
+            self._restated[key] = cached
+        return cached
 
 
 def rates_for(segments: Collection[Segment], currency: str) -> FxTable:
