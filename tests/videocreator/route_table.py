@@ -181,6 +181,7 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:schedule-post-skip": "schedule",
     "videos:comment_post": "comment",
     "videos:mention_candidates": "comment",
+    "videos:comment_markers": "view",
     "videos:comment_edit": AUTHOR,
     "videos:comment_delete": AUTHOR,
     "videos:comment_resolve": "approve",  # the owner's thread: others need an editor's role
