@@ -28,7 +28,7 @@ class _ConvertedByPostgres(Func):
 class EpochSeconds(_ConvertedByPostgres):
     """An instant as seconds since 1970 (a float) on PostgreSQL: turning a year's 380,000
     timestamps into datetimes took two thirds of the funnel's time (Django's psycopg loader
-    parses each in Python). Elsewhere a datetime, which `_seconds` converts."""
+    parses each in Python). Elsewhere a datetime, which the caller converts."""
 
     output_field = FloatField()
 

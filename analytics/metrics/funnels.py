@@ -55,10 +55,6 @@ Person = int | str
 Occurrences = Iterable[tuple[Person, dt.datetime | float]]
 
 
-def _seconds(value: dt.datetime | float) -> float:
-    return value if isinstance(value, float) else value.timestamp()
-
-
 def visitor_person(anonymous_id: str) -> str:
     """The person a visitor is while not linked to an account."""
     return f"visitor:{anonymous_id}"
@@ -337,7 +333,8 @@ def funnel(
     for key in keys:
         by_person: dict[Person, list[float]] = defaultdict(list)
         for person, at in occurrences.get(key, ()):
-            by_person[person].append(at if type(at) is float else _seconds(at))
+            # Seconds from the database (PostgreSQL), else a datetime.
+            by_person[person].append(at if type(at) is float else at.timestamp())
         for person_times in by_person.values():
             person_times.sort()
         times[key] = by_person

@@ -135,18 +135,22 @@ def thread_chunk(
     Returns `comments` (flat, as `thread_comments`), `threads` (their first comments) and
     `next_after`: the last thread's id when more threads follow, else None.
     """
-    roots = thread_roots(version=version, hide_resolved=hide_resolved)
+    roots = _threads(version=version, hide_resolved=hide_resolved).order_by(*READING_ORDER)
     if after is not None:
         roots = _from_thread(roots, version=version, thread=after, inclusive=False)
     elif starting_at is not None:
         roots = _from_thread(roots, version=version, thread=starting_at, inclusive=True)
-    threads = list(roots[: limit + 1])
-    more = len(threads) > limit
-    threads = threads[:limit]
+    return _chunk(version=version, ids=_first_ids(roots, limit), limit=limit)
+
+
+def _chunk(*, version, ids: list[int], limit: int) -> dict:
+    """The threads begun by the first `limit` of `ids` (one more id tells that more follow),
+    as `thread_chunk` returns them. Two queries."""
+    threads, comments = _threads_begun_by(version=version, ids=ids[:limit])
     return {
-        "comments": thread_comments(version=version, roots=threads),
+        "comments": comments,
         "threads": threads,
-        "next_after": threads[-1].pk if more else None,
+        "next_after": ids[limit - 1] if len(ids) > limit else None,
     }
 
 
@@ -194,11 +198,12 @@ def version_review(
     threads or 5,000.
     """
     roots = _threads(version=version, hide_resolved=hide_resolved).order_by(*READING_ORDER)
-    has_earlier = after is not None
+    if after is not None:  # "Load more" as a whole page
+        chunk = thread_chunk(version=version, hide_resolved=hide_resolved, after=after, limit=limit)
+        return {**chunk, **thread_counts(version=version), "has_earlier": True}
+    has_earlier = False
     counts = None
-    if after is not None:
-        ids = _first_ids(_from_thread(roots, version=version, thread=after, inclusive=False), limit)
-    elif hide_resolved:
+    if hide_resolved:
         ids = _first_ids(roots, limit)
     else:
         # Every thread is in this query's rows: the counts come along, by windows over them.
@@ -213,7 +218,7 @@ def version_review(
             "open_count": rows[0][1] if rows else 0,
             "resolved_count": rows[0][2] if rows else 0,
         }
-    if after is None and thread is not None:
+    if thread is not None:
         # The chunk that starts with the thread, and the thread itself, in one query.
         root = _root_of(version=version, comment=thread)
         starting = list(
@@ -224,12 +229,8 @@ def version_review(
         found = starting[0][1] if starting else None
         if found is not None and starting[0][0] == found and found not in ids[:limit]:
             ids, has_earlier = [row[0] for row in starting], True
-    chosen = ids[:limit]
-    threads, comments = _threads_begun_by(version=version, ids=chosen)
     return {
-        "comments": comments,
-        "threads": threads,
-        "next_after": chosen[-1] if len(ids) > limit else None,
+        **_chunk(version=version, ids=ids, limit=limit),
         **(counts or thread_counts(version=version)),
         "has_earlier": has_earlier,
     }

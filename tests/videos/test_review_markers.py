@@ -64,6 +64,10 @@ def test_outsiders_and_missing_versions_get_404(video, workspace, outsider, view
     member = client_in(viewer, workspace)
     assert member.get(markers_url(video, number=2)).status_code == 404
     assert member.get(reverse("videos:comment_markers", args=[10**9, 1])).status_code == 404
+    # Numbers too big for a database integer, and a NUL in the filter: 404 and 200, no 500.
+    assert member.get(reverse("videos:comment_markers", args=[10**30, 1])).status_code == 404
+    assert member.get(markers_url(video, number=10**30)).status_code == 404
+    assert member.get(markers_url(video), {"resolved": "hi\x00de"}).status_code in (200, 400)
 
 
 @pytest.mark.django_db

@@ -214,7 +214,6 @@ def opening_states(
         .annotate(ended=Exists(ended), cancel_state=Subquery(cancel_state))
     )
     fields = [*SEGMENT_FIELDS, "ended", "cancel_state"]
-    rows = _scoped(rows, workspace_ids, "workspace_id")
     return {
         row["workspace_id"]: OpeningState(
             segment=_segment(row),
