@@ -103,3 +103,18 @@ def test_names_and_texts_in_the_threads_are_escaped(version, video, workspace, o
     assert "a &amp; b &lt; c" in html
     assert "Resolved by &lt;img src=x onerror=&quot;alert(1)&quot;&gt;Eve" in html
     assert f'<li id="comment-{root.pk}" class="comment is-resolved" data-time-ms="2000">' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("total", [50, 500])
+def test_the_markers_cost_the_same_queries_for_50_and_500_comments(
+    version, video, workspace, owner, editor, total, django_assert_max_num_queries
+):
+    from .review_kit import bulk_threads
+
+    made = bulk_threads(version, [owner, editor], total)
+    member = client_in(editor, workspace)
+    # Session, user with profile; the video with the reader's role; the version; the markers.
+    with django_assert_max_num_queries(5):
+        response = member.get(markers_url(video))
+    assert len(json.loads(response.content)) == made["threads"]
