@@ -99,7 +99,7 @@ def revenue_section(*, start: dt.date, end: dt.date) -> dict:
     minor units of the reporting currency. When an exchange rate is missing, no figure (a
     wrong total is worse than none) and the rate to add."""
     try:
-        metrics = revenue.saas_metrics(start=start, end=end)
+        metrics = revenue.saas_metrics(start=start, end=end, from_rollup=True)
     except revenue.FxRateMissing as missing:
         return {"currency": revenue.reporting_currency(), "missing_rate": _missing_rate(missing)}
     movements = metrics.movements

@@ -124,3 +124,44 @@ class DailyMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.key} {self.value} {self.currency}".rstrip()
+
+
+class FunnelEntry(models.Model):
+    """One entry into a stored funnel (analytics.metrics.funnels.predefined), as the funnel
+    function computes it: who entered when, and the seconds between the steps they reached
+    within the window. The dashboard picks each person's best among a range's rows instead of
+    replaying a year of events."""
+
+    funnel = models.CharField(max_length=40)
+    day = models.DateField()  # entered_at's UTC day: the unit the rollup refreshes
+    # A user id as text, or "visitor:<anonymous id>".
+    person = models.CharField(max_length=80)
+    entered_at = models.DateTimeField()
+    # Seconds from each step reached to the next one reached: len(waits) + 1 steps reached.
+    waits = models.JSONField(default=list)
+    # The person has other entries stored: only theirs need a best chosen at read time.
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["funnel", "day"], name="funnel_entry_day")]
+
+    def __str__(self) -> str:
+        return f"{self.funnel} {self.person} {self.entered_at:%Y-%m-%d %H:%M}"
+
+
+class MrrMovementEntry(models.Model):
+    """One workspace's MRR movement of one kind on one day, in minor units of the reporting
+    currency `currency`, as the replay classified it (analytics.metrics.revenue.timeline):
+    what a range's movements are summed from instead of replaying a year of invoices."""
+
+    day = models.DateField()
+    workspace_id = models.BigIntegerField()  # no key: a deleted workspace's history stays
+    kind = models.CharField(max_length=16)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        indexes = [models.Index(fields=["currency", "day"], name="mrr_movement_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.workspace_id} {self.kind} {self.amount} {self.currency}"

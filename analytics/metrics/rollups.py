@@ -11,7 +11,7 @@ any range. `daily_series` reads them, computing live the days not stored yet (to
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
@@ -23,8 +23,9 @@ from django.utils import timezone
 from accounts.models import User
 
 from .engagement import active_users_series, day_range, videos_created_per_day
-from .models import DailyMetric
-from .revenue import MOVEMENTS, mrr_series, reporting_currency
+from .models import DailyMetric, MrrMovementEntry
+from .revenue import MOVEMENTS, MovementEntry, mrr_series, reporting_currency
+from .revenue.stored import MOVEMENTS_STORED
 
 # Figures in the reporting currency; movement keys are "mrr_" + the movement ("mrr_new").
 MONEY_KEYS = ("mrr", "cmrr", *(f"mrr_{movement}" for movement in MOVEMENTS))
@@ -65,15 +66,19 @@ def daily_figures(
     end: dt.date,
     currency: str | None = None,
     keys: Collection[str] | None = None,
+    movement_entries: list[MovementEntry] | None = None,
 ) -> list[Figure]:
     """Every figure of every day from `start` to `end` inclusive (UTC), as the metric
     functions compute them; only those of `keys` (and the others computed along with them)
-    when given. A fixed number of queries whatever the range or the data."""
+    when given. The MRR movements per workspace are added to `movement_entries` when given.
+    A fixed number of queries whatever the range or the data."""
     currency = reporting_currency(currency)
     wanted = set(KEYS if keys is None else keys)
     figures: list[Figure] = []
     if wanted & MRR_KEYS:
-        figures += _mrr_figures(start=start, end=end, currency=currency)
+        figures += _mrr_figures(
+            start=start, end=end, currency=currency, movement_entries=movement_entries
+        )
     if wanted.intersection(ACTIVE_KEYS):
         for active in active_users_series(start=start, end=end):
             figures += [Figure(active["day"], key, "", active[key]) for key in ACTIVE_KEYS]
@@ -85,9 +90,17 @@ def daily_figures(
     return figures
 
 
-def _mrr_figures(*, start: dt.date, end: dt.date, currency: str) -> list[Figure]:
+def _mrr_figures(
+    *,
+    start: dt.date,
+    end: dt.date,
+    currency: str,
+    movement_entries: list[MovementEntry] | None = None,
+) -> list[Figure]:
     figures: list[Figure] = []
     for totals in mrr_series(start=start, end=end, currency=currency):
+        if movement_entries is not None:
+            movement_entries.extend(totals.entries)
         moved: dict[str, int] = defaultdict(int)
         for entry in totals.entries:
             moved[entry.kind] += entry.amount
@@ -107,11 +120,38 @@ def _mrr_figures(*, start: dt.date, end: dt.date, currency: str) -> list[Figure]
 @transaction.atomic
 def rollups_write(*, start: dt.date, end: dt.date, currency: str | None = None) -> int:
     """Store the figures of `start`…`end` (replacing what was stored for those days, so a
-    currency no longer used disappears). Returns how many rows were written."""
-    figures = daily_figures(start=start, end=end, currency=currency)
-    DailyMetric.objects.filter(day__gte=start, day__lte=end).delete()
+    currency no longer used disappears), and each day's MRR movements per workspace with a
+    row saying the day's are stored (`MOVEMENTS_STORED`). Returns how many figures were
+    written."""
+    currency = reporting_currency(currency)
+    entries: list[MovementEntry] = []
+    figures = daily_figures(start=start, end=end, currency=currency, movement_entries=entries)
+    per_day = Counter(entry.day for entry in entries)
+    markers = [
+        Figure(start + dt.timedelta(days=n), MOVEMENTS_STORED, currency, 0)
+        for n in range((end - start).days + 1)
+    ]
+    stored_keys = (*KEYS, MOVEMENTS_STORED)
+    DailyMetric.objects.filter(key__in=stored_keys, day__gte=start, day__lte=end).delete()
     DailyMetric.objects.bulk_create(
-        (DailyMetric(day=f.day, key=f.key, currency=f.currency, value=f.value) for f in figures),
+        (
+            DailyMetric(day=f.day, key=f.key, currency=f.currency, value=f.value)
+            for f in [*figures, *(m._replace(value=per_day[m.day]) for m in markers)]
+        ),
+        batch_size=5000,
+    )
+    MrrMovementEntry.objects.filter(day__gte=start, day__lte=end).delete()
+    MrrMovementEntry.objects.bulk_create(
+        (
+            MrrMovementEntry(
+                day=e.day,
+                workspace_id=e.workspace_id,
+                kind=e.kind,
+                amount=e.amount,
+                currency=currency,
+            )
+            for e in entries
+        ),
         batch_size=5000,
     )
     return len(figures)
@@ -123,7 +163,8 @@ def refresh_recent(*, today: dt.date | None = None) -> int:
     return rollups_write(start=today - dt.timedelta(days=RECENT_DAYS), end=today)
 
 
-def _missing_spans(days: Sequence[dt.date], stored: set[dt.date]) -> Iterable[tuple]:
+def missing_spans(days: Sequence[dt.date], stored: set[dt.date]) -> Iterable[tuple]:
+    """The runs of consecutive `days` not in `stored`, as (first, last)."""
     span: list[dt.date] = []
     for day in days:
         if day in stored:
@@ -165,7 +206,7 @@ def daily_series(
         series[key][day] = value
         stored.add(day)
     complete = {day for day in stored if all(day in series[key] for key in keys)}
-    for first, last in _missing_spans(days, complete):
+    for first, last in missing_spans(days, complete):
         for figure in daily_figures(start=first, end=last, currency=currency, keys=keys):
             if figure.key in series:
                 series[figure.key][figure.day] = figure.value

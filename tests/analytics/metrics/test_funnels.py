@@ -7,6 +7,7 @@ import pytest
 from analytics.events import EventName, record
 from analytics.metrics import funnels
 from analytics.metrics.funnels import StepSource, funnel, predefined_funnel
+from analytics.metrics.funnels import steps as funnel_steps
 from tests.factories import UserFactory
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -295,11 +296,11 @@ def test_a_step_source_can_be_plugged_in(db, monkeypatch):
 
 
 def test_a_clients_own_event_name_is_a_step_once_registered(db, monkeypatch):
-    monkeypatch.setattr(funnels, "EVENT_STEPS", set(funnels.EVENT_STEPS))
+    monkeypatch.setattr(funnel_steps, "EVENT_STEPS", set(funnel_steps.EVENT_STEPS))
     visit("v1", T0)
     with pytest.raises(ValueError, match="is not a funnel step"):
         funnel(steps=[PAGE_VIEW, SIGNED_UP], **MARCH)
-    funnels.register_event_step(PAGE_VIEW)
+    funnel_steps.register_event_step(PAGE_VIEW)
     assert counts(funnel(steps=[PAGE_VIEW, SIGNED_UP], **MARCH)) == [1, 0]
 
 

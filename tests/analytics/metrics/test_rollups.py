@@ -93,8 +93,15 @@ def test_a_dry_run_stores_nothing(history, capsys):
 
 def test_the_hourly_refresh_rewrites_the_last_days_and_today(history, clock):
     assert refresh_rollups() == refresh_rollups()
-    days = set(DailyMetric.objects.values_list("day", flat=True))
+    days = set(DailyMetric.objects.filter(key__in=rollups.KEYS).values_list("day", flat=True))
     assert days == {FEB_20 - datetime.timedelta(days=n) for n in range(4)}
+    # The dashboard funnel's entries: its 14-day window and the same 3 late days, and today.
+    funnel_days = set(
+        DailyMetric.objects.filter(key="funnel_entries:visitor_to_pro").values_list(
+            "day", flat=True
+        )
+    )
+    assert funnel_days == {FEB_20 - datetime.timedelta(days=n) for n in range(18)}
 
 
 def test_dashboards_read_the_rollup_and_compute_today_live(
