@@ -23,6 +23,8 @@ from videos.rendering import (
     run_ffmpeg,
     validate_spec,
 )
+from videos.rendering.compose import Planner
+from videos.rendering.graph import build_command
 from videos.starter_templates import STARTER_TEMPLATES
 
 
@@ -190,6 +192,51 @@ def test_clip_as_background_with_music(tmp_path, red_clip):
     assert_valid_mp4(tmp_path / "out.mp4", duration=5, width=320, height=180)
     frame = frame_at(tmp_path / "out.mp4", 3.0, tmp_path / "frame.png")
     assert _is_red(frame.getpixel((5, 5))) and _is_red(frame.getpixel((314, 20)))
+
+
+@pytest.mark.parametrize(
+    "clip_place",
+    [
+        {"background": {"type": "video", "audio": "mix"}, "layers": []},
+        {
+            "background": {"type": "color", "color": "#202020"},
+            "layers": [{"type": "video", "w": 0.5, "h": 0.5, "end": "60%", "audio": "mix"}],
+        },
+    ],
+    ids=["background", "layer"],
+)
+def test_with_a_clip_the_music_is_no_second_input(tmp_path, clip_place):
+    """The clip is the only file ffmpeg reads as an input; the graph reads the music (amovie).
+
+    With the music as a second input, looped for ever or a finite number of times alike, ffmpeg
+    hung at the end of about 1 render in 10 (see _Graph.audio in graph.py).
+    """
+    music = tmp_path / "song.mp3"
+    music.write_bytes(b"")  # build_command only links it into the work directory
+    clip = str(tmp_path / "clip.mp4")
+    spec = {"version": 1, **clip_place, "music": {"field": "music"}}
+    plan = Planner(
+        spec,
+        {"music": str(music)},
+        width=320,
+        height=180,
+        fps=10,
+        duration=5.0,
+        source_clip=clip,
+        clip_has_audio=True,
+    ).build()
+    work = tmp_path / "work"
+    work.mkdir()
+    args = build_command(
+        plan, work_dir=str(work), output_path="out.mp4", thumbnail_path="thumb.jpg"
+    )
+    inputs = [args[i + 1] for i, arg in enumerate(args) if arg == "-i"]
+    assert [name for name in inputs if not name.endswith(".png")] == [clip]
+    assert args.count("-stream_loop") == 1
+    graph = (work / "graph.txt").read_text(encoding="utf-8")
+    # looped inside the graph, cut to the video's length, and linked under a name needing no escape
+    assert "amovie=music.mp3:loop=0," in graph and "asetpts=N/SR/TB,atrim=0:5," in graph
+    assert (work / "music.mp3").resolve() == music.resolve()
 
 
 @needs_ffmpeg

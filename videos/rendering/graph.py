@@ -4,11 +4,15 @@ Per frame ffmpeg only blends the small pictures that are on screen at that momen
 stream exists only between its start and end, so an overlay with nothing to add passes the frame
 through), evaluates the slide/zoom/growth expressions and fades alpha during fades. Each picture is
 decoded and converted to YUV once: the ``loop`` filter repeats the converted frame by reference.
+
+The creator's clip is the only file ffmpeg reads as an input over time; the music is read by the
+graph itself (see ``_Graph.audio``), so that the end of a render never waits on a second input.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 from .plan import ClipSlot, Element, Plan
@@ -52,15 +56,20 @@ class _Graph:
         image.save(os.path.join(self.work_dir, name), compress_level=1)
         return name
 
+    def link(self, path: str, stem: str) -> str:
+        """A plain name in work_dir for `path`, so the graph can name the file without escaping."""
+        ext = os.path.splitext(path)[1].lower()
+        name = stem + (ext if re.fullmatch(r"\.[a-z0-9]{1,8}", ext) else "")
+        target = os.path.join(self.work_dir, name)
+        try:
+            os.symlink(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+        return name
+
     def font(self, path: str) -> str:
         if path not in self.fonts:
-            name = f"font{len(self.fonts)}{os.path.splitext(path)[1].lower()}"
-            target = os.path.join(self.work_dir, name)
-            try:
-                os.symlink(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
-            self.fonts[path] = name
+            self.fonts[path] = self.link(path, f"font{len(self.fonts)}")
         return self.fonts[path]
 
     def still(self, image, name: str, frames: int, first_frame: int, pix_fmt: str) -> str:
@@ -271,13 +280,19 @@ class _Graph:
         sources = []
         if plan.music:
             music = plan.music
-            index = self.add_input(
-                ["-stream_loop", "-1", "-t", _num(plan.duration + 1), "-i", music["path"]]
-            )
             fade_out = min(music["fade_out"], plan.duration / 2)
+            # The music is read by the graph (amovie, looped and cut by atrim), not as a second
+            # input. ffmpeg runs one reader thread per input and lets run the one feeding the
+            # input the graph wants most; once the graph has cut the clip (trim/atrim), the
+            # clip's input could stay the wanted one after its reader had finished, and nothing
+            # was left to read the music's last samples: ffmpeg waited for ever (about 1 render
+            # in 10 with a clip and music; finite -stream_loop counts, or music longer than the
+            # video, hung too). amovie has no reader thread, so the clip is the only input still
+            # read at the end, as without music. movie restarts its timestamps on every loop:
+            # asetpts counts them on from the samples.
             chain = (
-                f"[{index}:a]{_AUDIO_FORMAT},atrim=0:{duration},asetpts=PTS-STARTPTS,"
-                f"volume={_num(music['volume'])}"
+                f"amovie={self.link(music['path'], 'music')}:loop=0,{_AUDIO_FORMAT},"
+                f"asetpts=N/SR/TB,atrim=0:{duration},volume={_num(music['volume'])}"
             )
             if music["fade_in"] > 0:
                 chain += f",afade=t=in:d={_num(min(music['fade_in'], plan.duration / 2))}"
