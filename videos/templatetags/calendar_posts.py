@@ -11,9 +11,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from integrations.models import Platform
 from videocreator.choices import choice_label
 from videocreator.reversing import reverser
 from videos.publishing.models import PostStatus
+from videos.publishing.selectors import CalendarPost
 
 register = template.Library()
 
@@ -22,13 +24,13 @@ def _short(title: str, length: int = 24) -> str:
     return title if len(title) <= length else title[: length - 1] + "…"
 
 
-def _post(post, *, post_url: Callable[..., str], by_hand: str) -> str:
-    publish_at = timezone.localtime(post.schedule.publish_at)
+def _post(post: CalendarPost, *, post_url: Callable[..., str], by_hand: str) -> str:
+    publish_at = timezone.localtime(post.publish_at)
     return (
-        f'<li><a href="{post_url(post.schedule_id, post.pk)}" class="post-{escape(post.status)}"'
+        f'<li><a href="{post_url(post.schedule_id, post.id)}" class="post-{escape(post.status)}"'
         f' data-status="{escape(post.status)}"><time datetime="{publish_at.isoformat()}">'
-        f"{publish_at:%H:%M}</time> {escape(post.platform_label)}"
-        f"{by_hand if post.manual else ''} · {escape(_short(post.schedule.video.title))} "
+        f"{publish_at:%H:%M}</time> {escape(choice_label(Platform, post.platform))}"
+        f"{by_hand if post.manual else ''} · {escape(_short(post.title))} "
         f'<span class="visually-hidden">({escape(choice_label(PostStatus, post.status))})'
         "</span></a></li>"
     )
