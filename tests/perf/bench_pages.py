@@ -303,6 +303,7 @@ def test_pages_at_scale(scale_data) -> None:
     video, version, ws = data["video"], data["version"], data["workspace"].pk
     pages = {
         "floor (one-line signed-in view)": "/floor/",
+        "empty page on base.html": "/floor/chrome/",
         "videos list": "/videos/",
         f"videos search ?q={SEARCHED_WORD}": f"/videos/?q={SEARCHED_WORD}",
         "review page (5,000 comments)": f"/videos/{video.pk}/versions/{version.number}/",

@@ -69,3 +69,12 @@ def calendar_day(day: dict, today: dt.date) -> SafeString:
         ),
         more,
     )
+
+
+@register.simple_tag
+def post_status_badge(status: str, label: str) -> SafeString:
+    """A post's or a schedule's status as a badge: a tag, not an include, because the schedule
+    list shows one per post (an include costs more than the rest of a row)."""
+    return format_html(
+        '<span class="badge post-{}" data-status="{}">{}</span>', status, status, label
+    )
