@@ -18,7 +18,14 @@ def database_settings(env: environ.Env, var_dir: Path) -> dict:
             "NAME": env.str("TEST_SQLITE_NAME", default=str(var_dir / "test-db.sqlite3"))
         }
         default["CONN_MAX_AGE"] = 0
-        default.setdefault("OPTIONS", {})["timeout"] = 20
+        options = default.setdefault("OPTIONS", {})
+        options["timeout"] = 20
+        # `make run` has web, worker and beat writing to one file. A transaction that began
+        # reading and then writes cannot wait for another writer (SQLite fails it at once with
+        # "database is locked", and a task's e-mail was lost that way): IMMEDIATE takes the
+        # write lock at BEGIN, so it waits its turn; WAL lets readers go on meanwhile.
+        options["transaction_mode"] = "IMMEDIATE"
+        options["init_command"] = "PRAGMA journal_mode=WAL;"
     postgres_options(env, default)
     return {"default": default}
 
