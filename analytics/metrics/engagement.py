@@ -13,6 +13,7 @@ expected); the API maps it to a 400.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
@@ -373,3 +374,17 @@ def platforms_by_posts(*, start: dt.date, end: dt.date) -> list[PlatformPosts]:
     ]
     rows.sort(key=lambda row: (-row["posts"], row["platform"]))
     return rows
+
+
+def missing_spans(days: Sequence[dt.date], stored: set[dt.date]) -> Iterable[tuple]:
+    """The runs of consecutive `days` not in `stored`, as (first, last)."""
+    span: list[dt.date] = []
+    for day in days:
+        if day in stored:
+            if span:
+                yield span[0], span[-1]
+            span = []
+        else:
+            span.append(day)
+    if span:
+        yield span[0], span[-1]

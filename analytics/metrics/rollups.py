@@ -3,16 +3,17 @@ replaying the ledger and the event log.
 
 `daily_figures` computes a range of days with the metric functions' own series (one pass of
 the ledger, one query per event series): a rebuild gives exactly what the functions give.
-`rollups_write` stores them (an upsert: running it twice rewrites the same rows); beat runs it
-hourly for the last days (`refresh_recent`), `manage.py rebuild_metrics --since DATE` for
-any range. `daily_series` reads them, computing live the days not stored yet (today always).
+`rollups_write` stores them with each day's MRR movements per workspace and the dashboard
+funnel's entries (an upsert: running it twice rewrites the same rows); beat runs it hourly for
+the last days (`refresh_recent`), `manage.py rebuild_metrics --since DATE` for any range.
+`daily_series` reads them, computing live the days not stored yet (today always).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from django.db import transaction
@@ -22,7 +23,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .engagement import active_users_series, day_range, videos_created_per_day
+from .engagement import active_users_series, day_range, missing_spans, videos_created_per_day
+from .funnels import funnel_entries_write, stored_window_days
 from .models import DailyMetric, MrrMovementEntry
 from .revenue import MOVEMENTS, MovementEntry, mrr_series, reporting_currency
 from .revenue.stored import MOVEMENTS_STORED
@@ -36,6 +38,13 @@ KEYS = (*MONEY_KEYS, NATIVE_MRR_KEY, *COUNT_KEYS)
 # Days that can still change after midnight (a late renewal task, a late event): refreshed
 # every hour along with today.
 RECENT_DAYS = 3
+
+
+class Written(NamedTuple):
+    """What a rollup write stored: daily figures, and the stored funnels' entries."""
+
+    figures: int
+    funnel_entries: int
 
 
 class Figure(NamedTuple):
@@ -117,12 +126,10 @@ def _mrr_figures(
     return figures
 
 
-@transaction.atomic
-def rollups_write(*, start: dt.date, end: dt.date, currency: str | None = None) -> int:
+def _figures_write(*, start: dt.date, end: dt.date, currency: str | None = None) -> int:
     """Store the figures of `start`…`end` (replacing what was stored for those days, so a
     currency no longer used disappears), and each day's MRR movements per workspace with a
-    row saying the day's are stored (`MOVEMENTS_STORED`). Returns how many figures were
-    written."""
+    row saying the day's are stored (`MOVEMENTS_STORED`). Returns how many figures."""
     currency = reporting_currency(currency)
     entries: list[MovementEntry] = []
     figures = daily_figures(start=start, end=end, currency=currency, movement_entries=entries)
@@ -157,24 +164,26 @@ def rollups_write(*, start: dt.date, end: dt.date, currency: str | None = None) 
     return len(figures)
 
 
-def refresh_recent(*, today: dt.date | None = None) -> int:
-    """Beat's hourly refresh: the last few days and today."""
+@transaction.atomic
+def rollups_write(*, start: dt.date, end: dt.date, currency: str | None = None) -> Written:
+    """Store every rollup of `start`…`end`: the daily figures with the MRR movements
+    (`_figures_write`) and the stored funnels' entries, replacing those days'."""
+    return Written(
+        _figures_write(start=start, end=end, currency=currency),
+        funnel_entries_write(start=start, end=end),
+    )
+
+
+@transaction.atomic
+def refresh_recent(*, today: dt.date | None = None) -> Written:
+    """Beat's hourly refresh: the figures of the last few days and today, and the funnel
+    entries of the days whose paths can still grow (the window) besides those."""
     today = today or timezone.now().date()
-    return rollups_write(start=today - dt.timedelta(days=RECENT_DAYS), end=today)
-
-
-def missing_spans(days: Sequence[dt.date], stored: set[dt.date]) -> Iterable[tuple]:
-    """The runs of consecutive `days` not in `stored`, as (first, last)."""
-    span: list[dt.date] = []
-    for day in days:
-        if day in stored:
-            if span:
-                yield span[0], span[-1]
-            span = []
-        else:
-            span.append(day)
-    if span:
-        yield span[0], span[-1]
+    funnel_days = stored_window_days() + RECENT_DAYS
+    return Written(
+        _figures_write(start=today - dt.timedelta(days=RECENT_DAYS), end=today),
+        funnel_entries_write(start=today - dt.timedelta(days=funnel_days), end=today),
+    )
 
 
 def daily_series(

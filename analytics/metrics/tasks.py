@@ -1,11 +1,10 @@
 from celery import shared_task
 
 from . import rollups
-from .funnels import refresh_recent_entries
 
 
 @shared_task(name="metrics.refresh_rollups", ignore_result=True)
 def refresh_rollups() -> int:
     """Hourly: the daily figures and the stored funnels' entries of the last days and today.
     Rewrites the same rows when run twice, so a retried or duplicated run changes nothing."""
-    return rollups.refresh_recent() + refresh_recent_entries()
+    return sum(rollups.refresh_recent())

@@ -10,9 +10,9 @@ order of each person's steps is worked out in Python over the occurrences in
 [start, end + window): the furthest path is not portable SQL.
 """
 
-from .definitions import FUNNELS, STORED_FUNNELS, FunnelDefinition
+from .definitions import FUNNELS, STORED_FUNNELS, FunnelDefinition, stored_window_days
 from .paths import Funnel, FunnelStep, funnel
-from .predefined import funnel_entries_write, predefined_funnel, refresh_recent_entries
+from .predefined import funnel_entries_write, predefined_funnel
 from .steps import (
     DEFAULT_WINDOW_DAYS,
     EVENT_STEPS,
@@ -41,9 +41,9 @@ __all__ = [
     "funnel",
     "funnel_entries_write",
     "predefined_funnel",
-    "refresh_recent_entries",
     "register_event_step",
     "register_step_source",
     "step_label",
+    "stored_window_days",
     "visitor_person",
 ]

@@ -19,6 +19,11 @@ class FunnelDefinition:
     steps: tuple[str, ...]
     window_days: int = DEFAULT_WINDOW_DAYS
 
+    @property
+    def step_keys(self) -> list[str]:
+        """The steps as the funnel function takes them (plain strings)."""
+        return [str(step) for step in self.steps]
+
 
 SIGN_UP, VERIFIED = EventName.USER_SIGNED_UP, EventName.USER_VERIFIED
 RENDER_REQUESTED, RENDERED = EventName.VIDEO_RENDER_REQUESTED, EventName.VIDEO_RENDERED
@@ -52,3 +57,8 @@ FUNNELS: dict[str, FunnelDefinition] = {
 
 # Those whose entries the rollup stores (`predefined.funnel_entries_write`): the dashboard's.
 STORED_FUNNELS = ("visitor_to_pro",)
+
+
+def stored_window_days() -> int:
+    """The longest window of the stored funnels: how far back an entry's path can still grow."""
+    return max((FUNNELS[key].window_days for key in STORED_FUNNELS), default=0)

@@ -1,11 +1,12 @@
 """The funnels of `FUNNELS` by key, and the rollup of the stored ones (`STORED_FUNNELS`).
 
-A stored funnel's entries are written once per day by the rollup (`funnel_entries_write`:
-beat every hour for the days whose paths can still grow, `manage.py rebuild_metrics` for any
-range), each with a `DailyMetric` row `funnel_entries:<key>` saying the day is stored and how
-many entered. A range of whole days is then read from those rows, with the days not stored
-(today always) computed live; each person's best entry is chosen across both, so the figures
-are the funnel function's own. On PostgreSQL that choice and the medians are one query.
+A stored funnel's entries are written once per day (`funnel_entries_write`, called by
+analytics.metrics.rollups: beat every hour for the days whose paths can still grow,
+`manage.py rebuild_metrics` for any range), each day with a `DailyMetric` row
+`funnel_entries:<key>` saying it is stored and how many entered. A range of whole days is then
+read from those rows, with the days not stored (today always) computed live; each person's best
+entry is chosen across both, so the figures are the funnel function's own. On PostgreSQL that
+choice and the medians are one query.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..engagement import day_start
+from ..engagement import day_start, missing_spans
 from ..models import DailyMetric, FunnelEntry
-from ..rollups import missing_spans
 from .definitions import FUNNELS, STORED_FUNNELS, FunnelDefinition
 from .paths import (
     Entry,
@@ -37,9 +37,6 @@ from .paths import (
 from .steps import shown
 
 DAY = dt.timedelta(days=1)
-# Days before today whose entries beat rewrites every hour: a path can grow for the window,
-# and a late renewal or event can land a few days back (rollups.RECENT_DAYS).
-RECENT_DAYS = 3
 
 
 def marker_key(key: str) -> str:
@@ -70,7 +67,7 @@ def predefined_funnel(
     a stored funnel over whole days with its own window is read from the rollup."""
     definition = _definition(key)
     query = funnel_query(
-        steps=[str(step) for step in definition.steps],
+        steps=definition.step_keys,
         start=start,
         end=end,
         window_days=definition.window_days if window_days is None else window_days,
@@ -109,7 +106,7 @@ def funnel_entries_write(*, start: dt.date, end: dt.date) -> int:
                 waits=list(entry.waits),
             )
             for entry in entries(
-                steps=[str(step) for step in definition.steps],
+                steps=definition.step_keys,
                 since=since,
                 until=until,
                 window_days=definition.window_days,
@@ -135,13 +132,6 @@ def _mark_shared(key: str) -> None:
     several = stored.values("person").annotate(rows=Count("id")).filter(rows__gt=1)
     stored.filter(shared=False, person__in=several.values("person")).update(shared=True)
     stored.filter(shared=True).exclude(person__in=several.values("person")).update(shared=False)
-
-
-def refresh_recent_entries(*, today: dt.date | None = None) -> int:
-    """Beat's hourly refresh: the days whose entries' paths can still grow, and today."""
-    today = today or timezone.now().date()
-    longest = max((FUNNELS[key].window_days for key in STORED_FUNNELS), default=0)
-    return funnel_entries_write(start=today - dt.timedelta(days=longest + RECENT_DAYS), end=today)
 
 
 # -- reading the rollup -------------------------------------------------------------------------

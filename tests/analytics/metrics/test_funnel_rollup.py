@@ -12,9 +12,9 @@ from analytics.metrics.funnels import (
     funnel,
     funnel_entries_write,
     predefined_funnel,
-    refresh_recent_entries,
 )
 from analytics.metrics.models import DailyMetric, FunnelEntry
+from analytics.metrics.rollups import refresh_recent
 from tests.factories import UserFactory
 
 KEY = "visitor_to_pro"
@@ -119,7 +119,7 @@ def test_a_later_step_shows_after_the_hourly_refresh(history):
     u3 = history[2]
     did(VERIFIED, u3, T0 + 9 * DAY)  # within u3's window, recorded after the rollup
     assert counts(stored(MAR, TODAY))[2] == 2
-    refresh_recent_entries(today=TODAY)
+    refresh_recent(today=TODAY)
     assert counts(stored(MAR, TODAY))[2] == 3
     assert stored(MAR, TODAY) == funnel(steps=STEPS, start=MAR, end=TODAY)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
-from analytics.metrics import funnels, rollups
+from analytics.metrics import rollups
 from analytics.metrics.seeding import seed_history, seeded_data_exists
 from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
@@ -145,9 +145,9 @@ class Command(BaseCommand):
         summary = seed_history(users=HISTORY_USERS, months=HISTORY_MONTHS, seed=HISTORY_SEED)
         # The dashboards read the daily rollup: fill it for the history, as beat would have.
         today = timezone.now().date()
-        first = today - datetime.timedelta(days=31 * (HISTORY_MONTHS + 1))
-        figures = rollups.rollups_write(start=first, end=today)
-        funnels.funnel_entries_write(start=first, end=today)
+        figures = rollups.rollups_write(
+            start=today - datetime.timedelta(days=31 * (HISTORY_MONTHS + 1)), end=today
+        ).figures
         return [
             f"{what} ({summary.total_rows:,} rows, {summary.seconds:.1f} s; "
             f"{figures:,} daily figures)"

@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from analytics.metrics import funnels, rollups
+from analytics.metrics import rollups
 from analytics.metrics.revenue import FxRateMissing
 
 # Ranges are rebuilt a year at a time: memory stays bounded whatever the history's length.
@@ -51,8 +51,9 @@ class Command(BaseCommand):
                 if dry_run:
                     written += len(rollups.daily_figures(start=chunk_start, end=chunk_end))
                 else:
-                    written += rollups.rollups_write(start=chunk_start, end=chunk_end)
-                    entries += funnels.funnel_entries_write(start=chunk_start, end=chunk_end)
+                    stored = rollups.rollups_write(start=chunk_start, end=chunk_end)
+                    written += stored.figures
+                    entries += stored.funnel_entries
                 chunk_start = chunk_end + dt.timedelta(days=1)
         except FxRateMissing as missing:
             raise CommandError(str(missing)) from None
