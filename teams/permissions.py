@@ -31,7 +31,7 @@ EDITOR_ACTIONS = VIEWER_ACTIONS | {
     "approve",
     "view_billing",
 }
-ADMIN_ACTIONS = EDITOR_ACTIONS | {"manage_members", "invite"}
+ADMIN_ACTIONS = EDITOR_ACTIONS | {"manage_members", "invite", "manage_webhooks"}
 OWNER_ACTIONS = ADMIN_ACTIONS | {
     "billing",
     "rename_workspace",

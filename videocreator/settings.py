@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "growth",
     "analytics",
     "analytics.metrics",
+    "integrations.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -363,6 +364,15 @@ PUBLISH_TIMEOUT_SECONDS = env.int("PUBLISH_TIMEOUT_SECONDS", default=30 * 60)
 PUBLISH_RETRY_BASE_SECONDS = env.int("PUBLISH_RETRY_BASE_SECONDS", default=60)
 # The dispatcher claims due posts this many at a time (each batch its own transaction).
 PUBLISH_DISPATCH_BATCH = env.int("PUBLISH_DISPATCH_BATCH", default=500)
+
+# --- Outbound webhooks (integrations.webhooks) ------------------------------
+# Off in production (it follows DEBUG): endpoints must be https:// on a public address. On for
+# development and tests, whose receivers listen on loopback over plain http://.
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=DEBUG)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+# Requests in flight at once per worker process, and deliveries one claim takes.
+WEBHOOKS_SEND_CONCURRENCY = env.int("WEBHOOKS_SEND_CONCURRENCY", default=8)
+WEBHOOKS_SEND_BATCH = env.int("WEBHOOKS_SEND_BATCH", default=64)
 
 # --- REST API ---------------------------------------------------------------
 
