@@ -71,6 +71,12 @@ class EventName(StrEnum):
     INTEGRATION_CONNECTED = "integration.connected"
     INTEGRATION_NEEDS_RECONNECT = "integration.needs_reconnect"
     INTEGRATION_DISCONNECTED = "integration.disconnected"
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint.created"
+    WEBHOOK_ENDPOINT_UPDATED = "webhook_endpoint.updated"
+    WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint.deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook_endpoint.secret_rotated"  # noqa: S105 (a name)
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    WEBHOOK_DELIVERIES_RECOVERED = "webhook_endpoint.deliveries_recovered"
     # videos
     TEMPLATE_USED = "template.used"
     VIDEO_CREATED = "video.created"
@@ -156,8 +162,14 @@ def read(
     after_id: Any = None,
     workspace_id: int | None = None,
     source: EventSource | None = EventSource.SERVER,
+    recorded_since: datetime.datetime | None = None,
 ) -> QuerySet[Event]:
     """Events in (occurred_at, id) order, for consumers of the log.
+
+    With `recorded_since` the window is by when rows were written (`recorded_at`, inclusive)
+    and the order is (recorded_at, id): an event may carry an earlier `occurred_at` (a
+    provider's own time) than the moment it reached the log, and a consumer that keeps up
+    with the log by windows must see it all the same.
 
     `names` limits the kinds, `since` is inclusive. Only the server's own events unless
     `source` says otherwise (`EventSource.CLIENT`, or None for both): client events come from
@@ -179,6 +191,8 @@ def read(
         events = events.filter(occurred_at__gte=since)
     if workspace_id is not None:
         events = events.filter(workspace_id=workspace_id)
+    if recorded_since is not None:
+        events = events.filter(recorded_at__gte=recorded_since)
     if after_id is not None:
         try:
             anchor = Event.objects.filter(pk=after_id).values_list("occurred_at", flat=True).first()
@@ -187,6 +201,8 @@ def read(
         if anchor is None:
             return Event.objects.none()
         events = events.filter(Q(occurred_at__gt=anchor) | Q(occurred_at=anchor, pk__gt=after_id))
+    if recorded_since is not None:
+        return events.order_by("recorded_at", "pk")
     return events.order_by("occurred_at", "pk")
 
 

@@ -49,6 +49,8 @@ class Event(models.Model):
             models.Index(fields=["name", "occurred_at"], name="event_name_time"),
             models.Index(fields=["actor", "occurred_at"], name="event_actor_time"),
             models.Index(fields=["workspace", "occurred_at"], name="event_workspace_time"),
+            # Consumers that keep up with the log by windows (webhooks' fan-out).
+            models.Index(fields=["recorded_at"], name="event_recorded"),
         ]
 
     def __str__(self) -> str:

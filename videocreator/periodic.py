@@ -71,7 +71,19 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("data export", "accounts.send_unsent_data_export_emails", 5 * 60),
             ("account deleted", "accounts.send_unsent_account_deleted_emails", 10 * 60),
             ("publish-by-hand", "videos.send_unsent_manual_post_emails", 10 * 60),
+            ("webhook endpoint disabled", "webhooks.send_unsent_disabled_emails", 10 * 60),
         ]
+    ),
+    # Webhooks: new events become deliveries within seconds; due retries and deliveries whose
+    # worker died are picked up here too (integrations/webhooks/sending.py).
+    PeriodicTaskSpec(name="Fan out webhook events", task="webhooks.fan_out", every_seconds=5),
+    PeriodicTaskSpec(
+        name="Send due webhook deliveries", task="webhooks.send_due", every_seconds=30
+    ),
+    PeriodicTaskSpec(
+        name="Re-queue stuck webhook deliveries",
+        task="webhooks.requeue_stale_deliveries",
+        every_seconds=60,
     ),
     PeriodicTaskSpec(
         name="Refresh the daily business figures",

@@ -8,6 +8,7 @@ from accounts.forms import AdminLoginForm
 from accounts.privacy import api as privacy_api
 from analytics import api as analytics_api
 from billing import api as billing_api
+from integrations.webhooks import api as webhooks_api
 from teams import api as teams_api
 from teams.api import MeView
 from videos.api import urls as videos_api
@@ -26,6 +27,7 @@ api_v1 = [
     *billing_api.urlpatterns,
     *videos_api.urlpatterns,
     *analytics_api.urlpatterns,
+    *webhooks_api.urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -38,6 +40,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("team/", include("teams.urls")),
     path("billing/", include("billing.urls")),
+    path("integrations/webhooks/", include("integrations.webhooks.urls")),
     path("integrations/", include("integrations.urls")),
     path("analytics/business/", include("analytics.metrics.urls")),
     path("analytics/", include("analytics.urls")),

@@ -191,7 +191,7 @@ class FannedOutEvent(models.Model):
     """
 
     event_id = models.UUIDField(primary_key=True)
-    occurred_at = models.DateTimeField(db_index=True)
+    recorded_at = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = _("fanned-out event")

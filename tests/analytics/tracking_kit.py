@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from analytics.consent import VISITOR_COOKIE
+from tests.clock import Clock, install_clock
 
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -18,26 +19,8 @@ BROWSER = (
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 
 
-class Clock:
-    """`django.utils.timezone.now`, as the test sets it."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.now += dt.timedelta(**delta)
-        return self.now
-
-
 def set_clock(monkeypatch, now: dt.datetime = NOW) -> Clock:
-    from django.utils import timezone
-
-    clock = Clock(now)
-    monkeypatch.setattr(timezone, "now", clock)
-    return clock
+    return install_clock(monkeypatch, now, model_defaults=False)
 
 
 def browser(**headers) -> Client:

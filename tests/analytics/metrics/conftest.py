@@ -10,13 +10,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.utils import timezone
 
 from analytics.metrics.models import FxRate
 from billing import services, tasks
 from billing.models import Coupon, CouponDuration, Payment, PaymentStatus, Plan, Subscription
 from teams.models import Team
+from tests.clock import Clock, install_clock
 from tests.factories import UserFactory
 
 UTC = datetime.UTC
@@ -24,39 +23,9 @@ UTC = datetime.UTC
 START = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    """What `timezone.now()` returns, and every model field defaulting to it, while a test
-    runs; time moves only when the test moves it."""
-
-    def __init__(self, now: datetime.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime.datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime.datetime:
-        self.now += datetime.timedelta(**delta)
-        return self.now
-
-    @property
-    def today(self) -> datetime.date:
-        return self.now.date()
-
-
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    clock = Clock(START)
-    real_now = timezone.now
-    monkeypatch.setattr(timezone, "now", clock)
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if field.default is real_now:
-                # Django caches the default's callable on the field: cache the real one first,
-                # so that undoing the patch puts it back.
-                field._get_default  # noqa: B018
-                monkeypatch.delattr(field, "_get_default")
-                monkeypatch.setattr(field, "default", clock)
-    return clock
+    return install_clock(monkeypatch, START)
 
 
 class Ledger:

@@ -1,0 +1,3 @@
+"""/api/v1/webhooks/ and /api/v1/hooks/ (REST hooks)."""
+
+urlpatterns: list = []
