@@ -11,11 +11,15 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from integrations.services import connect_sandbox
+from integrations.webhooks import services as webhooks
+from integrations.webhooks.models import Endpoint
 from teams.models import Team
 from teams.services import review as review_services
 from videos import services
@@ -164,3 +168,29 @@ def demo_schedules(*, workspace: Team, videos: list[Video], actor, content: Demo
         ],
     )
     content.created.append("the sandbox test channel, one post published to it, two waiting")
+
+
+DEMO_RECEIVER_PATH = "/demo/webhook-receiver/"
+
+
+def demo_webhooks(*, workspace: Team, actor, content: DemoContent) -> None:
+    """An endpoint for every event and a Zapier-style REST hook, both posting to the demo
+    receiver this server runs in DEBUG (the worker delivers the demo's events to them). Made
+    first, so the videos, review, export and schedule that follow are delivered."""
+    url = settings.SITE_URL + DEMO_RECEIVER_PATH
+    if Endpoint.objects.filter(workspace=workspace, url=url).exists():
+        return
+    try:
+        webhooks.endpoint_create(
+            workspace=workspace,
+            actor=actor,
+            url=url,
+            description="Demo receiver: every event",
+            headers={"X-Demo": "video-creator"},
+        )
+        webhooks.hook_subscribe(
+            workspace=workspace, actor=actor, target_url=url, event="video.published"
+        )
+    except ValidationError:
+        return  # not on a private host allowed (production settings): no demo endpoint
+    content.created.append("a webhook endpoint and a REST hook posting to the demo receiver")

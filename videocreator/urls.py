@@ -61,4 +61,8 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    from integrations.webhooks.receiver import demo_receiver
+
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # What the demo's webhook endpoint posts to (seed_demo); never served in production.
+    urlpatterns.append(path("demo/webhook-receiver/", demo_receiver, name="demo_webhook_receiver"))

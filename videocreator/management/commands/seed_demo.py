@@ -119,6 +119,7 @@ class Command(BaseCommand):
         """Videos and all that happens to them; each step skipped when already there."""
         content = demo.DemoContent()
         editor, viewer = (User.objects.get(email=email) for email, _role in DEMO_TEAMMATES)
+        demo.demo_webhooks(workspace=team, actor=owner, content=content)
         videos = [
             demo.demo_video(
                 workspace=team, actor=owner, key=key, title=title, fields=fields, content=content
