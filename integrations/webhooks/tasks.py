@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from accounts.emails import queue_unsent, send_once
 
@@ -37,8 +36,8 @@ def send_due(ids: list[str] | None = None) -> int:
     """Send one batch of due deliveries (of `ids`, when given); a full batch queues the next,
     and a quick retry (2, 4, 8 s) queues a look at the moment it is due."""
     sent = sending.send_due(ids=ids)
-    for endpoint_id in sent.disabled:
-        transaction.on_commit(lambda pk=endpoint_id: email_endpoint_disabled.delay(pk))
+    for endpoint_id in sent.disabled:  # committed by now: the e-mail task will find the row
+        email_endpoint_disabled.delay(endpoint_id)
     if ids is None and sent.claimed >= settings.WEBHOOKS_SEND_BATCH:
         send_due.delay()
     if sent.retry_in is not None and sent.retry_in.total_seconds() < 60:

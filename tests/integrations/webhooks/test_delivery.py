@@ -52,7 +52,7 @@ def test_every_event_reaches_every_subscribed_endpoint_once(clock, workspace, ow
 def test_sequence_and_previous_id_let_a_receiver_restore_order(clock, workspace, owner, receiver):
     endpoint = _endpoint(workspace, owner, receiver)
     clock.advance(seconds=1)
-    video, _other = make_videos(workspace, owner, 2)
+    video, other = make_videos(workspace, owner, 2)
     services_video_update(video, owner, "Renamed")  # not a webhook type: no delivery
     fanout.fan_out()
     clock.advance(seconds=1)
@@ -65,10 +65,11 @@ def test_sequence_and_previous_id_let_a_receiver_restore_order(clock, workspace,
     payloads = sorted(receiver.payloads(), key=lambda p: p["sequence"])
     assert [p["sequence"] for p in payloads] == [1, 2, 3]
     assert [p["type"] for p in payloads] == ["video.created", "video.created", "video.deleted"]
-    created, _, deleted = payloads
-    assert created["previous_id"] is None
+    deleted = payloads[2]
+    created = next(p for p in payloads if p["data"]["video_id"] == video.pk and p is not deleted)
+    other_created = next(p for p in payloads if p["data"]["video_id"] == other.pk)
+    assert created["previous_id"] is None and other_created["previous_id"] is None
     assert deleted["previous_id"] == created["id"]  # the same video's previous event
-    assert payloads[1]["previous_id"] is None  # another video
     assert endpoint.deliveries.get(sequence=3).message_id == deleted["id"]
 
 
