@@ -28,6 +28,13 @@ from teams.services.memberships import membership_add
 from teams.services.review import comment_create
 from tests.clock import Clock, install_clock
 from tests.factories import UserFactory
+from tests.integrations.webhooks.transport_kit import (  # noqa: F401 (fixtures registered here)
+    _no_kept_alive_sockets,
+    allow_private,
+    dns,
+    keepalive_receiver,
+    refuse_private,
+)
 from videos import services as videos
 from videos import storage
 from videos.models import PlatformPost, RenderJob, Template, Video
