@@ -219,7 +219,7 @@ def event_types(request: HttpRequest) -> HttpResponse:
             "description": kind.description,
             "sample": _pretty(catalogue.sample_payload(kind)),
         }
-        for kind in catalogue.EVENT_TYPES.values()
+        for kind in [*catalogue.EVENT_TYPES.values(), catalogue.TEST_EVENT]
     ]
     context = {
         "kinds": kinds,
