@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from videocreator.nul import CODE as NUL_CODE
+from videocreator.nul import nul_message
+
 from . import catalogue, signing, transport
 from .models import DeliveryStatus, Endpoint
 from .services import DESCRIPTION_MAX
@@ -122,10 +125,20 @@ def default_recover_since(now: dt.datetime | None = None) -> str:
     return since.strftime(DATETIME_LOCAL)
 
 
+class WallClockField(forms.DateTimeField):
+    """A datetime-local input's value, read in the active time zone; a NUL is refused rather
+    than stripped with the spaces around it."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(nul_message(), code=NUL_CODE)
+        return super().to_python(value)
+
+
 class RecoverForm(forms.Form):
     """A moment on the reader's wall clock (the active time zone), from a datetime-local input."""
 
-    since = forms.DateTimeField(
+    since = WallClockField(
         label=gettext_lazy("Failed since"),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
