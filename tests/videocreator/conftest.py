@@ -74,6 +74,10 @@ def route_kwargs(route: Route, o) -> dict:
         "schedule_id": lambda: o.post.schedule_id,
         "post_id": lambda: o.post.pk,
         "sandbox_post_id": lambda: o.sandbox_post.pk,
+        # -- webhook pages --
+        "endpoint_id": lambda: o.webhook_endpoint.pk,
+        "delivery_id": lambda: o.webhook_delivery.pk,
+        # -- end of webhook pages --
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -234,6 +238,25 @@ class World:
         return SandboxPost.objects.create(
             account=account, reference="routes", video_key=self.video.file.name
         )
+
+    # -- webhook pages --
+    @cached_property
+    def webhook_endpoint(self):
+        """A webhook endpoint of the workspace (a public address: nothing is sent in tests)."""
+        from integrations.webhooks.services import endpoint_create
+
+        return endpoint_create(
+            workspace=self.workspace, actor=self.owner, url="https://93.184.215.14/hook"
+        )
+
+    @cached_property
+    def webhook_delivery(self):
+        """A test event's delivery to that endpoint, waiting to be sent."""
+        from integrations.webhooks.services import endpoint_send_test
+
+        return endpoint_send_test(endpoint=self.webhook_endpoint, actor=self.owner)
+
+    # -- end of webhook pages --
 
     @cached_property
     def member(self):

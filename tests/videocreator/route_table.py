@@ -131,6 +131,10 @@ USER_LEVEL: dict[str, str | None] = {
     "integrations:connect": "schedule",
     # The OAuth return: the single-use state in the user's session is the authorisation.
     "integrations:callback": None,
+    # -- webhook pages (integrations/webhooks/urls.py) --
+    "webhooks:list": "manage_webhooks",
+    "webhooks:event_types": None,  # the reference of event types: for any signed-in person
+    # -- end of webhook pages --
 }
 # Path arguments of USER_LEVEL routes that are not object ids.
 USER_LEVEL_KWARGS: dict[str, dict[str, str]] = {
@@ -226,6 +230,20 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:export-list": {"POST": "export"},
     "api:export-detail": "export",
     "api:export-cancel": "export",
+    # -- webhook pages (integrations/webhooks/urls.py) --
+    "webhooks:endpoint": "manage_webhooks",
+    "webhooks:edit": "manage_webhooks",
+    "webhooks:test": "manage_webhooks",
+    "webhooks:recover": "manage_webhooks",
+    "webhooks:pause": "manage_webhooks",
+    "webhooks:resume": "manage_webhooks",
+    "webhooks:disable": "manage_webhooks",
+    "webhooks:rotate": "manage_webhooks",
+    "webhooks:secret": "manage_webhooks",
+    "webhooks:delete": "manage_webhooks",
+    "webhooks:delivery": "manage_webhooks",
+    "webhooks:resend": "manage_webhooks",
+    # -- end of webhook pages --
 }
 
 

@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from teams.permissions import role_allows
+
 register = template.Library()
 
 MAIN_NAV = (
@@ -26,17 +28,21 @@ MAIN_NAV = (
     ("teams:team", gettext_noop("Team")),
     ("analytics:overview", gettext_noop("Analytics")),
 )
+# Who sees a link: everyone (None), staff (STAFF), or whoever may manage webhooks in the
+# workspace chosen in the header (WEBHOOKS).
+STAFF, WEBHOOKS = "staff", "webhooks"
 ACCOUNT_MENU = (
-    ("accounts:profile", gettext_noop("Settings"), False),
-    ("accounts:api_tokens", gettext_noop("API tokens"), False),
-    ("teams:notification_preferences", gettext_noop("Notification settings"), False),
-    ("billing:page", gettext_noop("Billing"), False),
-    ("integrations:accounts", gettext_noop("Connected accounts"), False),
-    ("teams:new", gettext_noop("New workspace"), False),
-    ("account_change_password", gettext_noop("Change password"), False),
-    ("account_email", gettext_noop("E-mail addresses"), False),
-    ("admin:index", gettext_noop("Administration"), True),
-    ("metrics:business", gettext_noop("Business dashboard"), True),
+    ("accounts:profile", gettext_noop("Settings"), None),
+    ("accounts:api_tokens", gettext_noop("API tokens"), None),
+    ("teams:notification_preferences", gettext_noop("Notification settings"), None),
+    ("billing:page", gettext_noop("Billing"), None),
+    ("integrations:accounts", gettext_noop("Connected accounts"), None),
+    ("webhooks:list", gettext_noop("Webhooks"), WEBHOOKS),
+    ("teams:new", gettext_noop("New workspace"), None),
+    ("account_change_password", gettext_noop("Change password"), None),
+    ("account_email", gettext_noop("E-mail addresses"), None),
+    ("admin:index", gettext_noop("Administration"), STAFF),
+    ("metrics:business", gettext_noop("Business dashboard"), STAFF),
 )
 FOOTER = (
     ("billing:pricing", gettext_noop("Pricing")),
@@ -55,15 +61,12 @@ def _main_nav(_key: tuple) -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def _account_menu(_key: tuple, staff: bool) -> SafeString:
+def _account_menu(_key: tuple, staff: bool, webhooks: bool) -> SafeString:
+    shown = {None, *([STAFF] if staff else []), *([WEBHOOKS] if webhooks else [])}
     return format_html_join(
         "",
         '<li><a href="{}">{}</a></li>',
-        (
-            (reverse(name), gettext(label))
-            for name, label, only_staff in ACCOUNT_MENU
-            if staff or not only_staff
-        ),
+        ((reverse(name), gettext(label)) for name, label, who in ACCOUNT_MENU if who in shown),
     )
 
 
@@ -92,9 +95,10 @@ def main_nav(context: template.Context) -> SafeString:
 
 
 @register.simple_tag
-def account_menu(staff: bool) -> SafeString:
-    """The account menu's links (the staff ones only for staff), without "Sign out"."""
-    return _account_menu(_key(), bool(staff))
+def account_menu(staff: bool, role: str | None = None) -> SafeString:
+    """The account menu's links without "Sign out": the staff ones only for staff, Webhooks
+    only for those whose `role` in the header's workspace may manage them."""
+    return _account_menu(_key(), bool(staff), role_allows(role or None, "manage_webhooks"))
 
 
 @register.simple_tag
