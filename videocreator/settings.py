@@ -19,6 +19,7 @@ from videocreator.content_security import (
 )
 from videocreator.settings_analytics import analytics_settings
 from videocreator.settings_database import database_settings
+from videocreator.settings_webhooks import webhooks_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -365,16 +366,7 @@ PUBLISH_RETRY_BASE_SECONDS = env.int("PUBLISH_RETRY_BASE_SECONDS", default=60)
 # The dispatcher claims due posts this many at a time (each batch its own transaction).
 PUBLISH_DISPATCH_BATCH = env.int("PUBLISH_DISPATCH_BATCH", default=500)
 
-# --- Outbound webhooks (integrations.webhooks) ------------------------------
-# Off in production (it follows DEBUG): endpoints must be https:// on a public address. On for
-# development and tests, whose receivers listen on loopback over plain http://.
-WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=DEBUG)
-WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
-# Requests in flight at once per worker process, and deliveries one claim takes.
-WEBHOOKS_SEND_CONCURRENCY = env.int("WEBHOOKS_SEND_CONCURRENCY", default=8)
-WEBHOOKS_SEND_BATCH = env.int("WEBHOOKS_SEND_BATCH", default=64)
-# A delivery "sending" for this long lost its worker and is sent again, under the same id.
-WEBHOOKS_STALE_SECONDS = env.int("WEBHOOKS_STALE_SECONDS", default=5 * 60)
+vars().update(webhooks_settings(env, debug=DEBUG))  # WEBHOOKS_*
 
 # --- REST API ---------------------------------------------------------------
 

@@ -20,8 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from analytics.events import read
-from analytics.models import Event
+from analytics.events import Event, read
 
 from . import catalogue
 from .models import (

@@ -14,6 +14,7 @@ SWEEPS = {
     "accounts.DataExport": "accounts.send_unsent_data_export_emails",
     "accounts.AccountDeletion": "accounts.send_unsent_account_deleted_emails",
     "videos.PlatformPost": "videos.send_unsent_manual_post_emails",
+    "webhooks.Endpoint": "webhooks.send_unsent_disabled_emails",
 }
 
 

@@ -15,7 +15,7 @@ from integrations.webhooks import transport
 
 
 @pytest.fixture(autouse=True)
-def _no_kept_alive_sockets() -> Iterator[None]:
+def no_kept_alive_sockets() -> Iterator[None]:
     # The shared `httpserver` answers one connection at a time: a socket our pool keeps open
     # would leave the next test's client waiting.
     yield
