@@ -131,6 +131,7 @@ USER_LEVEL: dict[str, str | None] = {
     "integrations:connect": "schedule",
     # The OAuth return: the single-use state in the user's session is the authorisation.
     "integrations:callback": None,
+    "api:webhook-event-types": None,  # documentation of the event catalogue
 }
 # Path arguments of USER_LEVEL routes that are not object ids.
 USER_LEVEL_KWARGS: dict[str, dict[str, str]] = {
@@ -226,6 +227,20 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:export-list": {"POST": "export"},
     "api:export-detail": "export",
     "api:export-cancel": "export",
+    # Webhooks: the list takes ?workspace= (GET) or a body `workspace` (POST), as do REST hooks
+    # (subscribe; samples); without one a hook goes to the caller's personal workspace.
+    "api:webhook-list": {"GET": "manage_webhooks", "POST": "manage_webhooks"},
+    "api:webhook-detail": "manage_webhooks",
+    "api:webhook-secret": "manage_webhooks",
+    "api:webhook-rotate-secret": "manage_webhooks",
+    "api:webhook-test": "manage_webhooks",
+    "api:webhook-recover": "manage_webhooks",
+    "api:webhook-deliveries": "manage_webhooks",
+    "api:webhook-delivery": "manage_webhooks",
+    "api:webhook-delivery-resend": "manage_webhooks",
+    "api:hook-list": {"POST": "manage_webhooks"},
+    "api:hook-detail": "manage_webhooks",
+    "api:hook-samples": "manage_webhooks",
 }
 
 
