@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import uuid
@@ -244,7 +245,7 @@ def endpoint_send_test(*, endpoint: Endpoint, actor) -> Delivery:
         workspace_id=endpoint.workspace_id,
         sequence=sequence,
         previous_id=None,
-        data=catalogue.test_event_data(endpoint_id=endpoint.pk),
+        data=copy.deepcopy(catalogue.TEST_EVENT.sample_data),
     )
     delivery = Delivery.objects.create(
         id=delivery_id,
