@@ -44,15 +44,13 @@ HEADERS_HELP = (
 
 
 def _event_types_field(**kwargs) -> serializers.ListField:
-    return serializers.ListField(
-        child=TextField(max_length=100), max_length=100, help_text=EVENT_TYPES_HELP, **kwargs
-    )
+    kwargs.setdefault("help_text", EVENT_TYPES_HELP)
+    return serializers.ListField(child=TextField(max_length=100), max_length=100, **kwargs)
 
 
 def _headers_field(**kwargs) -> serializers.DictField:
-    return serializers.DictField(
-        child=TextField(allow_blank=True, trim_whitespace=False), help_text=HEADERS_HELP, **kwargs
-    )
+    kwargs.setdefault("help_text", HEADERS_HELP)
+    return serializers.DictField(child=TextField(allow_blank=True, trim_whitespace=False), **kwargs)
 
 
 class WebhookList(generics.GenericAPIView):
