@@ -414,6 +414,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names other components use too: a name, not a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEndpointStatusEnum": "integrations.webhooks.models.EndpointStatus",
+        "WebhookEndpointKindEnum": "integrations.webhooks.models.EndpointKind",
+        "WebhookDeliveryStatusEnum": "integrations.webhooks.models.DeliveryStatus",
+    },
 }
 vars().update(analytics_settings(env, REST_FRAMEWORK, DATABASES))  # ANALYTICS_*, replica, rates
 

@@ -45,6 +45,7 @@ class DeliveryList(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[STATUS_PARAM],
+        operation_id="v1_webhooks_deliveries_list",
         summary="An endpoint's deliveries, newest first, with their payloads",
     )
     def get(self, request: Request, endpoint_id: int) -> Response:

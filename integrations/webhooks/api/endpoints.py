@@ -70,6 +70,7 @@ class WebhookList(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[WORKSPACE_PARAM],
+        operation_id="v1_webhooks_list",
         summary="A workspace's webhook endpoints with their delivery statistics",
     )
     def get(self, request: Request) -> Response:
