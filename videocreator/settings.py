@@ -414,11 +414,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choice sets whose field names other components use too: a name, not a hash suffix.
+    # Webhook choice sets share field names ("status", "kind") with others: name them.
     "ENUM_NAME_OVERRIDES": {
-        "WebhookEndpointStatusEnum": "integrations.webhooks.models.EndpointStatus",
-        "WebhookEndpointKindEnum": "integrations.webhooks.models.EndpointKind",
-        "WebhookDeliveryStatusEnum": "integrations.webhooks.models.DeliveryStatus",
+        f"Webhook{name}Enum": f"integrations.webhooks.models.{name}"
+        for name in ("EndpointStatus", "EndpointKind", "DeliveryStatus")
     },
 }
 vars().update(analytics_settings(env, REST_FRAMEWORK, DATABASES))  # ANALYTICS_*, replica, rates
