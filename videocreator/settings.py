@@ -406,6 +406,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Webhook choice sets share field names ("status", "kind") with others: name them.
+    "ENUM_NAME_OVERRIDES": {
+        f"Webhook{name}Enum": f"integrations.webhooks.models.{name}"
+        for name in ("EndpointStatus", "EndpointKind", "DeliveryStatus")
+    },
 }
 vars().update(analytics_settings(env, REST_FRAMEWORK, DATABASES))  # ANALYTICS_*, replica, rates
 

@@ -50,6 +50,12 @@ def api_methods(route: Route) -> list[str]:
     ]
 
 
+# The event type of the world's REST hook and of the samples route.
+WEBHOOK_EVENT = "video.created"
+# A public address (the product refuses private ones); nothing is sent to it in these tests.
+WEBHOOK_URL = "https://93.184.215.14/hook"
+
+
 def route_kwargs(route: Route, o) -> dict:
     """The path arguments of an object route, naming the objects of `world` (o)."""
     values = {
@@ -74,10 +80,10 @@ def route_kwargs(route: Route, o) -> dict:
         "schedule_id": lambda: o.post.schedule_id,
         "post_id": lambda: o.post.pk,
         "sandbox_post_id": lambda: o.sandbox_post.pk,
-        # -- webhook pages --
-        "endpoint_id": lambda: o.webhook_endpoint.pk,
+        "endpoint_id": lambda: o.webhook.pk,
         "delivery_id": lambda: o.webhook_delivery.pk,
-        # -- end of webhook pages --
+        "hook_id": lambda: o.hook.pk,
+        "event": lambda: WEBHOOK_EVENT,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -239,24 +245,34 @@ class World:
             account=account, reference="routes", video_key=self.video.file.name
         )
 
-    # -- webhook pages --
     @cached_property
-    def webhook_endpoint(self):
-        """A webhook endpoint of the workspace (a public address: nothing is sent in tests)."""
-        from integrations.webhooks.services import endpoint_create
+    def webhook(self):
+        """A webhook endpoint for every event type."""
+        from integrations.webhooks import services as webhook_services
 
-        return endpoint_create(
-            workspace=self.workspace, actor=self.owner, url="https://93.184.215.14/hook"
+        return webhook_services.endpoint_create(
+            workspace=self.workspace, actor=self.owner, url=WEBHOOK_URL
         )
 
     @cached_property
     def webhook_delivery(self):
-        """A test event's delivery to that endpoint, waiting to be sent."""
-        from integrations.webhooks.services import endpoint_send_test
+        """A test event's delivery to the endpoint (never sent: its queueing waits for a commit
+        that the test's transaction never makes)."""
+        from integrations.webhooks import services as webhook_services
 
-        return endpoint_send_test(endpoint=self.webhook_endpoint, actor=self.owner)
+        return webhook_services.endpoint_send_test(endpoint=self.webhook, actor=self.owner)
 
-    # -- end of webhook pages --
+    @cached_property
+    def hook(self):
+        """A REST hook (Zapier) for one event type."""
+        from integrations.webhooks import services as webhook_services
+
+        return webhook_services.hook_subscribe(
+            workspace=self.workspace,
+            actor=self.owner,
+            target_url=WEBHOOK_URL.replace("/hook", "/zap"),
+            event=WEBHOOK_EVENT,
+        )
 
     @cached_property
     def member(self):

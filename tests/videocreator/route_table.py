@@ -135,6 +135,7 @@ USER_LEVEL: dict[str, str | None] = {
     "webhooks:list": "manage_webhooks",
     "webhooks:event_types": None,  # the reference of event types: for any signed-in person
     # -- end of webhook pages --
+    "api:webhook-event-types": None,  # documentation of the event catalogue
 }
 # Path arguments of USER_LEVEL routes that are not object ids.
 USER_LEVEL_KWARGS: dict[str, dict[str, str]] = {
@@ -244,6 +245,20 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "webhooks:delivery": "manage_webhooks",
     "webhooks:resend": "manage_webhooks",
     # -- end of webhook pages --
+    # Webhooks: the list takes ?workspace= (GET) or a body `workspace` (POST), as do REST hooks
+    # (subscribe; samples); without one a hook goes to the caller's personal workspace.
+    "api:webhook-list": {"GET": "manage_webhooks", "POST": "manage_webhooks"},
+    "api:webhook-detail": "manage_webhooks",
+    "api:webhook-secret": "manage_webhooks",
+    "api:webhook-rotate-secret": "manage_webhooks",
+    "api:webhook-test": "manage_webhooks",
+    "api:webhook-recover": "manage_webhooks",
+    "api:webhook-deliveries": "manage_webhooks",
+    "api:webhook-delivery": "manage_webhooks",
+    "api:webhook-delivery-resend": "manage_webhooks",
+    "api:hook-list": {"POST": "manage_webhooks"},
+    "api:hook-detail": "manage_webhooks",
+    "api:hook-samples": "manage_webhooks",
 }
 
 

@@ -3,9 +3,10 @@
 Each operation gets a bounded, deterministic number of generated requests, sent through the WSGI
 application with the owner's API token. Path parameters name real objects of `world` (a ready
 video with a version, a brand kit, an export, a comment, a schedule to a connected account, a
-notification, a member, a template), so most requests reach the view rather than a 404. Every
-request runs in a transaction that is rolled back, so each one meets the same data. The only
-check is the one issue 12 asks for: no response is a server error (status 500 or above).
+notification, a member, a template, a webhook endpoint with a delivery, a REST hook), so most
+requests reach the view rather than a 404. Every request runs in a transaction that is rolled
+back, so each one meets the same data. The only check is the one issue 12 asks for: no response
+is a server error (status 500 or above).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 
 from accounts import services as account_services
+from tests.videocreator.conftest import WEBHOOK_EVENT
 
 MAX_EXAMPLES = 12
 
@@ -52,6 +54,10 @@ def path_values(world) -> dict:
         "workspace_id": world.workspace.pk,
         "user_id": world.member.pk,
         "key": world.template.key,
+        "endpoint_id": world.webhook.pk,
+        "delivery_id": world.webhook_delivery.message_id,
+        "hook_id": world.hook.pk,
+        "event": WEBHOOK_EVENT,
     }
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from teams.permissions import role_allows
 from tests.videocreator.conftest import (
+    WEBHOOK_EVENT,
+    WEBHOOK_URL,
     api_methods,
     cast_clients,
     describe_response,
@@ -64,6 +66,18 @@ def _payload(name: str, method: str, o) -> tuple[dict, str | None]:
         ("api:video-apply-branding", "POST"): lambda: ({"brand_kit": o.kit.pk}, "json"),
         ("api:video-versions-compare", "GET"): lambda: ({"a": 1, "b": 1}, None),
         ("api:workspace-member", "PATCH"): lambda: ({"role": "editor"}, "json"),
+        ("api:webhook-list", "GET"): lambda: (ws, None),
+        ("api:webhook-list", "POST"): lambda: ({**ws, "url": WEBHOOK_URL}, "json"),
+        ("api:webhook-detail", "PATCH"): lambda: ({"description": "Renamed"}, "json"),
+        ("api:webhook-recover", "POST"): lambda: (
+            {"since": (timezone.now() - dt.timedelta(days=1)).isoformat()},
+            "json",
+        ),
+        ("api:hook-list", "POST"): lambda: (
+            {**ws, "target_url": WEBHOOK_URL, "event": WEBHOOK_EVENT},
+            "json",
+        ),
+        ("api:hook-samples", "GET"): lambda: (ws, None),
     }
     default = ({}, "json" if method != "GET" else None)
     return table[(name, method)]() if (name, method) in table else default

@@ -29,10 +29,10 @@ from teams.services.review import comment_create
 from tests.clock import Clock, install_clock
 from tests.factories import UserFactory
 from tests.integrations.webhooks.transport_kit import (  # noqa: F401 (fixtures registered here)
-    no_kept_alive_sockets,
     allow_private,
     dns,
     keepalive_receiver,
+    no_kept_alive_sockets,
     refuse_private,
 )
 from videos import services as videos
