@@ -105,6 +105,7 @@ class EventName(StrEnum):
     VIDEO_PUBLISH_FAILED = "video.publish_failed"
     VIDEO_MANUAL_PUBLISH_DUE = "video.manual_publish_due"
     VIDEO_PUBLISH_SKIPPED = "video.publish_skipped"
+    SCHEDULE_FINISHED = "schedule.finished"
 
 
 def _subject_parts(subject: models.Model | None) -> tuple[str, str]:

@@ -32,6 +32,7 @@ from .common import (
     dunning_clear,
     invoice_money,
     plan_ensure_buyable,
+    plan_name,
     subscription_change_log,
     subscription_for,
     subscription_lock,
@@ -177,8 +178,10 @@ def checkout_complete(
         subject=subscription,
         properties={
             "plan": session.plan.key,
+            "plan_name": plan_name(session.plan),
             "interval": session.plan.interval,
             "coupon": session.coupon.code if session.coupon else None,
+            "period_end": subscription.current_period_end.isoformat(),
             **invoice_money(invoice),
         },
     )

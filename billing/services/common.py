@@ -97,6 +97,12 @@ def subscription_event_record(
     )
 
 
+def plan_name(plan: Plan) -> str:
+    """The plan's name in the default language, whatever language is active: the event log
+    (and the webhooks built from it) is read by machines, not by one reader."""
+    return plan.name_en or plan.name
+
+
 def invoice_money(invoice: Invoice) -> dict[str, Any]:
     """An invoice's amount, currency and number, as event properties."""
     return {"amount": invoice.total, "currency": invoice.currency, "invoice": invoice.number}

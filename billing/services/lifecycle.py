@@ -33,6 +33,7 @@ from .common import (
     dunning_clear,
     free_plan,
     invoice_money,
+    plan_name,
     subscription_change_log,
     subscription_event_record,
     subscription_lock,
@@ -193,6 +194,9 @@ def subscription_end(
     if not subscription.is_paid:
         return
     previous = subscription.plan
+    # Whether the owner had already cancelled (and `subscription.cancel_scheduled` said so):
+    # webhooks tell of an immediate cancellation only when nothing announced it before.
+    was_scheduled = subscription.cancel_at_period_end
     if subscription.provider_subscription_id and reason != "canceled_remotely":
         get_provider(subscription.provider).cancel_now(subscription)
     subscription.plan = free_plan()
@@ -222,7 +226,9 @@ def subscription_end(
         actor=actor,
         reason=reason,
         from_plan=previous.key,
+        from_plan_name=plan_name(previous),
         to_plan=FREE_PLAN_KEY,
+        cancel_scheduled=was_scheduled,
     )
 
 
@@ -282,6 +288,7 @@ def subscription_set_cancel_at_period_end(
         name=EventName.SUBSCRIPTION_CANCEL_SCHEDULED,
         actor=actor,
         ends_at=ends_at.isoformat() if ends_at else None,
+        plan_name=plan_name(plan),
         **properties,
     )
     return subscription

@@ -245,6 +245,7 @@ def test_a_cancel_then_resume_at_stripe_records_both_with_source_stripe_and_call
     assert scheduled.name == EventName.SUBSCRIPTION_CANCEL_SCHEDULED
     assert scheduled.properties == {
         "plan": "pro-monthly",
+        "plan_name": "Pro (monthly)",
         "amount": 1200,
         "currency": "USD",
         "ends_at": ends_at,

@@ -240,6 +240,7 @@ def _succeeded(post, published, exchanges, started, attempt_started) -> str | No
             "remote_id": published.remote_id,
             "schedule_id": schedule.pk,
             "post_id": post.pk,
+            "title": schedule.video.title,
         },
         idempotency_key=f"video.published:{post.pk}",
     )

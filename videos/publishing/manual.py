@@ -126,6 +126,7 @@ def post_mark_published(*, post: PlatformPost, actor, url: object) -> PlatformPo
             "schedule_id": schedule.pk,
             "post_id": locked.pk,
             "manual": True,
+            "title": schedule.video.title,
         },
         idempotency_key=f"video.published:{locked.pk}",
     )

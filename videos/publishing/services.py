@@ -299,9 +299,15 @@ def schedule_reschedule(
 
 
 def schedule_refresh_status(*, schedule: PublishSchedule) -> PublishSchedule:
-    """Store the status derived from the posts; a schedule that just finished gets its
-    e-mail queued (once: `tasks.send_schedule_report` checks `notified_at`)."""
-    statuses = list(PlatformPost.objects.filter(schedule=schedule).values_list("status", flat=True))
+    """Store the status derived from the posts. Called inside the change's transaction: a
+    schedule that just finished records `schedule.finished` in it, and gets its e-mail queued
+    (once: `tasks.send_schedule_report` checks `notified_at`)."""
+    posts = list(
+        PlatformPost.objects.filter(schedule=schedule)
+        .order_by("platform")
+        .values_list("platform", "status", "remote_url")
+    )
+    statuses = [status for _platform, status, _url in posts]
     status = schedule.derived_status(statuses)
     finished = all(s in FINAL_POST_STATUSES for s in statuses)
     fields = {"status": status}
@@ -310,6 +316,8 @@ def schedule_refresh_status(*, schedule: PublishSchedule) -> PublishSchedule:
     PublishSchedule.objects.filter(pk=schedule.pk).update(**fields)
     for name, value in fields.items():
         setattr(schedule, name, value)
+    if "finished_at" in fields:
+        _record_finished(schedule, posts)
     if (
         finished
         and schedule.notified_at is None
@@ -320,6 +328,28 @@ def schedule_refresh_status(*, schedule: PublishSchedule) -> PublishSchedule:
         pk = schedule.pk
         transaction.on_commit(lambda: tasks.send_schedule_report.delay(pk))
     return schedule
+
+
+def _record_finished(schedule: PublishSchedule, posts: list[tuple[str, str, str]]) -> None:
+    """The outbox entry for webhooks (`schedule.published`): every post's outcome, with its
+    link when it was published. Once per schedule, however often the last post is settled."""
+    record(
+        EventName.SCHEDULE_FINISHED,
+        workspace=schedule.workspace,
+        subject=schedule,
+        properties={
+            "video_id": schedule.video_id,
+            "title": schedule.video.title,
+            "status": schedule.status,
+            "posts": [
+                {"platform": platform, "status": status}
+                | ({"url": url} if status == PostStatus.PUBLISHED else {})
+                for platform, status, url in posts
+            ],
+        },
+        occurred_at=schedule.finished_at,
+        idempotency_key=f"schedule.finished:{schedule.pk}",
+    )
 
 
 def schedule_send_report(*, schedule_id: int) -> bool:

@@ -121,7 +121,7 @@ def video_create(
             workspace=workspace,
             actor=actor,
             subject=video,
-            properties={"template": template.key, "duration": seconds},
+            properties={"template": template.key, "duration": seconds, "title": title},
         )
         record(
             EventName.TEMPLATE_USED,

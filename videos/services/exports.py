@@ -233,13 +233,14 @@ def export_finish(*, export: ExportJob, key: str, count: int, size: int) -> bool
     """Mark the export (as claimed) ready with the stored ZIP `key`; False, and the ZIP
     deleted, when it was cancelled or taken from this worker meanwhile."""
     now = timezone.now()
+    expires_at = now + EXPORT_LIFETIME
     ready = EXPORT_LEASE.finish(
         export,
         where=Q(cancel_requested=False),
         status=ExportStatus.READY,
         progress=100,
         finished_at=now,
-        expires_at=now + EXPORT_LIFETIME,
+        expires_at=expires_at,
         file=key,
         file_count=count,
         size=size,
@@ -254,7 +255,7 @@ def export_finish(*, export: ExportJob, key: str, count: int, size: int) -> bool
         workspace=export.workspace,
         actor=export.requested_by,
         subject=export,
-        properties={"files": count, "size": size},
+        properties={"files": count, "size": size, "expires_at": expires_at.isoformat()},
         idempotency_key=f"export.ready:{export.pk}",
     )
     return True

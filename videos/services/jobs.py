@@ -351,6 +351,7 @@ def render_job_finish(
             "height": info.height,
             "brand_kit": kit.pk if kit else None,
             "version": version.number,
+            "title": video.title,
         },
         idempotency_key=f"{name}:{job.pk}",
     )

@@ -56,7 +56,12 @@ def version_review(*, version: VideoVersion, decision: str, actor, note: str = "
         workspace=video.workspace,
         actor=actor,
         subject=video,
-        properties={"version": version.number, "version_id": version.pk, "note": note},
+        properties={
+            "version": version.number,
+            "version_id": version.pk,
+            "note": note,
+            "title": video.title,
+        },
     )
     _notify_decision(version, actor, event_id=event.pk)
     return version

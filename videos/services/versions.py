@@ -139,6 +139,7 @@ def version_create(
             "kind": kind,
             "size": version.size,
             "changes": changes,
+            "title": version.title,
         },
         idempotency_key=f"video.version_created:{version.pk}",
     )
