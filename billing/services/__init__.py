@@ -13,7 +13,7 @@ from .checkout import (
     checkout_start,
     coupon_validate,
 )
-from .common import FREE_PLAN_KEY, RETRY_DAYS, free_plan, subscription_for
+from .common import FREE_PLAN_KEY, RETRY_DAYS, free_plan, plan_name, subscription_for
 from .credits import credit_grant, payment_record_refund, sandbox_card_set
 from .lifecycle import (
     dunning_retry,
@@ -40,6 +40,7 @@ __all__ = [
     "free_plan",
     "invoice_payment_failed",
     "payment_record_refund",
+    "plan_name",
     "renewal_record_failure",
     "renewal_record_payment",
     "sandbox_card_set",

@@ -25,6 +25,7 @@ class PlanRow:
     id: int
     key: str
     name: str
+    default_name: str  # in the default language, as events carry it (billing's plan_name)
     interval: str  # "month" or "year"
     prices: dict[str, int]
 

@@ -117,8 +117,10 @@ class SubscriptionLedger(Ledger):
             now,
             actor=True,
             plan=plan.key,
+            plan_name=plan.default_name,
             interval=plan.interval,
             coupon=coupon.code if coupon else None,
+            period_end=self.period[1].isoformat(),
             **self._money(invoice),
         )
         return now
@@ -173,7 +175,7 @@ class SubscriptionLedger(Ledger):
         return False
 
     def end(self, at, reason: str) -> None:
-        previous = self.plan
+        previous, was_scheduled = self.plan, self.cancel_at_period_end
         self.plan, self.status, self.canceled_at = None, SubscriptionStatus.CANCELED, at
         self.cancel_at_period_end, self.period = False, None
         self.payment_failed_at, self.retry_count, self.next_retry_at = None, 0, None
@@ -191,7 +193,9 @@ class SubscriptionLedger(Ledger):
             at,
             reason=reason,
             from_plan=previous.key,
+            from_plan_name=previous.default_name,
             to_plan=FREE_PLAN_KEY,
+            cancel_scheduled=was_scheduled,
         )
 
     def _price_properties(self) -> dict:
@@ -207,6 +211,7 @@ class SubscriptionLedger(Ledger):
             at,
             actor=True,
             ends_at=self.period[1].isoformat(),
+            plan_name=self.plan.default_name,
             **self._price_properties(),
         )
 

@@ -21,7 +21,7 @@ from django.db.models import F
 
 from analytics.metrics.models import FxRate, MarketingSpend
 from billing.models import Coupon, Plan, Tier
-from billing.services import FREE_PLAN_KEY
+from billing.services import FREE_PLAN_KEY, plan_name
 from videos.fields import clean_fields
 from videos.models import Template, TemplateTier
 
@@ -36,7 +36,9 @@ def paid_plans() -> tuple[int, dict[str, PlanRow]]:
     plans = {}
     for plan in Plan.objects.filter(tier=Tier.PRO).prefetch_related("prices"):
         prices = {price.currency: price.amount for price in plan.prices.all()}
-        plans[plan.key] = PlanRow(plan.pk, plan.key, plan.name, plan.interval, prices)
+        plans[plan.key] = PlanRow(
+            plan.pk, plan.key, plan.name, plan_name(plan), plan.interval, prices
+        )
     missing = {"pro-monthly", "pro-annual"} - set(plans)
     if missing:
         raise LookupError(f"The plans {', '.join(sorted(missing))} are missing: run migrate.")

@@ -111,7 +111,7 @@ def _video(
         EventName.VIDEO_CREATED,
         created_at,
         subject=subject,
-        properties={"template": template.key, "duration": seconds},
+        properties={"template": template.key, "duration": seconds, "title": video["title"]},
         **where,
     )
     event(
@@ -210,6 +210,7 @@ def _render(ctx, rng, person: Person, template: TemplateRow, video: dict, reques
             "height": height,
             "brand_kit": None,
             "version": None,
+            "title": video["title"],
         },
         idempotency_key=f"video.rendered:{job_id}",
         **where,
@@ -313,7 +314,13 @@ def _schedule(ctx: Context, rng: random.Random, person: Person, video: dict, at)
                     EventName.VIDEO_PUBLISHED,
                     marked_at,
                     subject=subject,
-                    properties={**about, "url": url, "remote_id": "", "manual": True},
+                    properties={
+                        **about,
+                        "url": url,
+                        "remote_id": "",
+                        "manual": True,
+                        "title": video["title"],
+                    },
                     idempotency_key=f"video.published:{post_id}",
                     **where,
                 )
