@@ -63,7 +63,8 @@ def envelope_schema(event_type: EventType) -> dict:
             pattern=MESSAGE_ID_PATTERN,
         ),
         # A copy: a caller that edits the schema it got must not change the catalogue.
-        "data": copy.deepcopy(event_type.data_schema),
+        "data": {"description": "What happened: this event type's fields."}
+        | copy.deepcopy(event_type.data_schema),
     }
     return {
         "$schema": JSON_SCHEMA_DIALECT,

@@ -107,9 +107,10 @@ def _posts(event: Event) -> list[dict]:
 
 def _schedule_status(event: Event) -> str | None:
     status = read_text(properties(event).get("status"), choices=SOMETHING_PUBLISHED)
-    if status is None and any(post["status"] == PUBLISHED for post in _posts(event)):
-        # An older or damaged row: its posts still tell whether everything went out.
-        everything = all(post["status"] != "failed" for post in _posts(event))
+    posts = _posts(event)
+    if status is None and any(post["status"] == PUBLISHED for post in posts):
+        # A damaged row: its posts still tell whether everything went out.
+        everything = all(post["status"] != "failed" for post in posts)
         status = "published" if everything else "partial"
     return status
 
