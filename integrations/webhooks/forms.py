@@ -10,8 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from videocreator.nul import CODE as NUL_CODE
 from videocreator.nul import nul_message
@@ -79,7 +78,9 @@ class EndpointForm(forms.Form):
         help_text=gettext_lazy("Where we POST each event, signed. It must start with https://."),
     )
     description = forms.CharField(
-        label=pgettext_lazy("webhook endpoint", "Description"), required=False, max_length=DESCRIPTION_MAX
+        label=pgettext_lazy("webhook endpoint", "Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
     )
     event_types = EventTypesField(
         label=gettext_lazy("Event types"),

@@ -108,6 +108,9 @@ def test_batches_are_claimed_once_each_with_its_own_token(workspace, owner):
     assert len(first) == 2 and len(second) == 1
     tokens = {row.token for row in first + second}
     assert len(tokens) == 3 and None not in tokens
+    # Each row stored the token it was handed (one UPDATE writes them all).
+    stored = dict(ExportJob.objects.values_list("pk", "token"))
+    assert all(stored[row.pk] == row.token for row in first + second)
     assert set(ExportJob.objects.values_list("attempts", flat=True)) == {1}
 
 

@@ -93,6 +93,44 @@ def make_videos(workspace, actor, count: int = 1, *, title: str = "Launch") -> l
     ]
 
 
+def record_video_events(workspace, actor, count: int) -> list:
+    """`count` videos and their `video.created` events in one transaction, with the properties
+    video_create records, without the rest of video_create's work (for big batches)."""
+    from django.db import transaction
+
+    from analytics.events import EventName, record
+    from videos.models import Video
+
+    template = Template.objects.filter(is_active=True).order_by("pk").first()
+    with transaction.atomic():
+        videos = Video.objects.bulk_create(
+            (
+                Video(
+                    workspace=workspace,
+                    template=template,
+                    title=f"Launch {n}",
+                    duration_seconds=template.duration,
+                    created_by=actor,
+                )
+                for n in range(count)
+            ),
+            batch_size=1000,
+        )
+        for video in videos:
+            record(
+                EventName.VIDEO_CREATED,
+                workspace=workspace,
+                actor=actor,
+                subject=video,
+                properties={
+                    "template": template.key,
+                    "duration": video.duration_seconds,
+                    "title": video.title,
+                },
+            )
+    return videos
+
+
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
