@@ -15,7 +15,7 @@ def webhooks_settings(env: environ.Env, *, debug: bool) -> dict:
         "WEBHOOKS_TIMEOUT_SECONDS": env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0),
         # Requests in flight at once per worker process, and deliveries one claim takes.
         "WEBHOOKS_SEND_CONCURRENCY": env.int("WEBHOOKS_SEND_CONCURRENCY", default=8),
-        "WEBHOOKS_SEND_BATCH": env.int("WEBHOOKS_SEND_BATCH", default=64),
+        "WEBHOOKS_SEND_BATCH": env.int("WEBHOOKS_SEND_BATCH", default=128),
         # A delivery "sending" for this long lost its worker and is sent again, under the same id.
         "WEBHOOKS_STALE_SECONDS": env.int("WEBHOOKS_STALE_SECONDS", default=5 * 60),
     }

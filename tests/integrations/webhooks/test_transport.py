@@ -167,9 +167,10 @@ def test_an_answer_that_drips_is_cut_at_the_deadline(httpserver, released):
     outcome = post(url_of(httpserver), body=BODY, headers=HEADERS, timeout=0.5)
 
     assert time.monotonic() - started < 1.5
-    # The receiver answered in time; only the excerpt is short.
+    # The receiver answered in time; only the excerpt is short (on a loaded machine maybe
+    # empty: the first drop may come after the deadline).
     assert (outcome.status, outcome.error) == (200, "")
-    assert 1 <= len(outcome.response) < 20
+    assert len(outcome.response) < 20
 
 
 @pytest.fixture
