@@ -35,6 +35,8 @@ from .models import (
 
 OVERLAP = dt.timedelta(minutes=10)
 BATCH = 1000
+# Handled-event rows this far behind the newest are outside every future window: they go.
+KEEP_HANDLED = dt.timedelta(days=1)
 
 
 @dataclass
@@ -141,6 +143,15 @@ def fan_out(*, limit: int = BATCH, now: dt.datetime | None = None) -> FanOut:
         if endpoint.status == EndpointStatus.ACTIVE
     ]
     return result
+
+
+def prune_handled() -> int:
+    """Forget handled events no window will read again (the window starts `OVERLAP` before the
+    newest handled one); returns how many rows went."""
+    newest = FannedOutEvent.objects.aggregate(last=Max("recorded_at"))["last"]
+    if newest is None:
+        return 0
+    return FannedOutEvent.objects.filter(recorded_at__lt=newest - KEEP_HANDLED).delete()[0]
 
 
 def _delivery(

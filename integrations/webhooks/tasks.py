@@ -28,6 +28,7 @@ def fan_out() -> int:
             for _ in range(batches):
                 send_due.delay()
         if result.events < fanout.BATCH:
+            fanout.prune_handled()
             return made
 
 

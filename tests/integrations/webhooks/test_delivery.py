@@ -220,3 +220,19 @@ def test_a_retried_delivery_keeps_its_id_and_body(clock, workspace, owner, recei
         (1, 500),
         (2, 200),
     ]
+
+
+def test_handled_events_are_forgotten_once_no_window_reads_them(clock, workspace, owner, receiver):
+    _endpoint(workspace, owner, receiver)
+    clock.advance(seconds=1)
+    make_videos(workspace, owner, 2)
+    fanout.fan_out()
+    clock.advance(days=1, seconds=1)
+    make_videos(workspace, owner, title="Next day")
+    fanout.fan_out()
+
+    assert fanout.prune_handled() == 2
+    assert FannedOutEvent.objects.count() == 1
+    # Nothing made twice after the pruning.
+    assert fanout.fan_out().deliveries == []
+    assert Delivery.objects.count() == 3
