@@ -106,7 +106,7 @@ def send_due(
         return Sent()
     endpoints = {e.pk: e for e in Endpoint.objects.filter(pk__in={r.endpoint_id for r in rows})}
     outcomes = list(_executor().map(lambda row: _attempt(row, endpoints[row.endpoint_id]), rows))
-    return _record(rows, outcomes, endpoints, now)
+    return record_outcomes(rows, outcomes, endpoints, now)
 
 
 def _attempt(delivery: Delivery, endpoint: Endpoint) -> tuple[dt.datetime, transport.Outcome]:
@@ -139,7 +139,7 @@ def _next_step(delivery: Delivery, outcome: transport.Outcome, now: dt.datetime)
     return {**values, "status": DeliveryStatus.FAILED, "next_attempt_at": None}
 
 
-def _record(
+def record_outcomes(
     rows: list[Delivery],
     outcomes: list[tuple[dt.datetime, transport.Outcome]],
     endpoints: dict[int, Endpoint],

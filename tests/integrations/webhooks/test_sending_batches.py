@@ -1,4 +1,4 @@
-"""A batch is finished in a few statements (sending._finish_batch), with the lease's rule
+"""A batch is finished in a few statements (sending.record_outcomes), with the lease's rule
 intact: each row gets its own outcome, and a row requeued and claimed again while we sent is
 not written by us."""
 
@@ -35,7 +35,7 @@ def test_each_row_gets_its_own_outcome(clock, workspace, owner, receiver):
     ]
     endpoints = {e.pk: e for e in Endpoint.objects.all()}
 
-    sent = sending._record(rows, outcomes, endpoints, clock.now)
+    sent = sending.record_outcomes(rows, outcomes, endpoints, clock.now)
 
     assert (sent.succeeded, sent.failed) == (2, 2)
     found = {d.pk: d for d in Delivery.objects.all()}
@@ -71,7 +71,7 @@ def test_a_row_taken_from_us_while_we_sent_is_not_written(
     outcomes = [(clock.now, Outcome(200, n + 1, "ok", "")) for n in range(3)]
     endpoints = {e.pk: e for e in Endpoint.objects.all()}
 
-    sent = sending._record(rows, outcomes, endpoints, clock.now)
+    sent = sending.record_outcomes(rows, outcomes, endpoints, clock.now)
 
     assert (sent.claimed, sent.succeeded) == (3, 2)
     held = Delivery.objects.get(pk=lost.pk)
