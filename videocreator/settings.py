@@ -326,10 +326,7 @@ SOCIAL_PLATFORMS = {
         ),
         "token_url": env.str("YOUTUBE_TOKEN_URL", default="https://oauth2.googleapis.com/token"),
         "api_base": env.str("YOUTUBE_API_BASE", default="https://www.googleapis.com"),
-        # The YouTube Analytics API (shares, average view duration) has a host of its own.
-        "analytics_base": env.str(
-            "YOUTUBE_ANALYTICS_BASE", default="https://youtubeanalytics.googleapis.com"
-        ),
+        "analytics_base": env.str("YOUTUBE_ANALYTICS_BASE", default=""),  # empty: Google's own
     },
     "facebook": {
         "client_id": env.str("FACEBOOK_APP_ID", default=""),

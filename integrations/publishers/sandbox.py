@@ -89,6 +89,16 @@ def sandbox_post_url(post: SandboxPost) -> str:
     return absolute_url("videos:sandbox_post", post.pk)
 
 
+# Per view: (counter, lowest, highest) — within what short videos commonly see.
+_RATES = (
+    ("likes", 0.02, 0.09),
+    ("comments", 0.001, 0.01),
+    ("shares", 0.002, 0.02),
+    ("saves", 0.001, 0.015),
+    ("impressions", 1.3, 2.5),
+)
+
+
 def sandbox_statistics(post: SandboxPost, *, at: dt.datetime) -> PostStatistics:
     """A sandbox post's made-up numbers at `at`: the same for the same post and time, never
     falling as time goes on."""
@@ -112,13 +122,3 @@ def sandbox_statistics(post: SandboxPost, *, at: dt.datetime) -> PostStatistics:
         else None,
         impressions=math.floor(views * rates["impressions"]),
     )
-
-
-# Per view: (counter, lowest, highest) — within what short videos commonly see.
-_RATES = (
-    ("likes", 0.02, 0.09),
-    ("comments", 0.001, 0.01),
-    ("shares", 0.002, 0.02),
-    ("saves", 0.001, 0.015),
-    ("impressions", 1.3, 2.5),
-)

@@ -29,6 +29,8 @@ UPLOAD_UNIT = 256 * 1024
 MAX_STALLS = 3
 SESSION_GONE = (404, 410)
 ANALYTICS_SCOPE = "https://www.googleapis.com/auth/yt-analytics.readonly"
+# The YouTube Analytics API has a host of its own (settings' `analytics_base` points elsewhere).
+ANALYTICS_BASE = "https://youtubeanalytics.googleapis.com"
 # The Analytics API wants a start date; YouTube's first day covers a video's whole life.
 ANALYTICS_START = "2005-02-14"
 
@@ -63,7 +65,7 @@ class YouTubePublisher(Publisher):
 
     def _analytics(self, auth, found: dict[str, PostStatistics]) -> None:
         """Shares and average view duration, per video, from the channel's Analytics report."""
-        base = settings.SOCIAL_PLATFORMS["youtube"].get("analytics_base") or self.base(None)
+        base = settings.SOCIAL_PLATFORMS["youtube"].get("analytics_base") or ANALYTICS_BASE
         response = send(
             "GET",
             f"{base.rstrip('/')}/v2/reports",

@@ -21,6 +21,12 @@ ANALYTICS = "https://www.googleapis.com/auth/yt-analytics.readonly"
 GRANTED = f"https://www.googleapis.com/auth/youtube.upload {ANALYTICS}"
 
 
+@pytest.fixture(autouse=True)
+def analytics_here(platforms, settings):
+    """The Analytics API on the same local server (Google's own host by default)."""
+    settings.SOCIAL_PLATFORMS["youtube"]["analytics_base"] = platforms.url_for("").rstrip("/")
+
+
 def _videos(request) -> Response:
     """videos.list: every id asked except those starting "gone" (deleted videos are left out)."""
     items = [
