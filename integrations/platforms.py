@@ -122,6 +122,8 @@ class YouTube(OAuthPlatform):
     scopes = (
         "https://www.googleapis.com/auth/youtube.upload",
         "https://www.googleapis.com/auth/youtube.readonly",
+        # Shares and average view duration for the statistics (optional: without it, None).
+        "https://www.googleapis.com/auth/yt-analytics.readonly",
     )
 
     def authorize_params(self, **kwargs) -> dict:
@@ -248,6 +250,7 @@ class Instagram(Facebook):
         "pages_read_engagement",
         "instagram_basic",
         "instagram_content_publish",
+        "instagram_manage_insights",  # Reels' views, shares, saves, watch time
         "business_management",
     )
 
@@ -272,7 +275,7 @@ class Instagram(Facebook):
 
 class TikTok(OAuthPlatform):
     key = Platform.TIKTOK
-    scopes = ("user.info.basic", "video.upload", "video.publish")
+    scopes = ("user.info.basic", "video.upload", "video.publish", "video.list")  # list: statistics
     scope_separator = ","
     client_id_param = "client_key"
     pkce = False  # TikTok's web flow has none; PKCE there is for mobile and desktop apps

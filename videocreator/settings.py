@@ -326,6 +326,7 @@ SOCIAL_PLATFORMS = {
         ),
         "token_url": env.str("YOUTUBE_TOKEN_URL", default="https://oauth2.googleapis.com/token"),
         "api_base": env.str("YOUTUBE_API_BASE", default="https://www.googleapis.com"),
+        "analytics_base": env.str("YOUTUBE_ANALYTICS_BASE", default=""),  # empty: Google's own
     },
     "facebook": {
         "client_id": env.str("FACEBOOK_APP_ID", default=""),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from ..http import Exchange
 from ..models import ConnectedAccount, Platform
+from ..services import with_token
+from .statistics import PostStatistics, batches
 
 
 @dataclass
@@ -95,6 +97,8 @@ def _seconds(value: float) -> str:
 class Publisher:
     platform: str
     limits: Limits
+    # How many posts one statistics request asks about (1: the platform asks one at a time).
+    stats_batch_size: int = 1
 
     def __init__(self, *, log: list[Exchange] | None = None) -> None:
         self.log = log if log is not None else []
@@ -180,3 +184,25 @@ class Publisher:
     @staticmethod
     def poll_limit() -> int:
         return settings.PUBLISH_POLL_LIMIT
+
+    # -- statistics -----------------------------------------------------------------------------
+
+    def fetch_statistics(
+        self, *, account: ConnectedAccount, remote_ids: list[str]
+    ) -> list[PostStatistics]:
+        """The numbers of each post asked, in the order asked, `stats_batch_size` posts a
+        request. A 401 refreshes the token once and asks again (as publishing does); a rate
+        limit raises `PlatformError(RATE_LIMIT, retry_at=…)`."""
+        found: dict[str, PostStatistics] = {}
+        for batch in batches(remote_ids, self.stats_batch_size):
+            found.update(
+                with_token(account, lambda token, ids=batch: self.statistics(account, token, ids))
+            )
+        asked = [str(remote_id) for remote_id in remote_ids]
+        return [found.get(remote_id) or PostStatistics.gone(remote_id) for remote_id in asked]
+
+    def statistics(
+        self, account: ConnectedAccount, token: str, remote_ids: list[str]
+    ) -> dict[str, PostStatistics]:
+        """One request's worth: {remote id: numbers}; an id left out was deleted."""
+        raise NotImplementedError

@@ -1,6 +1,11 @@
 """Facebook Page video, resumable: start → transfer (the chunks the server asks for) →
 finish. The video id is saved at start; a retry after finish asks the video instead of
-finishing twice."""
+finishing twice.
+
+Statistics, one video a request: `GET /{video-id}/video_insights` for lifetime views,
+average time watched, reactions (by type, summed as likes) and the comments and shares
+counted in `total_video_stories_by_action_type`. A video Facebook no longer has is deleted.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,19 @@ from .. import messages
 from ..http import TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
+from .statistics import (
+    GraphGone,
+    GraphNotPermitted,
+    PostStatistics,
+    count,
+    graph_read,
+    insight_values,
+)
+
+VIDEO_METRICS = (
+    "total_video_views,total_video_avg_time_watched,"
+    "total_video_reactions_by_type_total,total_video_stories_by_action_type"
+)
 
 
 class FacebookPublisher(Publisher):
@@ -21,6 +39,40 @@ class FacebookPublisher(Publisher):
         max_title=255,
         max_caption=63_000,
     )
+    stats_batch_size = 1
+
+    def statistics(self, account, token, remote_ids) -> dict[str, PostStatistics]:
+        base = settings.SOCIAL_PLATFORMS["facebook"]["api_base"].rstrip("/")
+        video = remote_ids[0]
+        try:
+            data = graph_read(
+                f"{base}/{video}/video_insights",
+                {"metric": VIDEO_METRICS, "period": "lifetime", "access_token": token},
+                log=self.log,
+            )
+        except GraphGone:
+            return {}
+        except GraphNotPermitted:
+            return {video: PostStatistics.unknown(video)}
+        values = insight_values(data)
+        reactions = values.get("total_video_reactions_by_type_total")
+        stories = values.get("total_video_stories_by_action_type")
+        stories = stories if isinstance(stories, dict) else {}
+        watch_ms = values.get("total_video_avg_time_watched")
+        return {
+            video: PostStatistics(
+                remote_id=video,
+                views=count(values.get("total_video_views")),
+                likes=(
+                    sum(count(n) or 0 for n in reactions.values())
+                    if isinstance(reactions, dict)
+                    else None
+                ),
+                comments=count(stories.get("comment")),
+                shares=count(stories.get("share")),
+                average_watch_seconds=float(watch_ms) / 1000 if watch_ms is not None else None,
+            )
+        }
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["facebook"]["api_base"].rstrip("/")

@@ -4,6 +4,10 @@ creator_info/query (what this creator may post) → video/init (FILE_UPLOAD, chu
 PUT each chunk, in order, to `upload_url` with Content-Range → status/fetch until
 PUBLISH_COMPLETE (or FAILED). `publish_id` is saved at init, so a retry only asks for the
 status and never posts twice.
+
+Statistics: the Display API's `POST /v2/video/query/` with up to 20 video ids (views, likes,
+comments, shares), under the `video.list` scope. An id left out of the answer was deleted
+(or made private); without the scope the counters stay None and nothing is asked.
 """
 
 from __future__ import annotations
@@ -11,13 +15,18 @@ from __future__ import annotations
 from django.conf import settings
 
 from .. import messages
-from ..http import PERMANENT, TRANSIENT, PlatformError, json_of, send
+from ..http import PERMANENT, TRANSIENT, PlatformError, error_for, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
+from .statistics import PostStatistics, count, may_use
 
 MIN_CHUNK = 5 * 1024 * 1024
 MAX_CHUNK = 64 * 1024 * 1024
 PROCESSING = ("PROCESSING_UPLOAD", "PROCESSING_DOWNLOAD", "SEND_TO_USER_INBOX")
+STATS_SCOPE = "video.list"
+STATS_FIELDS = "id,view_count,like_count,comment_count,share_count"
+# A 401 with one of these is a scope the creator did not grant, not an expired token.
+SCOPE_ERRORS = ("scope_not_authorized", "scope_permission_missed")
 
 
 def chunk_plan(size: int, wanted: int) -> tuple[int, int]:
@@ -32,6 +41,38 @@ def chunk_plan(size: int, wanted: int) -> tuple[int, int]:
 class TikTokPublisher(Publisher):
     platform = Platform.TIKTOK
     limits = Limits(max_duration=10 * 60, min_duration=3, max_size=4 * 1024**3, max_caption=2200)
+    stats_batch_size = 20  # video/query takes at most 20 ids
+
+    def statistics(self, account, token, remote_ids) -> dict[str, PostStatistics]:
+        unknown = {remote_id: PostStatistics.unknown(remote_id) for remote_id in remote_ids}
+        if not may_use(account, STATS_SCOPE):
+            return unknown
+        base = settings.SOCIAL_PLATFORMS["tiktok"]["api_base"].rstrip("/")
+        response = send(
+            "POST",
+            f"{base}/v2/video/query/",
+            log=self.log,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            params={"fields": STATS_FIELDS},
+            json={"filters": {"video_ids": remote_ids}},
+            expect=(200, 401, 403),
+        )
+        data = json_of(response)
+        code = (data.get("error") or {}).get("code")
+        if code in SCOPE_ERRORS:
+            return unknown
+        if response.status_code != 200 or code not in (None, "", "ok"):
+            raise error_for(response)
+        found = {}
+        for video in (data.get("data") or {}).get("videos") or []:
+            found[str(video.get("id"))] = PostStatistics(
+                remote_id=str(video.get("id")),
+                views=count(video.get("view_count")),
+                likes=count(video.get("like_count")),
+                comments=count(video.get("comment_count")),
+                shares=count(video.get("share_count")),
+            )
+        return found
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["tiktok"]["api_base"].rstrip("/")

@@ -4,6 +4,10 @@ POST /2/media/upload command=INIT → APPEND each segment → FINALIZE → STATU
 `succeeded` → POST /2/tweets with the media id. The media id is saved at INIT and every
 appended segment as it goes; before posting we note that we are posting, and a retry that
 finds the note looks for the post among the account's latest instead of posting again.
+
+Statistics: `GET /2/tweets?ids=…` (at most 100 ids) with the post's `public_metrics`
+(impressions, likes, replies, reposts, quotes, bookmarks) and its video's own `view_count`
+through the media expansion. A post X no longer has comes back in `errors`, not `data`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from .. import messages
 from ..http import PERMANENT, TRANSIENT, PlatformError, json_of, send
 from ..models import Platform
 from .base import Limits, Published, Publisher
+from .statistics import PostStatistics, count
 
 MAX_SEGMENT = 5 * 1024 * 1024
 
@@ -28,6 +33,48 @@ class XPublisher(Publisher):
         max_ratio=3,
         max_caption=280,
     )
+    stats_batch_size = 100  # GET /2/tweets takes at most 100 ids
+
+    def statistics(self, account, token, remote_ids) -> dict[str, PostStatistics]:
+        base = settings.SOCIAL_PLATFORMS["x"]["api_base"].rstrip("/")
+        data = json_of(
+            send(
+                "GET",
+                f"{base}/2/tweets",
+                log=self.log,
+                headers={"Authorization": f"Bearer {token}"},
+                params={
+                    "ids": ",".join(remote_ids),
+                    "tweet.fields": "public_metrics",
+                    "expansions": "attachments.media_keys",
+                    "media.fields": "public_metrics",
+                },
+            )
+        )
+        media_views = {
+            media.get("media_key"): count((media.get("public_metrics") or {}).get("view_count"))
+            for media in (data.get("includes") or {}).get("media") or []
+        }
+        found = {}
+        for post in data.get("data") or []:
+            metrics = post.get("public_metrics") or {}
+            views = [
+                media_views.get(key)
+                for key in (post.get("attachments") or {}).get("media_keys") or []
+                if media_views.get(key) is not None
+            ]
+            reposts, quotes = count(metrics.get("retweet_count")), count(metrics.get("quote_count"))
+            shares = None if reposts is None and quotes is None else (reposts or 0) + (quotes or 0)
+            found[str(post["id"])] = PostStatistics(
+                remote_id=str(post["id"]),
+                views=sum(views) if views else None,
+                likes=count(metrics.get("like_count")),
+                comments=count(metrics.get("reply_count")),
+                shares=shares,
+                saves=count(metrics.get("bookmark_count")),
+                impressions=count(metrics.get("impression_count")),
+            )
+        return found
 
     def publish(self, *, account, token, media, content, progress) -> Published:
         base = settings.SOCIAL_PLATFORMS["x"]["api_base"].rstrip("/")
