@@ -33,6 +33,11 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         every_seconds=60,
     ),
     PeriodicTaskSpec(
+        name="Collect published posts' statistics",
+        task="videos.collect_post_statistics",
+        every_seconds=5 * 60,
+    ),
+    PeriodicTaskSpec(
         name="Re-queue stuck renders",
         task="videos.requeue_stuck_renders",
         every_seconds=5 * 60,

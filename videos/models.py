@@ -428,6 +428,7 @@ class ExportJob(models.Model):
 # app's models.
 from .publishing.models import (  # noqa: E402, F401
     PlatformPost,
+    PostSnapshot,
     PostStatus,
     PublishAttempt,
     PublishSchedule,

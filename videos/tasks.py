@@ -119,3 +119,16 @@ def send_unsent_manual_post_emails() -> int:
         older_than=timedelta(minutes=5),
         since="next_attempt_at",
     )
+
+
+@shared_task(name="videos.collect_post_statistics", ignore_result=True)
+def collect_post_statistics() -> int:
+    """Every 5 minutes: the due published posts' statistics, a batch at a time."""
+    from .publishing.statistics import collect_post_statistics as collect
+
+    size, polled = 1000, 0
+    while True:
+        summary = collect(limit=size)
+        polled += summary.get("posts", 0)
+        if summary.get("posts", 0) < size:
+            return polled

@@ -223,6 +223,7 @@ def _succeeded(post, published, exchanges, started, attempt_started) -> str | No
         remote_id=published.remote_id,
         remote_url=published.url,
         published_at=now,
+        next_stats_at=now,  # the first statistics poll comes soon after publishing
         last_error="",
         attempts=F("attempts") + 1,
     )

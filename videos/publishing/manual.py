@@ -113,7 +113,10 @@ def post_mark_published(*, post: PlatformPost, actor, url: object) -> PlatformPo
     locked = _awaiting(post)
     locked.status, locked.remote_url = PostStatus.PUBLISHED, url
     locked.published_at, locked.last_error = timezone.now(), ""
-    locked.save(update_fields=["status", "remote_url", "published_at", "last_error"])
+    locked.next_stats_at = locked.published_at  # polled once it has an id and an account
+    locked.save(
+        update_fields=["status", "remote_url", "published_at", "last_error", "next_stats_at"]
+    )
     record(
         EventName.VIDEO_PUBLISHED,
         workspace=schedule.workspace,

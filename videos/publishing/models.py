@@ -129,6 +129,18 @@ class PlatformPost(models.Model):
     last_error = models.TextField(blank=True, default="")
     published_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The latest statistics (videos/performance.py), kept here for cheap reads; each poll also
+    # leaves a PostSnapshot. `next_stats_at` null: not polled (not published, or deleted).
+    views = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    comments = models.BigIntegerField(null=True, blank=True)
+    shares = models.BigIntegerField(null=True, blank=True)
+    saves = models.BigIntegerField(null=True, blank=True)
+    average_watch_seconds = models.FloatField(null=True, blank=True)
+    impressions = models.BigIntegerField(null=True, blank=True)
+    stats_taken_at = models.DateTimeField(null=True, blank=True)
+    next_stats_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stats_deleted = models.BooleanField(default=False)
 
     WORKSPACE_PATH = "schedule__workspace"
 
@@ -190,3 +202,28 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of post {self.post_id}: {self.outcome}"
+
+
+class PostSnapshot(models.Model):
+    """A post's numbers at one time, as its platform reported them (None: not reported)."""
+
+    post = models.ForeignKey(PlatformPost, on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField()
+    views = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    comments = models.BigIntegerField(null=True, blank=True)
+    shares = models.BigIntegerField(null=True, blank=True)
+    saves = models.BigIntegerField(null=True, blank=True)
+    average_watch_seconds = models.FloatField(null=True, blank=True)
+    impressions = models.BigIntegerField(null=True, blank=True)
+
+    WORKSPACE_PATH = "post__schedule__workspace"
+
+    class Meta:
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        ordering = ["post", "taken_at"]
+        indexes = [models.Index(fields=["post", "taken_at"], name="snapshot_post_taken_at")]
+
+    def __str__(self) -> str:
+        return f"snapshot of post {self.post_id} at {self.taken_at:%Y-%m-%d %H:%M}"
