@@ -178,3 +178,20 @@ def test_a_rate_limit_moves_the_accounts_posts_to_its_retry_time(platforms, work
     [retry_at] = retry
     assert now + dt.timedelta(seconds=590) <= retry_at <= now + dt.timedelta(seconds=620)
     assert RATE_LIMIT == "rate_limit"
+
+
+@pytest.mark.django_db
+def test_a_counter_not_reported_keeps_its_last_known_value(platforms, workspace, video):  # noqa: F811
+    account = account_with_tokens(
+        workspace, scopes="https://www.googleapis.com/auth/youtube.upload"
+    )
+    (post,) = _posts(workspace, video, account, 1)
+    PlatformPost.objects.filter(pk=post.pk).update(shares=7, views=150)
+    platforms.expect_request(VIDEOS, method="GET").respond_with_handler(_videos)
+
+    collect_post_statistics()
+
+    post.refresh_from_db()
+    assert (post.views, post.shares) == (200, 7)  # views reported; shares not (no Analytics)
+    snapshot = PostSnapshot.objects.get(post=post)
+    assert (snapshot.views, snapshot.shares) == (200, None)

@@ -104,7 +104,10 @@ def _record(posts: list[PlatformPost], found: list[PostStatistics], *, now) -> C
             continue
         values = {name: getattr(numbers, name) for name in COUNTERS}
         for name, value in values.items():
-            setattr(post, name, value)
+            # A counter this poll did not report (a scope withdrawn, a platform hiccup) keeps
+            # its last known value on the post; the snapshot records what was reported.
+            if value is not None:
+                setattr(post, name, value)
         post.stats_taken_at = now
         post.next_stats_at = next_stats_poll(published_at=post.published_at, now=now)
         snapshots.append(PostSnapshot(post=post, taken_at=now, **values))
