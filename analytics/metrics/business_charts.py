@@ -1,8 +1,6 @@
 """The business dashboard's charts: plotly figures made from a `business_report`.
 
-Python's plotly builds each figure (`plotly.graph_objects`); the page carries its JSON in a
-`<script type="application/json">` block and static/js/charts.js draws it with the plotly.js
-that plotly ships (served as static/vendor/plotly.min.js by videocreator.staticfinders).
+Built with videocreator.charts, which says how a page draws them.
 Every text a chart shows is made here, in the reader's language: axis categories (months,
 steps, movements) and hover labels are formatted strings, numbers on value axes use the
 language's separators (`layout.separators`). Each chart has a table with the same figures.
@@ -10,46 +8,22 @@ language's separators (`layout.separators`). Each chart has a table with the sam
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from billing.money import minor_to_decimal
+from videocreator.charts import FALL, MUTED, PRIMARY, RISE, chart_figure
 
 from .business import Report
 from .business_tables import MOVEMENT_LABELS
 from .cohorts import RETENTION_MONTHS
-from .display import format_value, number_separators
+from .display import format_value
 
-PRIMARY = "#4f46e5"
-RISE = "#15803d"
-FALL = "#b91c1c"
-MUTED = "#64748b"
 HEAT_SCALE = [[0.0, "#eef2ff"], [1.0, "#312e81"]]
 
 
 def _major(amount: int | None, currency: str) -> float | None:
     return None if amount is None else float(minor_to_decimal(amount, currency))
-
-
-def _layout(**extra: Any) -> dict:
-    return {
-        "template": "none",
-        "separators": number_separators(),
-        "font": {"family": "system-ui, sans-serif", "size": 13},
-        "margin": {"l": 64, "r": 16, "t": 16, "b": 48},
-        "height": 320,
-        "showlegend": False,
-        "hoverlabel": {"align": "left"},
-        **extra,
-    }
-
-
-def _figure(trace: go.BaseTraceType, **layout: Any) -> dict:
-    # plotly's own encoder turns its validated figure into plain JSON data.
-    return json.loads(go.Figure(trace, layout=_layout(**layout)).to_json())
 
 
 def movements_chart(report: Report) -> dict | None:
@@ -65,7 +39,7 @@ def movements_chart(report: Report) -> dict | None:
     labels.append(_("Closing MRR"))
     amounts.append(section["mrr"])
     texts = [format_value(amount, "money", currency) for amount in amounts]
-    return _figure(
+    return chart_figure(
         go.Waterfall(
             x=labels,
             y=[_major(amount, currency) for amount in amounts[:-1]] + [0],
@@ -94,7 +68,7 @@ def growth_charts(report: Report) -> dict[str, dict]:
         return f"{value} ({format_value(velocity, 'share')})"
 
     charts = {
-        "growth_signups": _figure(
+        "growth_signups": chart_figure(
             go.Bar(
                 x=months,
                 y=[row["signups"] for row in section["months"]],
@@ -109,7 +83,7 @@ def growth_charts(report: Report) -> dict[str, dict]:
         )
     }
     if not section["missing_rate"]:
-        charts["growth_mrr"] = _figure(
+        charts["growth_mrr"] = chart_figure(
             go.Scatter(
                 x=months,
                 y=[_major(row["mrr"], currency) for row in section["months"]],
@@ -133,7 +107,7 @@ def content_charts(report: Report) -> dict[str, dict]:
     section = report["content"]
     charts = {}
     if section["platforms"]:
-        charts["platforms"] = _figure(
+        charts["platforms"] = chart_figure(
             go.Bar(
                 x=[row["label"] for row in section["platforms"]],
                 y=[row["posts"] for row in section["platforms"]],
@@ -145,7 +119,7 @@ def content_charts(report: Report) -> dict[str, dict]:
         )
     if section["templates"]:
         rows = list(reversed(section["templates"]))  # the most used at the top
-        charts["templates"] = _figure(
+        charts["templates"] = chart_figure(
             go.Bar(
                 y=[row["name"] for row in rows],
                 x=[row["videos"] for row in rows],
@@ -172,7 +146,7 @@ def cohorts_chart(report: Report) -> dict | None:
         texts.append(
             [format_value(share, "share") if share is not None else "" for share in shares]
         )
-    return _figure(
+    return chart_figure(
         go.Heatmap(
             x=months,
             y=[format_value(cohort["cohort"], "month") for cohort in cohorts],
@@ -196,7 +170,7 @@ def funnel_chart(report: Report) -> dict | None:
     steps = report["funnel"]["steps"]
     if not steps[0]["count"]:
         return None
-    return _figure(
+    return chart_figure(
         go.Funnel(
             y=[step["label"] for step in steps],
             x=[step["count"] for step in steps],

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_timedelta
 from babel.numbers import format_decimal, format_percent
 from django.http import HttpResponse
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import to_locale
 
 from billing.money import format_money, minor_to_decimal
+from videocreator.charts import babel_locale
 
 # How a column's values read. "by_row" takes each row's own "kind" (figure/value tables).
 KINDS = frozenset(
@@ -32,16 +31,6 @@ KINDS = frozenset(
 EMPTY = "—"
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def babel_locale() -> Locale:
-    return Locale.parse(to_locale(translation.get_language() or "en"))
-
-
-def number_separators() -> str:
-    """The decimal and the group separator of the active language (plotly's `separators`)."""
-    locale = babel_locale()
-    return locale.number_symbols["latn"]["decimal"] + locale.number_symbols["latn"]["group"]
 
 
 def format_value(value: Any, kind: str, currency: str = "") -> str:

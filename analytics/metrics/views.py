@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import staff_required
-from videocreator.staticfinders import plotly_injected_style_ids
+from videocreator.charts import PLOTLY_CSP, chart_page_context
 
 from .business import MAX_REPORT_DAYS, business_report, movement_breakdown
 from .business_charts import business_charts
@@ -29,17 +29,6 @@ from .business_tables import (
 from .display import csv_response, format_value
 from .forms import DateRangeForm
 
-# What plotly.js needs beyond the site's policy, on the dashboard only (README, "Business
-# dashboard"). It creates empty <style> elements and fills them through the CSSOM
-# (insertRule), which the policy does not govern: the hash of the empty string admits an empty
-# <style> and nothing with content in it (plotly.js issues 2355 and 7543). Its heatmap is a
-# canvas shown as an <image> with a data: URL (the cohort heatmap). The one <style> with text
-# it would add, maplibre's for maps, is kept out by a placeholder with its id
-# (`plotly_injected_style_ids`), not allowed.
-PLOTLY_CSP = {
-    "style-src": ["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
-    "img-src": ["data:"],
-}
 FORMATS = ("html", "csv")
 
 
@@ -114,7 +103,7 @@ def business_dashboard(request: HttpRequest) -> HttpResponse:
         "tables": tables,
         "charts": business_charts(report),
         "highlights": highlights(report),
-        "plotly_style_ids": plotly_injected_style_ids(),
+        **chart_page_context(),
     }
     return render(request, "metrics/business.html", context)
 
