@@ -1,18 +1,10 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-
-from videocreator.coming_soon import coming_soon_view
 
 from . import consent
 from .forms import ConsentForm
-
-overview = coming_soon_view(
-    title=_("Analytics"),
-    summary=_("Views, engagement and growth of your published videos will be shown here."),
-)
 
 
 def _back(request: HttpRequest) -> str:

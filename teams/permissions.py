@@ -153,7 +153,8 @@ def workspace_for_page(request, action: str) -> Membership:
             Membership.objects.select_related("team")
             .filter(user=request.user, team_id=wanted)
             .first()
-            if wanted.isdigit()
+            # Beyond a database id's range is no workspace (and would overflow the query).
+            if wanted.isdigit() and len(wanted) < 20 and int(wanted) < 2**63
             else None
         )
     else:

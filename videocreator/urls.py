@@ -22,6 +22,7 @@ admin.site.login_form = AdminLoginForm
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("", include("analytics.metrics.api")),  # staff: analytics/business/, analytics/funnel/
+    path("", include("analytics.metrics.creators.api")),  # members: analytics/overview/
     *privacy_api.urlpatterns,
     *teams_api.urlpatterns,
     *billing_api.urlpatterns,
@@ -43,6 +44,7 @@ urlpatterns = [
     path("integrations/webhooks/", include("integrations.webhooks.urls")),
     path("integrations/", include("integrations.urls")),
     path("analytics/business/", include("analytics.metrics.urls")),
+    path("analytics/", include("analytics.metrics.creators.urls")),
     path("analytics/", include("analytics.urls")),
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

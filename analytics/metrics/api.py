@@ -230,7 +230,7 @@ RANGE_PARAMETERS = [
 ]
 
 
-def _range(request: Request) -> DateRangeForm:
+def checked_range_form(request: Request) -> DateRangeForm:
     form = DateRangeForm(request.query_params)
     if not form.is_valid():
         raise exceptions.ValidationError(form.parameter_errors())
@@ -248,7 +248,7 @@ class BusinessReportView(APIView):
         responses=BusinessReportSerializer,
     )
     def get(self, request: Request) -> Response:
-        form = _range(request)
+        form = checked_range_form(request)
         report = business_report(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
         return Response(BusinessReportSerializer({**report, "notes": form.notes}).data)
 
@@ -275,7 +275,7 @@ class FunnelView(APIView):
     def get(self, request: Request) -> Response:
         query = self.InputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        form = _range(request)
+        form = checked_range_form(request)
         steps = [step.strip() for step in query.validated_data["steps"].split(",")]
         try:
             with reading_analytics():

@@ -32,7 +32,7 @@ from .forms import DateRangeForm
 FORMATS = ("html", "csv")
 
 
-def _refused(request: HttpRequest, messages: list[str]) -> HttpResponse:
+def refused_response(request: HttpRequest, messages: list[str]) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return HttpResponse(
             "\n".join(messages), status=400, content_type="text/plain; charset=utf-8"
@@ -40,25 +40,25 @@ def _refused(request: HttpRequest, messages: list[str]) -> HttpResponse:
     return render(request, "metrics/bad_request.html", {"errors": messages}, status=400)
 
 
-def _range_query(start: dt.date, end: dt.date) -> str:
-    return urlencode({"from": start.isoformat(), "to": end.isoformat()})
+def range_query(start: dt.date, end: dt.date, **extra: str) -> str:
+    return urlencode({**extra, "from": start.isoformat(), "to": end.isoformat()})
 
 
-def _checked_range(request: HttpRequest) -> tuple[DateRangeForm, HttpResponse | None]:
+def checked_range(request: HttpRequest) -> tuple[DateRangeForm, HttpResponse | None]:
     form = DateRangeForm(request.GET)
     if not form.is_valid():
-        return form, _refused(request, form.messages())
+        return form, refused_response(request, form.messages())
     if request.GET.get("format", "html") not in FORMATS:
-        return form, _refused(request, [_("Choose the format html or csv.")])
+        return form, refused_response(request, [_("Choose the format html or csv.")])
     return form, None
 
 
-def _presets(today: dt.date) -> list[dict]:
-    """Quick ranges ending today."""
+def range_presets(today: dt.date, **extra: str) -> list[dict]:
+    """Quick ranges ending today (`extra`: parameters every link keeps)."""
     return [
         {
             "label": _("Last %(days)s days") % {"days": days},
-            "query": _range_query(today - dt.timedelta(days=days - 1), today),
+            "query": range_query(today - dt.timedelta(days=days - 1), today, **extra),
         }
         for days in (7, 30, 90, MAX_REPORT_DAYS)
     ]
@@ -68,15 +68,15 @@ def _presets(today: dt.date) -> list[dict]:
 @require_GET
 @csp_update(PLOTLY_CSP)
 def business_dashboard(request: HttpRequest) -> HttpResponse:
-    form, refused = _checked_range(request)
+    form, refused = checked_range(request)
     if refused:
         return refused
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    query = _range_query(start, end)
+    query = range_query(start, end)
     if request.GET.get("format") == "csv":
         name = request.GET.get("table", "")
         if name not in TABLE_SECTIONS:
-            return _refused(
+            return refused_response(
                 request,
                 [
                     _("Choose a table: %(names)s.") % {"names": ", ".join(TABLE_SECTIONS)},
@@ -99,7 +99,7 @@ def business_dashboard(request: HttpRequest) -> HttpResponse:
         "end": end,
         "query": query,
         "notes": form.notes,
-        "presets": _presets(form.today),
+        "presets": range_presets(form.today),
         "tables": tables,
         "charts": business_charts(report),
         "highlights": highlights(report),
@@ -113,13 +113,13 @@ def business_dashboard(request: HttpRequest) -> HttpResponse:
 def business_movement(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in MOVEMENT_LABELS:
         raise Http404
-    form, refused = _checked_range(request)
+    form, refused = checked_range(request)
     if refused:
         return refused
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     breakdown = movement_breakdown(start=start, end=end, kind=kind)
     table = movement_table(breakdown)
-    query = _range_query(start, end)
+    query = range_query(start, end)
     table.csv_url = f"?{query}&format=csv"
     if request.GET.get("format") == "csv":
         return csv_response(table, filename=f"mrr-{kind}-{start}-{end}.csv")

@@ -138,7 +138,7 @@ def _signed_in_pages(studio) -> list[str]:
         reverse("accounts:profile"),
         reverse("accounts:api_tokens"),
         reverse("integrations:accounts"),
-        reverse("analytics:overview"),
+        reverse("creators:dashboard"),
     ]
 
 

@@ -102,7 +102,7 @@ USER_LEVEL: dict[str, str | None] = {
     "api:account": None,
     "api:account-export": None,
     "teams:team": None,
-    "analytics:overview": None,
+    "creators:dashboard": "view",
     "videos:templates": None,
     "videos:schedule": None,
     "videos:list": "view",

@@ -11,7 +11,7 @@ NAV_PAGES = [
     "videos:templates",
     "videos:schedule",
     "teams:team",
-    "analytics:overview",
+    "creators:dashboard",
 ]
 
 

@@ -39,7 +39,7 @@ def test_the_main_navigation_marks_the_current_page_in_the_readers_language(
             (reverse("videos:templates"), translation.gettext("Templates"), False),
             (reverse("videos:schedule"), translation.gettext("Schedule"), True),
             (reverse("teams:team"), translation.gettext("Team"), False),
-            (reverse("analytics:overview"), translation.gettext("Analytics"), False),
+            (reverse("creators:dashboard"), translation.gettext("Analytics"), False),
         ]
     assert _links(NAV.search(html)[1]) == expected
     if language != "en":

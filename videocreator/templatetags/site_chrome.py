@@ -26,7 +26,7 @@ MAIN_NAV = (
     ("videos:templates", gettext_noop("Templates")),
     ("videos:schedule", gettext_noop("Schedule")),
     ("teams:team", gettext_noop("Team")),
-    ("analytics:overview", gettext_noop("Analytics")),
+    ("creators:dashboard", gettext_noop("Analytics")),
 )
 # Who sees a link: everyone (None), staff (STAFF), or whoever may manage webhooks in the
 # workspace chosen in the header (WEBHOOKS).

@@ -1,0 +1,36 @@
+"""Adding up posts' counters: the one place the dashboard's totals and rates are worked out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from videos.performance import engagement_rate
+
+from .reads import SUMMED, Counters
+
+
+def gained(after: Counters, before: Counters) -> Counters:
+    """What a post gained between two readings, per counter never below zero; its average
+    watch time is the later reading's."""
+    return Counters(
+        *(max(getattr(after, name) - getattr(before, name), 0) for name in SUMMED),
+        average_watch_seconds=after.average_watch_seconds,
+    )
+
+
+def totals(counters: Iterable[Counters]) -> dict:
+    """Summed counters, the engagement rate of the sums, and the average watch time weighted
+    by views (over the posts whose platform reports one)."""
+    sums = dict.fromkeys(SUMMED, 0)
+    watched = weight = 0.0
+    for item in counters:
+        for name in SUMMED:
+            sums[name] += getattr(item, name)
+        if item.average_watch_seconds is not None and item.views:
+            watched += item.average_watch_seconds * item.views
+            weight += item.views
+    return {
+        **sums,
+        "average_watch_seconds": watched / weight if weight else None,
+        "engagement_rate": engagement_rate(**{name: sums[name] for name in SUMMED}),
+    }
