@@ -17,7 +17,6 @@ from videos.models import PlatformPost
 
 from .kit import counters, post, video
 
-
 RANGE = {"from": "2026-03-01", "to": "2026-03-20"}
 PAGE = reverse("creators:dashboard")
 API = reverse("api:analytics-overview")
