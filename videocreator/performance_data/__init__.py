@@ -13,6 +13,7 @@ Rows are written in bulk (PostgreSQL's COPY, an `executemany` INSERT on SQLite) 
 handed out in advance, as `seed_analytics` writes its history (analytics.metrics.seeding.writer).
 """
 
+from .audience import publish_time
 from .generate import (
     GENERATED_PREFIX,
     PerformanceDataExists,
@@ -34,4 +35,5 @@ __all__ = [
     "performance_seed",
     "poll_offsets",
     "poll_times",
+    "publish_time",
 ]
