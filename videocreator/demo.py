@@ -1,4 +1,5 @@
-"""The demo workspace: real renders, a brand kit, versions, a review, an export, schedules.
+"""The demo workspace: real renders, a brand kit, versions, a review, an export, schedules,
+and two months of posts on the sandbox channel with their statistics.
 
 Everything goes through the same services as the pages, and renders run here rather than on
 the worker (the seed runs before the worker starts, and later steps need the files). A task
@@ -9,26 +10,54 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from analytics.events import EventName, record
+from integrations.http import Exchange
+from integrations.models import Platform, SandboxPost
+from integrations.publishers.sandbox import sandbox_post_url, sandbox_statistics
 from integrations.services import connect_sandbox
 from integrations.webhooks import services as webhooks
 from integrations.webhooks.models import Endpoint
 from teams.models import Team
 from teams.services import review as review_services
+from videocreator.performance_data import poll_times, publish_time
 from videos import services
 from videos.models import BrandKit, ExportJob, RenderJob, Template, Video, VideoStatus
+from videos.performance import next_stats_poll
 from videos.publishing import dispatcher
-from videos.publishing.models import PublishSchedule
+from videos.publishing.models import (
+    AttemptOutcome,
+    PlatformPost,
+    PostSnapshot,
+    PostStatus,
+    PublishAttempt,
+    PublishSchedule,
+    ScheduleStatus,
+)
 from videos.publishing.services import schedule_create
+from videos.publishing.statistics import COUNTERS
 
 BRAND_KIT_NAME = "Demo Agency"
+# The sandbox posts of the past weeks: how many, over how long, and their references.
+HISTORY_POSTS, HISTORY_DAYS, HISTORY_SEED = 24, 60, 16
+HISTORY_REFERENCE = "demo-history-"
+HISTORY_CAPTIONS = (
+    "New drop: Aurora Wireless Headphones. #launch #audio",
+    "Sound that follows you everywhere 🎧 #aurora",
+    "今週の名言 #monday",
+    "Quote of the week #motivation",
+    "Our year in numbers: up 29 points since January #recap",
+    "Behind the numbers #data",
+)
 
 
 @dataclass
@@ -168,6 +197,131 @@ def demo_schedules(*, workspace: Team, videos: list[Video], actor, content: Demo
         ],
     )
     content.created.append("the sandbox test channel, one post published to it, two waiting")
+
+
+def demo_performance(
+    *, workspace: Team, videos: list[Video], actor, content: DemoContent, now=None
+) -> None:
+    """Two months of posts of the demo videos on the sandbox channel, at varied weekdays and
+    hours, each with its snapshots at the times the poller would have taken them (the
+    channel's own numbers for those times), its latest numbers, and its next poll due, so the
+    beat task carries on from there. Written as the dispatcher and the poller leave them
+    (post, sandbox post, attempt, `video.published` event at its time), not through them:
+    they publish and poll now, and these happened in the past."""
+    channel = connect_sandbox(workspace=workspace, actor=actor)
+    done = SandboxPost.objects.filter(account=channel, reference__startswith=HISTORY_REFERENCE)
+    if done.exists():
+        return
+    now = now or timezone.now()
+    rng = random.Random(HISTORY_SEED)  # noqa: S311 - demo data
+    start = now - dt.timedelta(days=HISTORY_DAYS)
+    moments = sorted(publish_time(rng, start=start, now=now) for _ in range(HISTORY_POSTS))
+    snapshots: list[PostSnapshot] = []
+    with transaction.atomic():
+        for number, published_at in enumerate(moments):
+            video = videos[rng.choices(range(len(videos)), weights=(3, 2, 2)[: len(videos)])[0]]
+            post, sandbox = history_post(
+                channel=channel,
+                video=video,
+                actor=actor,
+                reference=f"{HISTORY_REFERENCE}{number:02d}",
+                caption=rng.choice(HISTORY_CAPTIONS),
+                published_at=published_at,
+            )
+            snapshots += history_snapshots(post=post, sandbox=sandbox, now=now)
+        PostSnapshot.objects.bulk_create(snapshots, batch_size=1000)
+    content.created.append(
+        f"{HISTORY_POSTS} posts on the sandbox channel over the past {HISTORY_DAYS} days "
+        f"with {len(snapshots):,} statistics snapshots"
+    )
+
+
+def history_post(
+    *, channel, video: Video, actor, reference: str, caption: str, published_at
+) -> tuple[PlatformPost, SandboxPost]:
+    """A post of `video` published on the sandbox channel at `published_at`, as publishing it
+    then would have left it."""
+    version = video.current_version
+    schedule = PublishSchedule.objects.create(
+        workspace=channel.workspace,
+        video=video,
+        version=version,
+        requested_by=actor,
+        publish_at=published_at,
+        status=ScheduleStatus.PUBLISHED,
+        created_at=published_at - dt.timedelta(hours=20),
+        finished_at=published_at,
+        notified_at=published_at,
+    )
+    sandbox = SandboxPost.objects.create(
+        account=channel,
+        reference=reference,
+        title=video.title,
+        caption=caption,
+        video_key=version.file.name,
+        size=version.size,
+        duration=version.duration,
+        width=version.width,
+        height=version.height,
+        published_at=published_at,
+    )
+    post = PlatformPost.objects.create(
+        schedule=schedule,
+        platform=Platform.SANDBOX,
+        account=channel,
+        title=video.title,
+        caption=caption,
+        status=PostStatus.PUBLISHED,
+        attempts=1,
+        next_attempt_at=published_at,
+        started_at=published_at,
+        remote_id=str(sandbox.pk),
+        remote_url=sandbox_post_url(sandbox),
+        published_at=published_at,
+    )
+    exchange = Exchange("POST", "sandbox:/posts", status=201, duration_ms=12)
+    PublishAttempt.objects.create(
+        post=post,
+        number=1,
+        started_at=published_at,
+        duration_ms=15,
+        outcome=AttemptOutcome.PUBLISHED,
+        requests=[exchange.summary()],
+        response_status=201,
+    )
+    record(
+        EventName.VIDEO_PUBLISHED,
+        workspace=channel.workspace,
+        subject=video,
+        properties={
+            "platform": post.platform,
+            "url": post.remote_url,
+            "remote_id": post.remote_id,
+            "schedule_id": schedule.pk,
+            "post_id": post.pk,
+            "title": video.title,
+        },
+        occurred_at=published_at,
+        idempotency_key=f"video.published:{post.pk}",
+    )
+    return post, sandbox
+
+
+def history_snapshots(*, post: PlatformPost, sandbox: SandboxPost, now) -> list[PostSnapshot]:
+    """The post's snapshots at the poller's times up to `now` (unsaved), its latest numbers
+    kept on it as the poller keeps them, and its next poll."""
+    snapshots = []
+    for moment in poll_times(published_at=post.published_at, until=now):
+        numbers = sandbox_statistics(sandbox, at=moment)
+        values = {name: getattr(numbers, name) for name in COUNTERS}
+        for name, value in values.items():
+            if value is not None:  # as the poller: an unreported counter keeps its last value
+                setattr(post, name, value)
+        snapshots.append(PostSnapshot(post=post, taken_at=moment, **values))
+    post.stats_taken_at = snapshots[-1].taken_at
+    post.next_stats_at = next_stats_poll(published_at=post.published_at, now=post.stats_taken_at)
+    post.save(update_fields=[*COUNTERS, "stats_taken_at", "next_stats_at"])
+    return snapshots
 
 
 DEMO_RECEIVER_PATH = "/demo/webhook-receiver/"

@@ -1,15 +1,20 @@
 """`seed_demo` fills Demo Agency with everything a visitor should see, once."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from analytics.models import Event
 from billing.models import Invoice
 from teams.models import Comment, Team
 from tests.conftest import client_for
+from videocreator.performance_data import poll_times
 from videos.models import ExportJob, ExportStatus, Video, VideoStatus, VideoVersion
-from videos.publishing.models import PlatformPost, PostStatus
+from videos.publishing.models import PlatformPost, PostSnapshot, PostStatus
+from videos.publishing.statistics import collect_post_statistics
 
 DEMO_LOGINS = ["demo@videocreator.local", "editor@videocreator.local", "viewer@videocreator.local"]
 
@@ -51,13 +56,34 @@ def test_the_demo_shows_every_feature_and_seeds_once(capsys):
     assert export.status == ExportStatus.READY and export.file_count == 2
 
     posts = PlatformPost.objects.filter(schedule__workspace=team)
-    published = posts.get(status=PostStatus.PUBLISHED)
+    published = posts.filter(status=PostStatus.PUBLISHED).latest("published_at")
     assert published.platform == "sandbox" and published.remote_url
     assert client_for(team.created_by).get(published.remote_url).status_code == 200
-    assert sorted(posts.exclude(pk=published.pk).values_list("platform", flat=True)) == [
-        "instagram",
-        "sandbox",
-    ]
+    assert sorted(
+        posts.exclude(status=PostStatus.PUBLISHED).values_list("platform", flat=True)
+    ) == ["instagram", "sandbox"]
+
+    # Two months of sandbox posts before it, with their statistics at the poller's times.
+    history = list(posts.filter(status=PostStatus.PUBLISHED).exclude(pk=published.pk))
+    assert 20 <= len(history) <= 30
+    assert len({post.published_at.weekday() for post in history}) >= 5
+    assert len({post.published_at.hour for post in history}) >= 8
+    now = timezone.now()
+    for post in history:
+        snapshots = list(PostSnapshot.objects.filter(post=post).order_by("taken_at"))
+        assert [s.taken_at for s in snapshots] == poll_times(
+            published_at=post.published_at, until=snapshots[-1].taken_at
+        )
+        assert post.views == snapshots[-1].views > 0 and post.likes == snapshots[-1].likes
+        assert post.stats_taken_at == snapshots[-1].taken_at <= now < post.next_stats_at
+    assert client_for(team.created_by).get(history[0].remote_url).status_code == 200
+    # The beat task carries on from there: the next poll adds a snapshot, numbers no lower.
+    summary = collect_post_statistics(now=now + dt.timedelta(days=8))
+    assert summary["snapshots"] == len(history) + 1
+    for post in history:
+        before = post.views
+        post.refresh_from_db()
+        assert post.views >= before and post.snapshots.count() > 1
 
     for email in DEMO_LOGINS:
         assert f"{email} / demo-video-creator" in first

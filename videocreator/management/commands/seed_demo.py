@@ -56,8 +56,9 @@ class Command(BaseCommand):
     help = (
         "Create (once) demo users and a Demo Agency workspace that shows every feature: "
         "rendered videos in two languages, a brand kit applied, versions, a review thread, "
-        "an export; and (once) a generated analytics history of 2,000 accounts over 12 months; "
-        "print every demo sign-in."
+        "an export, schedules and two months of sandbox posts with their statistics; and "
+        "(once) a generated analytics history of 2,000 accounts over 12 months; print every "
+        "demo sign-in."
     )
 
     def add_arguments(self, parser) -> None:
@@ -133,6 +134,7 @@ class Command(BaseCommand):
         )
         demo.demo_export(workspace=team, videos=videos[:2], actor=owner, content=content)
         demo.demo_schedules(workspace=team, videos=videos, actor=owner, content=content)
+        demo.demo_performance(workspace=team, videos=videos, actor=owner, content=content)
         return content
 
     def _history(self, *, dry_run: bool) -> list[str]:
