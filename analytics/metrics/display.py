@@ -26,7 +26,19 @@ from videocreator.charts import babel_locale
 
 # How a column's values read. "by_row" takes each row's own "kind" (figure/value tables).
 KINDS = frozenset(
-    {"text", "count", "money", "share", "ratio", "decimal", "day", "month", "seconds", "duration"}
+    {
+        "text",
+        "count",
+        "money",
+        "share",
+        "ratio",
+        "multiple",
+        "decimal",
+        "day",
+        "month",
+        "seconds",
+        "duration",
+    }
 )
 EMPTY = "—"
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection).
@@ -47,6 +59,8 @@ def format_value(value: Any, kind: str, currency: str = "") -> str:
         return format_percent(round(float(value), 3), locale=locale, decimal_quantization=False)
     if kind == "ratio":
         return format_decimal(round(Decimal(value), 2), locale=locale)
+    if kind == "multiple":  # 1.5 reads "1.50×": half as much again
+        return format_decimal(float(value), format="#,##0.00", locale=locale) + "×"
     if kind == "decimal":
         return format_decimal(round(Decimal(value), 1), locale=locale)
     if kind == "day":
@@ -69,7 +83,7 @@ def csv_value(value: Any, kind: str) -> str:
         return str(value)
     if kind in {"day", "month"}:
         return value.strftime("%Y-%m") if kind == "month" else value.isoformat()
-    if kind in {"share", "ratio", "decimal", "seconds", "duration"}:
+    if kind in {"share", "ratio", "multiple", "decimal", "seconds", "duration"}:
         return str(round(Decimal(str(value)), 6).normalize())
     if isinstance(value, bool):
         return "true" if value else "false"

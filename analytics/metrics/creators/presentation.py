@@ -34,12 +34,18 @@ TABLES = (
 )
 
 
+def counter_labels() -> dict[str, str]:
+    return {
+        "views": pgettext("statistics", "Views"),
+        "likes": pgettext("statistics", "Likes"),
+        "comments": pgettext("statistics", "Comments"),
+        "shares": pgettext("statistics", "Shares"),
+    }
+
+
 def _counter_columns() -> list[Column]:
     return [
-        Column("views", _("Views"), "count"),
-        Column("likes", _("Likes"), "count"),
-        Column("comments", _("Comments"), "count"),
-        Column("shares", _("Shares"), "count"),
+        *(Column(key, label, "count") for key, label in counter_labels().items()),
         Column("engagement_rate", _("Engagement rate"), "share"),
     ]
 
@@ -59,10 +65,10 @@ def overview_rows(report: dict) -> list[dict]:
         {"label": _("Videos created"), "value": section["videos_created"], "kind": "count"},
         {"label": _("Videos published"), "value": section["videos_published"], "kind": "count"},
         {"label": _("Posts published"), "value": section["posts_published"], "kind": "count"},
-        {"label": _("Views"), "value": section["views"], "kind": "count"},
-        {"label": _("Likes"), "value": section["likes"], "kind": "count"},
-        {"label": _("Comments"), "value": section["comments"], "kind": "count"},
-        {"label": _("Shares"), "value": section["shares"], "kind": "count"},
+        *(
+            {"label": label, "value": section[key], "kind": "count"}
+            for key, label in counter_labels().items()
+        ),
         {
             "label": _("Average watch time"),
             "value": section["average_watch_seconds"],
@@ -109,24 +115,24 @@ def insight_sentences(report: dict) -> list[str]:
     if best_day:
         sentences.append(
             _(
-                "Your best day to publish is %(day)s: posts then got %(lift)s× your usual views "
+                "Your best day to publish is %(day)s: posts then got %(lift)s your usual views "
                 "in their first 48 hours (median of %(posts)s posts)."
             )
             % {
                 "day": WEEKDAYS[best_day["key"]],
-                "lift": format_value(best_day["lift"], "ratio"),
+                "lift": format_value(best_day["lift"], "multiple"),
                 "posts": format_value(best_day["posts"], "count"),
             }
         )
     if best_hour:
         sentences.append(
             _(
-                "Your best hour to publish is %(hour)s: posts then got %(lift)s× your usual "
+                "Your best hour to publish is %(hour)s: posts then got %(lift)s your usual "
                 "views in their first 48 hours (median of %(posts)s posts)."
             )
             % {
                 "hour": hour_label(best_hour["key"]),
-                "lift": format_value(best_hour["lift"], "ratio"),
+                "lift": format_value(best_hour["lift"], "multiple"),
                 "posts": format_value(best_hour["posts"], "count"),
             }
         )
@@ -157,7 +163,10 @@ def creators_tables(report: dict, *, csv_url: Callable[[str], str] | None = None
                     "growth": growth[f"{key}_growth"],
                     "trend": str(TREND_LABELS[growth[f"{key}_trend"]]),
                 }
-                for key, label in (("videos", _("Videos created")), ("views", _("Views")))
+                for key, label in (
+                    ("videos", _("Videos created")),
+                    ("views", counter_labels()["views"]),
+                )
             ],
         ),
         "top_videos": Table(
@@ -207,7 +216,7 @@ def creators_tables(report: dict, *, csv_url: Callable[[str], str] | None = None
             [
                 Column("label", pgettext("weekday", "Day")),
                 Column("posts", _("Posts"), "count"),
-                Column("lift", _("Against your usual views"), "ratio"),
+                Column("lift", _("Against your usual views"), "multiple"),
             ],
             [{**row, "label": str(WEEKDAYS[row["key"]])} for row in insights["weekdays"]],
         ),
@@ -217,7 +226,7 @@ def creators_tables(report: dict, *, csv_url: Callable[[str], str] | None = None
             [
                 Column("label", _("Hour")),
                 Column("posts", _("Posts"), "count"),
-                Column("lift", _("Against your usual views"), "ratio"),
+                Column("lift", _("Against your usual views"), "multiple"),
             ],
             [{**row, "label": hour_label(row["key"])} for row in insights["hours"] if row["posts"]],
         ),
@@ -227,7 +236,7 @@ def creators_tables(report: dict, *, csv_url: Callable[[str], str] | None = None
             [
                 Column("name", _("Template"), link_key="url"),
                 Column("posts", _("Posts"), "count"),
-                Column("lift", _("Against your usual views"), "ratio"),
+                Column("lift", _("Against your usual views"), "multiple"),
                 Column("engagement_rate", _("Engagement rate"), "share"),
             ],
             [
@@ -258,8 +267,9 @@ def creators_charts(report: dict) -> dict[str, dict]:
                 marker={"color": PRIMARY},
                 hovertemplate="%{y}: %{text}<extra></extra>",
             ),
-            margin={"l": 160, "r": 16, "t": 16, "b": 40},
-            height=60 + 44 * len(top),
+            yaxis={"automargin": True},
+            margin={"l": 16, "r": 16, "t": 16, "b": 40},
+            height=320,
         )
     platforms = report["platforms"]
     if any(row["views"] for row in platforms):
@@ -271,7 +281,7 @@ def creators_charts(report: dict) -> dict[str, dict]:
                 marker={"color": [SERIES[i % len(SERIES)] for i in range(len(platforms))]},
                 hovertemplate="%{x}: %{text}<extra></extra>",
             ),
-            yaxis={"title": {"text": _("Views")}, "rangemode": "tozero"},
+            yaxis={"title": {"text": pgettext("statistics", "Views")}, "rangemode": "tozero"},
         )
     days = [format_value(row["day"], "day") for row in report["activity"]]
     charts["activity"] = chart_figure(
