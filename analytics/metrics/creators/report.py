@@ -18,6 +18,7 @@ from integrations.models import Platform
 from teams.models import Team
 from videocreator.choices import choice_label
 
+from ..routing import reading_analytics
 from . import reads
 from .insights import workspace_insights
 from .reads import NOTHING, Counters, Post
@@ -177,9 +178,15 @@ def creators_report(
     now: dt.datetime | None = None,
     zone: dt.tzinfo | None = None,
 ) -> dict:
-    """Every figure of the creators' dashboard for `workspace` over the UTC days start..end.
+    """Every figure of the creators' dashboard for `workspace` over the UTC days start..end,
+    read from the analytics replica when one is configured (`routing`).
 
     The best times to publish are in `zone` (the reader's time zone)."""
+    with reading_analytics():
+        return _report(workspace=workspace, start=start, end=end, now=now, zone=zone)
+
+
+def _report(*, workspace, start, end, now, zone) -> dict:
     now = now or timezone.now()
     since = day_start(start)
     until = min(day_start(end + dt.timedelta(days=1)), now)
