@@ -207,6 +207,7 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "videos:delete": "delete",
     "videos:download": "download",
     "videos:history": "view",
+    "videos:performance": "view",
     "videos:version": "view",
     "videos:version_restore": "edit",
     "videos:compare": "view",
