@@ -225,6 +225,7 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:video-download": "download",
     "api:video-render": "render",
     "api:video-apply-branding": "brand",
+    "api:video-performance": "view",
     "api:video-versions": "view",
     "api:video-versions-compare": "view",
     "api:video-version-restore": "edit",
