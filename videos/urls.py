@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import exports as export_views
+from .views import performance as performance_views
 from .views import posts as post_views
 from .views import review as review_views
 from .views import sandbox as sandbox_views
@@ -20,6 +21,11 @@ urlpatterns = [
     path("videos/<int:video_id>/delete/", views.video_delete, name="delete"),
     path("videos/<int:video_id>/download/", views.video_download, name="download"),
     path("videos/<int:video_id>/history/", version_views.video_history, name="history"),
+    path(
+        "videos/<int:video_id>/performance/",
+        performance_views.video_performance,
+        name="performance",
+    ),
     path(
         "videos/<int:video_id>/versions/<int:number>/",
         version_views.video_version,

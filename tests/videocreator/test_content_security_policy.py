@@ -23,7 +23,7 @@ PAGE_ROUTES = [route for route in [*USER_ROUTES, *OBJECT_ROUTES] if not is_api(r
 SELF_ONLY = ("script-src", "style-src", "font-src", "connect-src", "default-src", "base-uri")
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Pages that draw plotly charts: their policy adds PLOTLY_CSP and nothing else.
-CHART_PAGES = {"creators:dashboard"}
+CHART_PAGES = {"creators:dashboard", "videos:performance"}
 
 
 def directives(response) -> dict[str, list[str]]:

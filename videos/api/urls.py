@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import brand_kits, exports, library, review, schedules, versions, videos
+from . import brand_kits, exports, library, performance, review, schedules, versions, videos
 
 urlpatterns = [
     path("templates/", library.TemplateList.as_view(), name="template-list"),
@@ -15,6 +15,11 @@ urlpatterns = [
         "videos/<int:video_id>/apply-branding/",
         videos.VideoApplyBranding.as_view(),
         name="video-apply-branding",
+    ),
+    path(
+        "videos/<int:video_id>/performance/",
+        performance.VideoPerformanceView.as_view(),
+        name="video-performance",
     ),
     path(
         "videos/<int:video_id>/versions/",

@@ -18,9 +18,10 @@ from accounts.http import error_messages
 from billing import entitlements
 from teams.permissions import get_for_user, role_allows
 
-from .. import selectors, services, storage
+from .. import performance_display, selectors, services, storage
 from ..forms import BrandingForm, VideoFilterForm, VideoForm
 from ..models import Video
+from ..performance_selectors import video_performance
 from ._shared import can, current, deleted_kit_message, render_if_asked, start_render
 
 VIDEOS_PER_PAGE = 24
@@ -66,6 +67,8 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
         )
     deleted_kit = services.deleted_brand_kit_name(video)
     render_kit = services.kit_for_render(video) if allowed["render"] else None
+    # The performance card: each published post's latest numbers (one query, no series).
+    performance = video_performance(video=video, with_series=False)
     context = {
         "can": allowed,
         "branding_form": branding_form,
@@ -74,6 +77,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
         "render_kit": render_kit,
         "deleted_kit": deleted_kit,
         "deleted_kit_message": deleted_kit_message(deleted_kit) if deleted_kit else "",
+        "performance_rows": performance_display.card_rows(performance),
         **_status_context(video),
     }
     return render(request, "videos/video_detail.html", context)

@@ -180,7 +180,7 @@ def creators_tables(report: dict, *, csv_url: Callable[[str], str] | None = None
             [
                 {
                     **row,
-                    "url": reverse("videos:detail", args=[row["video_id"]]),
+                    "url": reverse("videos:performance", args=[row["video_id"]]),
                     "platform_names": ", ".join(row["platform_labels"]),
                 }
                 for row in report["top_videos"]
