@@ -219,6 +219,7 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "videos:export_cancel": "export",
     # API: the workspace is in the query (?workspace=) or body for list/create routes.
     "api:billing-subscription": "view_billing",
+    "api:analytics-overview": "view",
     "api:billing-invoices": "billing",
     "api:video-list": {"GET": "view", "POST": "create"},
     "api:video-detail": {"GET": "view", "PATCH": "edit", "DELETE": "delete"},

@@ -41,6 +41,7 @@ def _payload(name: str, method: str, o) -> tuple[dict, str | None]:
     table: dict[tuple[str, str], Callable[[], tuple[dict, str | None]]] = {
         ("teams:switch", "POST"): lambda: (ws, None),
         ("api:billing-subscription", "GET"): lambda: (ws, None),
+        ("api:analytics-overview", "GET"): lambda: (ws, None),
         ("api:billing-invoices", "GET"): lambda: (ws, None),
         ("api:video-list", "GET"): lambda: (ws, None),
         ("api:brand-kit-list", "GET"): lambda: (ws, None),
