@@ -19,18 +19,25 @@ def gained(after: Counters, before: Counters) -> Counters:
 
 
 def totals(counters: Iterable[Counters]) -> dict:
-    """Summed counters, the engagement rate of the sums, and the average watch time weighted
-    by views (over the posts whose platform reports one)."""
+    """Summed counters; the engagement rate over the posts with views (a platform that
+    reports likes but no views, as Instagram without the insights scope, would otherwise raise
+    it), as on a video's performance page; the average watch time weighted by views, over
+    the posts whose platform reports one."""
     sums = dict.fromkeys(SUMMED, 0)
+    engaged = dict.fromkeys(SUMMED, 0)
     watched = weight = 0.0
     for item in counters:
         for name in SUMMED:
             sums[name] += getattr(item, name)
-        if item.average_watch_seconds is not None and item.views:
+        if not item.views:
+            continue
+        for name in SUMMED:
+            engaged[name] += getattr(item, name)
+        if item.average_watch_seconds is not None:
             watched += item.average_watch_seconds * item.views
             weight += item.views
     return {
         **sums,
         "average_watch_seconds": watched / weight if weight else None,
-        "engagement_rate": engagement_rate(**{name: sums[name] for name in SUMMED}),
+        "engagement_rate": engagement_rate(**engaged),
     }

@@ -38,6 +38,24 @@ def test_overview_is_what_the_posts_gained_in_the_range(workspace, history):
 
 
 @pytest.mark.django_db
+def test_likes_without_views_count_but_do_not_raise_the_engagement_rate(workspace, history):
+    post(
+        history["b"],
+        "instagram",
+        published="2026-03-16 12:00",
+        snapshots=[("2026-03-17 12:00", {"views": None, "likes": 80, "comments": 8})],
+    )
+    report = creators_report(
+        workspace=workspace, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 20), now=NOW
+    )
+    assert report["overview"]["likes"] == 240 + 80
+    assert report["overview"]["comments"] == 35 + 8
+    assert report["overview"]["engagement_rate"] == pytest.approx(320 / 3500)
+    instagram = next(row for row in report["platforms"] if row["platform"] == "instagram")
+    assert instagram["likes"] == 80 and instagram["engagement_rate"] is None
+
+
+@pytest.mark.django_db
 def test_top_videos_and_platforms(workspace, history):
     report = creators_report(
         workspace=workspace, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 20), now=NOW
