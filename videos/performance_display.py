@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from videocreator.charts import SERIES, babel_locale, chart_figure
 
@@ -72,10 +73,10 @@ def summary(performance: VideoPerformance) -> list[dict[str, str]]:
     """The figures across every platform, a label and a text each."""
     totals = performance.totals
     return [
-        {"label": _("Views"), "text": format_count(totals.views)},
-        {"label": _("Likes"), "text": format_count(totals.likes)},
-        {"label": _("Comments"), "text": format_count(totals.comments)},
-        {"label": _("Shares"), "text": format_count(totals.shares)},
+        {"label": pgettext("statistics", "Views"), "text": format_count(totals.views)},
+        {"label": pgettext("statistics", "Likes"), "text": format_count(totals.likes)},
+        {"label": pgettext("statistics", "Comments"), "text": format_count(totals.comments)},
+        {"label": pgettext("statistics", "Shares"), "text": format_count(totals.shares)},
         {"label": _("Engagement rate"), "text": format_share(totals.engagement_rate)},
         {"label": _("Average watch time"), "text": format_seconds(totals.average_watch_seconds)},
     ]
@@ -158,7 +159,7 @@ def views_chart(performance: VideoPerformance) -> dict | None:
                 {"dtickrange": [86_400_000, None], "value": "%Y-%m-%d"},
             ],
         },
-        yaxis={"title": {"text": _("Views")}, "rangemode": "tozero"},
+        yaxis={"title": {"text": pgettext("statistics", "Views")}, "rangemode": "tozero"},
     )
 
 
@@ -167,7 +168,11 @@ def series_table(performance: VideoPerformance) -> FiguresTable:
     labels = post_labels(performance)
     table = FiguresTable(
         title=_("Views over time"),
-        columns=[{"label": _("Platform")}, {"label": _("Time")}, {"label": _("Views")}],
+        columns=[
+            {"label": _("Platform")},
+            {"label": _("Time")},
+            {"label": pgettext("statistics", "Views")},
+        ],
         empty=_("No statistics have come in yet."),
     )
     for post in performance.posts:
