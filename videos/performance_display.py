@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from videocreator.charts import SERIES, babel_locale, chart_figure
 
@@ -136,7 +136,7 @@ def views_chart(performance: VideoPerformance) -> dict | None:
                 line={"color": SERIES[index % len(SERIES)], "width": 2},
                 marker={"size": 5},
                 customdata=[
-                    _("%(time)s: %(views)s views")
+                    ngettext("%(time)s: %(views)s view", "%(time)s: %(views)s views", point.views)
                     % {
                         "time": format_time(point.taken_at, "SHORT_DATETIME_FORMAT"),
                         "views": format_count(point.views),

@@ -32,7 +32,7 @@ def _rate(help_text: str = RATE) -> serializers.FloatField:
     return serializers.FloatField(allow_null=True, help_text=help_text)
 
 
-class CountersSerializer(serializers.Serializer):
+class CreatorsCountersSerializer(serializers.Serializer):
     views = serializers.IntegerField()
     likes = serializers.IntegerField()
     comments = serializers.IntegerField()
@@ -43,40 +43,43 @@ class CountersSerializer(serializers.Serializer):
     engagement_rate = _rate("(likes + comments + shares) ÷ views; null without views.")
 
 
-class OverviewSerializer(CountersSerializer):
+class CreatorsOverviewSerializer(CreatorsCountersSerializer):
     videos = serializers.IntegerField(help_text="Videos in the workspace now.")
     videos_created = serializers.IntegerField()
     videos_published = serializers.IntegerField(help_text="With a post published in the range.")
     posts_published = serializers.IntegerField()
 
 
-class PeriodSerializer(serializers.Serializer):
+class CreatorsPeriodSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     until = serializers.DateTimeField(help_text="Excluded.")
     videos = serializers.IntegerField(help_text="Videos created.")
     views = serializers.IntegerField(help_text="Views gained.")
 
 
-def _trend() -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=["up", "down", "stable"])
+class CreatorsChangeSerializer(serializers.Serializer):
+    growth = _rate("(this − last) ÷ last; null when last month had none.")
+    trend = serializers.ChoiceField(
+        choices=["up", "down", "stable"], help_text="Above +5 % up, below −5 % down, else stable."
+    )
 
 
-class GrowthSerializer(serializers.Serializer):
-    this_month = PeriodSerializer(help_text="The range's last month, up to the range's end.")
-    last_month = PeriodSerializer(help_text="As many days of the month before.")
-    videos_growth = _rate("(this − last) ÷ last; null when last month had none.")
-    videos_trend = _trend()
-    views_growth = _rate("(this − last) ÷ last; null when last month had none.")
-    views_trend = _trend()
+class CreatorsGrowthSerializer(serializers.Serializer):
+    this_month = CreatorsPeriodSerializer(
+        help_text="The range's last month, up to the range's end."
+    )
+    last_month = CreatorsPeriodSerializer(help_text="As many days of the month before.")
+    videos = CreatorsChangeSerializer(help_text="Videos created.")
+    views = CreatorsChangeSerializer(help_text="Views gained.")
 
 
-class TopVideoSerializer(CountersSerializer):
+class CreatorsTopVideoSerializer(CreatorsCountersSerializer):
     video_id = serializers.IntegerField()
     title = serializers.CharField()
     platforms = serializers.ListField(child=serializers.CharField())
 
 
-class PlatformSerializer(CountersSerializer):
+class CreatorsPlatformSerializer(CreatorsCountersSerializer):
     platform = serializers.CharField()
     label = serializers.CharField()
     videos = serializers.IntegerField(help_text="Videos with a post published in the range.")
@@ -84,13 +87,13 @@ class PlatformSerializer(CountersSerializer):
     share_of_views = _rate("This platform's views ÷ all views gained in the range.")
 
 
-class ActivitySerializer(serializers.Serializer):
+class CreatorsActivitySerializer(serializers.Serializer):
     day = serializers.DateField()
     created = serializers.IntegerField(help_text="Videos created that day (UTC).")
     published = serializers.IntegerField(help_text="Videos with a post published that day.")
 
 
-class SlotSerializer(serializers.Serializer):
+class CreatorsSlotSerializer(serializers.Serializer):
     key = serializers.IntegerField(help_text="Weekday (0 is Monday) or hour (0–23).")
     posts = serializers.IntegerField()
     lift = serializers.FloatField(
@@ -98,7 +101,7 @@ class SlotSerializer(serializers.Serializer):
     )
 
 
-class TemplateInsightSerializer(serializers.Serializer):
+class CreatorsTemplateInsightSerializer(serializers.Serializer):
     template_id = serializers.IntegerField()
     template_key = serializers.CharField()
     name = serializers.CharField()
@@ -107,16 +110,16 @@ class TemplateInsightSerializer(serializers.Serializer):
     engagement_rate = _rate()
 
 
-class InsightsSerializer(serializers.Serializer):
+class CreatorsInsightsSerializer(serializers.Serializer):
     posts = serializers.IntegerField(help_text="Posts with first-48-hour views.")
     minimum = serializers.IntegerField(help_text="Nothing is ranked below this many posts.")
     enough = serializers.BooleanField()
     time_zone = serializers.CharField(help_text="The caller's time zone: weekdays and hours.")
-    weekdays = SlotSerializer(many=True)
-    best_weekday = SlotSerializer(allow_null=True)
-    hours = SlotSerializer(many=True)
-    best_hour = SlotSerializer(allow_null=True)
-    templates = TemplateInsightSerializer(many=True)
+    weekdays = CreatorsSlotSerializer(many=True)
+    best_weekday = CreatorsSlotSerializer(allow_null=True)
+    hours = CreatorsSlotSerializer(many=True)
+    best_hour = CreatorsSlotSerializer(allow_null=True)
+    templates = CreatorsTemplateInsightSerializer(many=True)
 
 
 class CreatorsReportSerializer(serializers.Serializer):
@@ -125,12 +128,12 @@ class CreatorsReportSerializer(serializers.Serializer):
     end = serializers.DateField()
     now = serializers.DateTimeField()
     notes = serializers.ListField(child=serializers.CharField())
-    overview = OverviewSerializer()
-    growth = GrowthSerializer()
-    top_videos = TopVideoSerializer(many=True)
-    platforms = PlatformSerializer(many=True)
-    activity = ActivitySerializer(many=True)
-    insights = InsightsSerializer()
+    overview = CreatorsOverviewSerializer()
+    growth = CreatorsGrowthSerializer()
+    top_videos = CreatorsTopVideoSerializer(many=True)
+    platforms = CreatorsPlatformSerializer(many=True)
+    activity = CreatorsActivitySerializer(many=True)
+    insights = CreatorsInsightsSerializer()
 
 
 class CreatorsOverviewView(APIView):

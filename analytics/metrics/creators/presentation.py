@@ -92,13 +92,13 @@ def growth_cards(report: dict) -> list[dict]:
         ("videos", _("Videos created this month")),
         ("views", _("Views this month")),
     ):
-        rate = growth[f"{key}_growth"]
+        rate = growth[key]["growth"]
         cards.append(
             {
                 "label": label,
                 "text": format_value(growth["this_month"][key], "count"),
-                "trend": growth[f"{key}_trend"],
-                "trend_label": str(TREND_LABELS[growth[f"{key}_trend"]]),
+                "trend": growth[key]["trend"],
+                "trend_label": str(TREND_LABELS[growth[key]["trend"]]),
                 "change": _("%(rate)s against last month") % {"rate": format_value(rate, "share")}
                 if rate is not None
                 else _("nothing last month to compare with"),
@@ -160,8 +160,8 @@ def creators_tables(report: dict, *, csv_url: Callable[[str], str] | None = None
                     "label": label,
                     "this_month": growth["this_month"][key],
                     "last_month": growth["last_month"][key],
-                    "growth": growth[f"{key}_growth"],
-                    "trend": str(TREND_LABELS[growth[f"{key}_trend"]]),
+                    "growth": growth[key]["growth"],
+                    "trend": str(TREND_LABELS[growth[key]["trend"]]),
                 }
                 for key, label in (
                     ("videos", _("Videos created")),

@@ -163,10 +163,14 @@ def _growth(readings: _Readings, counts: dict, *, this_start, until, last_start,
             "videos": videos_before,
             "views": views_before,
         },
-        "videos_growth": growth_rate(videos_now, videos_before),
-        "videos_trend": trend(videos_now, videos_before),
-        "views_growth": growth_rate(views_now, views_before),
-        "views_trend": trend(views_now, views_before),
+        "videos": {
+            "growth": growth_rate(videos_now, videos_before),
+            "trend": trend(videos_now, videos_before),
+        },
+        "views": {
+            "growth": growth_rate(views_now, views_before),
+            "trend": trend(views_now, views_before),
+        },
     }
 
 

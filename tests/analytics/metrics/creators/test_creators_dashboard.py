@@ -106,7 +106,7 @@ def test_the_api_returns_the_dashboards_figures(cast, workspace, history):
     assert data["overview"]["average_watch_seconds"] == pytest.approx(26.0)
     assert [row["platform"] for row in data["platforms"]] == ["youtube", "x", "tiktok"]
     assert data["top_videos"][0]["title"] == "Launch teaser"
-    assert data["growth"]["views_trend"] == "up"
+    assert data["growth"]["views"]["trend"] == "up"
     assert len(data["activity"]) == 7
     assert data["insights"]["enough"] is False
 

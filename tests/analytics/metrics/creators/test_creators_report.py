@@ -102,10 +102,10 @@ def test_month_over_month_growth(workspace, history):
     assert growth["last_month"]["until"] == at("2026-02-20 12:00")
     assert growth["this_month"]["views"] == 3500
     assert growth["last_month"]["views"] == 300  # YouTube's Feb 16 reading
-    assert growth["views_growth"] == pytest.approx((3500 - 300) / 300)
-    assert growth["views_trend"] == "up"
+    assert growth["views"]["growth"] == pytest.approx((3500 - 300) / 300)
+    assert growth["views"]["trend"] == "up"
     assert (growth["this_month"]["videos"], growth["last_month"]["videos"]) == (2, 1)
-    assert growth["videos_growth"] == pytest.approx(1.0)
+    assert growth["videos"]["growth"] == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
