@@ -4,6 +4,9 @@ numbers on the post; `next_stats_at` follows `performance.next_stats_poll`.
 A run claims due posts (SKIP LOCKED, so racing runs take disjoint sets) and moves them an hour
 on before asking, so a run that dies is retried then, and a post is polled once a run. It asks
 each account's platform once for all of its posts (`fetch_statistics` batches the request).
+When more are due than a run takes, it takes whole batches of each account's posts
+(`whole_batches`), so that an account's n due posts cost ⌈n ÷ batch size⌉ requests however
+the runs cut them, rather than up to one more per run.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.utils import timezone
 
 from integrations.http import RATE_LIMIT, PlatformError
 from integrations.models import ConnectedAccount
-from integrations.publishers import PostStatistics, fetch_statistics
+from integrations.publishers import STATS_BATCH_SIZE, PostStatistics, fetch_statistics
 
 from ..performance import next_stats_poll
 from .models import PlatformPost, PostSnapshot, PostStatus
@@ -53,6 +56,8 @@ def claim_due_for_statistics(*, now: dt.datetime, limit: int) -> list[PlatformPo
             .exclude(remote_id="")
             .order_by("next_stats_at", "pk")[:limit]
         )
+        if len(posts) == limit:  # more may be due: the ends of batches wait for the next run
+            posts = whole_batches(posts)
         PlatformPost.objects.filter(pk__in=[post.pk for post in posts]).update(
             next_stats_at=now + RETRY_AFTER
         )
@@ -62,6 +67,21 @@ def claim_due_for_statistics(*, now: dt.datetime, limit: int) -> list[PlatformPo
     for post in posts:
         post.account = accounts.get(post.account_id)
     return [post for post in posts if post.account is not None]
+
+
+def whole_batches(posts: list[PlatformPost]) -> list[PlatformPost]:
+    """Of a claim the limit may have cut, each account's posts in whole batches of its
+    platform's statistics request (an account with less than one batch keeps them all, so a
+    run always takes some); the rest stay due and go with the account's next posts."""
+    by_account: dict[int, list[PlatformPost]] = defaultdict(list)
+    for post in posts:
+        by_account[post.account_id].append(post)
+    kept = set()
+    for group in by_account.values():
+        size = STATS_BATCH_SIZE.get(group[0].platform, 1)
+        whole = len(group) - len(group) % size if len(group) >= size else len(group)
+        kept.update(post.pk for post in group[:whole])
+    return [post for post in posts if post.pk in kept]
 
 
 def collect_post_statistics(*, now: dt.datetime | None = None, limit: int = 1000) -> dict:
