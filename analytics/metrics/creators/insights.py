@@ -13,9 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from statistics import median
 
-from teams.models import Team
-
-from . import reads
 from .reads import Counters, Post
 from .sums import totals
 
@@ -56,13 +53,13 @@ def _best(rows: list[dict]) -> dict | None:
     return max(ranked, key=lambda row: (row["lift"], row["posts"])) if ranked else None
 
 
-def workspace_insights(
-    *, workspace: Team, posts: list[Post], now: dt.datetime, zone: dt.tzinfo
-) -> dict:
+def workspace_insights(*, posts: list[Post], zone: dt.tzinfo) -> dict:
     """The best weekday and hour to publish (in `zone`) and the best templates, from `posts`
     that are at least 48 hours old; nothing is ranked below `MIN_POSTS` such posts."""
-    first = reads.first_hours_counters(workspace=workspace, now=now)
-    lifts = _lifts(posts, {post_id: counters.views for post_id, counters in first.items()})
+    lifts = _lifts(
+        posts,
+        {post.id: post.first_hours_views for post in posts if post.first_hours_views is not None},
+    )
     enough = len(lifts) >= MIN_POSTS
     by_weekday: dict[int, list[float]] = defaultdict(list)
     by_hour: dict[int, list[float]] = defaultdict(list)

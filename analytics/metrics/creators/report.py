@@ -60,27 +60,9 @@ def trend(current: int, previous: int) -> str:
     return "stable"
 
 
-class _Readings:
-    """Counters at instants, each instant read once; `now` (or later) is the posts' latest."""
-
-    def __init__(self, *, workspace: Team, posts: list[Post], now: dt.datetime) -> None:
-        self.workspace, self.now = workspace, now
-        self.latest = {post.id: post.latest for post in posts}
-        self.read: dict[dt.datetime, dict[int, Counters]] = {}
-
-    def at(self, instant: dt.datetime) -> dict[int, Counters]:
-        if instant >= self.now:
-            return self.latest
-        if instant not in self.read:
-            self.read[instant] = reads.counters_at(workspace=self.workspace, instant=instant)
-        return self.read[instant]
-
-    def gains(self, since: dt.datetime, until: dt.datetime) -> dict[int, Counters]:
-        after, before = self.at(until), self.at(since)
-        return {
-            post_id: gained(counters, before.get(post_id, NOTHING))
-            for post_id, counters in after.items()
-        }
+def post_gains(posts: list[Post], since, until, *, now) -> dict[int, Counters]:
+    """What each post gained between two instants (each now or later, or read with the posts)."""
+    return {post.id: gained(post.at(until, now=now), post.at(since, now=now)) for post in posts}
 
 
 def _platform_rows(posts: list[Post], gains: dict[int, Counters], since, until) -> list[dict]:
@@ -146,9 +128,16 @@ def _activity(posts: list[Post], *, workspace: Team, end: dt.date) -> list[dict]
     ]
 
 
-def _growth(readings: _Readings, counts: dict, *, this_start, until, last_start, last_until):
-    views_now = sum(item.views for item in readings.gains(this_start, until).values())
-    views_before = sum(item.views for item in readings.gains(last_start, last_until).values())
+def views_gained(posts: list[Post], since, until, *, now) -> int:
+    """The views the posts gained between two instants (as `post_gains` counts them)."""
+    return sum(
+        max(post.at(until, now=now).views - post.at(since, now=now).views, 0) for post in posts
+    )
+
+
+def _growth(posts, counts: dict, *, now, this_start, until, last_start, last_until):
+    views_now = views_gained(posts, this_start, until, now=now)
+    views_before = views_gained(posts, last_start, last_until, now=now)
     videos_now, videos_before = counts["this_month"], counts["last_month"]
     return {
         "this_month": {
@@ -199,9 +188,14 @@ def _report(*, workspace, start, end, now, zone) -> dict:
     last_start = previous_month_start(end)
     last_until = min(last_start + (until - this_start), this_start)
 
-    posts = reads.published_posts(workspace=workspace, until=until)
-    readings = _Readings(workspace=workspace, posts=posts, now=now)
-    gains = readings.gains(since, until)
+    posts = reads.published_posts(
+        workspace=workspace,
+        until=until,
+        now=now,
+        readings=[instant for instant in (since, until) if instant < now],
+        views_at=[instant for instant in (this_start, last_start, last_until) if instant < now],
+    )
+    gains = post_gains(posts, since, until, now=now)
     counts = reads.video_counts(
         workspace=workspace,
         periods={
@@ -224,8 +218,9 @@ def _report(*, workspace, start, end, now, zone) -> dict:
             **totals(gains.values()),
         },
         "growth": _growth(
-            readings,
+            posts,
             counts,
+            now=now,
             this_start=this_start,
             until=until,
             last_start=last_start,
@@ -234,7 +229,5 @@ def _report(*, workspace, start, end, now, zone) -> dict:
         "top_videos": _top_videos(posts, gains),
         "platforms": _platform_rows(posts, gains, since, until),
         "activity": _activity(posts, workspace=workspace, end=end),
-        "insights": workspace_insights(
-            workspace=workspace, posts=posts, now=now, zone=zone or dt.UTC
-        ),
+        "insights": workspace_insights(posts=posts, zone=zone or dt.UTC),
     }

@@ -13,8 +13,11 @@ def gained(after: Counters, before: Counters) -> Counters:
     """What a post gained between two readings, per counter never below zero; its average
     watch time is the later reading's."""
     return Counters(
-        *(max(getattr(after, name) - getattr(before, name), 0) for name in SUMMED),
-        average_watch_seconds=after.average_watch_seconds,
+        max(after.views - before.views, 0),
+        max(after.likes - before.likes, 0),
+        max(after.comments - before.comments, 0),
+        max(after.shares - before.shares, 0),
+        after.average_watch_seconds,
     )
 
 
