@@ -90,7 +90,7 @@ def sandbox_post_url(post: SandboxPost) -> str:
 
 
 # Per view: (counter, lowest, highest) — within what short videos commonly see.
-_RATES = (
+STATISTICS_RATES = (
     ("likes", 0.02, 0.09),
     ("comments", 0.001, 0.01),
     ("shares", 0.002, 0.02),
@@ -106,7 +106,7 @@ def sandbox_statistics(post: SandboxPost, *, at: dt.datetime) -> PostStatistics:
     draw = random.Random(seed)  # noqa: S311 - demo numbers, not secrets
     audience = draw.randint(300, 60_000)
     pace_hours = draw.uniform(8, 72)  # how soon it reaches most of its audience
-    rates = {name: draw.uniform(low, high) for name, low, high in _RATES}
+    rates = {name: draw.uniform(low, high) for name, low, high in STATISTICS_RATES}
     watched = draw.uniform(0.35, 0.85)  # the share of the video an average view watches
     hours = max((at - post.published_at).total_seconds() / 3600, 0.0)
     views = math.floor(audience * (1 - math.exp(-hours / pace_hours)))

@@ -14,6 +14,8 @@ import math
 import random
 from dataclasses import dataclass
 
+from integrations.publishers.sandbox import STATISTICS_RATES
+
 PLATFORMS = ("youtube", "instagram", "tiktok", "facebook", "x")
 COUNTERS = ("views", "likes", "comments", "shares", "saves", "average_watch_seconds", "impressions")
 REPORTED = {
@@ -25,13 +27,7 @@ REPORTED = {
 }
 AUDIENCE = {"youtube": 5000, "instagram": 7000, "tiktok": 11000, "facebook": 2500, "x": 1500}
 # Per view: (counter, lowest, highest), as the sandbox channel's.
-RATES = (
-    ("likes", 0.02, 0.09),
-    ("comments", 0.001, 0.01),
-    ("shares", 0.002, 0.02),
-    ("saves", 0.001, 0.015),
-    ("impressions", 1.3, 2.5),
-)
+RATES = STATISTICS_RATES
 ENGAGEMENTS = ("likes", "comments", "shares", "saves")
 # When people publish (weights per UTC hour), and how many they reach on each weekday.
 PUBLISH_HOURS = (1, 1, 1, 1, 1, 2, 4, 6, 8, 9, 9, 10, 12, 10, 9, 9, 10, 12, 14, 13, 10, 7, 4, 2)
