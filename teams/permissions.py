@@ -106,9 +106,17 @@ def scope_for_user(
 
 
 def get_for_user(
-    user, model_or_queryset: type[M] | models.QuerySet[M], pk: object, action: str
+    user,
+    model_or_queryset: type[M] | models.QuerySet[M],
+    pk: object,
+    action: str,
+    *,
+    field: str = "pk",
 ) -> M:
     """Fetch one object the user may act on, or raise Http404 / PermissionDenied.
+
+    `pk` is the object's primary key, or the value of `field` when that is unique within the
+    queryset (a version by its number among a video's versions).
 
     The user's role in the object's workspace is left on it as `user_role`, so a page that
     shows or hides actions needs no second lookup. One query: the object joined to the user's
@@ -121,7 +129,7 @@ def get_for_user(
     )
     if getattr(queryset.model, "OWNER_PATH", None):
         try:
-            return scope_for_user(user, queryset).get(pk=pk)
+            return scope_for_user(user, queryset).get(**{field: pk})
         except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
             raise Http404 from None  # a personal object: its owner may do anything with it
     if not getattr(user, "is_authenticated", False):
@@ -132,7 +140,7 @@ def get_for_user(
         obj = (
             queryset.filter(**{f"{membership}__user": user})
             .annotate(_membership_role=F(f"{membership}__role"))
-            .get(pk=pk)
+            .get(**{field: pk})
         )
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None

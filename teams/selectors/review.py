@@ -10,7 +10,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Window,
 )
 from django.db.models.functions import Coalesce
 
@@ -176,6 +175,20 @@ def thread_counts(*, version) -> dict[str, int]:
     )
 
 
+def _count_columns(*, version) -> dict[str, Coalesce]:
+    """`thread_counts` as two columns for another query of comments (each a subquery that
+    the database runs once, not once per row)."""
+
+    def count(resolved: bool) -> Coalesce:
+        threads = _threads(version=version, hide_resolved=False).filter(
+            resolved_at__isnull=not resolved
+        )
+        counted = threads.order_by().values("version").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted), 0)
+
+    return {"open_count": count(False), "resolved_count": count(True)}
+
+
 def version_review(
     *,
     version,
@@ -186,39 +199,32 @@ def version_review(
 ) -> dict:
     """What the review page shows of a version's comments: a chunk of threads as
     `thread_chunk` returns it, the open and resolved counts, and `has_earlier` (threads come
-    before the chunk). Three queries (the counts come with the chunk's ids when every thread
-    is shown), one more with `thread`, whatever the number of comments.
+    before the chunk). Three queries (the ids of the chunk's threads with the open and resolved
+    counts; the threads with their replies; their mentions), one more with `thread` or when no
+    thread follows `after`, whatever the number of comments.
 
     `after` continues after that thread ("Load more"). `thread` (any comment's id) makes sure
     its thread is shown: the first chunk holds it, or the chunk starts with it.
 
-    The chunk's threads are chosen by id (no comment objects for the others) and then read
-    with their replies. The timeline's markers are not read here: review.js asks
-    `thread_markers` for them (videos:comment_markers), so the page costs the same with 50
-    threads or 5,000.
+    The chunk's threads are chosen by id (no comment objects for the others) and read with
+    their replies. The timeline's markers are not read here: review.js asks `thread_markers`
+    for them (videos:comment_markers), so the page costs the same with 50 threads or 5,000.
     """
     roots = _threads(version=version, hide_resolved=hide_resolved).order_by(*READING_ORDER)
     if after is not None:  # "Load more" as a whole page
-        chunk = thread_chunk(version=version, hide_resolved=hide_resolved, after=after, limit=limit)
-        return {**chunk, **thread_counts(version=version), "has_earlier": True}
-    has_earlier = False
-    counts = None
-    if hide_resolved:
-        ids = _first_ids(roots, limit)
-    else:
-        # Every thread is in this query's rows: the counts come along, by windows over them.
-        rows = list(
-            roots.annotate(
-                open_count=Window(Count("pk", filter=Q(resolved_at__isnull=True))),
-                resolved_count=Window(Count("pk", filter=Q(resolved_at__isnull=False))),
-            ).values_list("id", "open_count", "resolved_count")[: limit + 1]
-        )
-        ids = [row[0] for row in rows]
-        counts = {
-            "open_count": rows[0][1] if rows else 0,
-            "resolved_count": rows[0][2] if rows else 0,
-        }
-    if thread is not None:
+        roots = _from_thread(roots, version=version, thread=after, inclusive=False)
+    # The counts come along with the ids (subqueries the database runs once, not per row).
+    rows = list(
+        roots.annotate(**_count_columns(version=version)).values_list(
+            "id", "open_count", "resolved_count"
+        )[: limit + 1]
+    )
+    ids = [row[0] for row in rows]
+    counts = {"open_count": rows[0][1], "resolved_count": rows[0][2]} if rows else None
+    if counts is None and not hide_resolved and after is None:
+        counts = {"open_count": 0, "resolved_count": 0}  # no thread at all
+    has_earlier = after is not None
+    if thread is not None and after is None:
         # The chunk that starts with the thread, and the thread itself, in one query.
         root = _root_of(version=version, comment=thread)
         starting = list(

@@ -21,13 +21,13 @@ pytestmark = pytest.mark.usefixtures("english")
 # -- a fixed number of queries, however many comments ------------------------------------------
 
 
-# Measured with 50 comments: session, user, profile; the video and the reader's role; the
-# version; the ids of the chunk's threads (one more tells whether more follow) with the open
-# and resolved counts (windows over the same rows; a query of their own when resolved threads
-# are hidden); those threads with their replies (authors, resolvers joined); their mentions
-# (users joined); the header's memberships with the bell's count. (The timeline's markers and
-# the members for @-autocomplete are asked for separately, by review.js.)
-QUERIES_FOR_VERSION_PAGE = 10
+# Measured with 50 comments: session, user, profile; the version with its video and the
+# reader's role; the ids of the chunk's threads (one more tells whether more follow) with the
+# open and resolved counts; those threads with their replies (authors, resolvers joined);
+# their mentions (users joined); the header's memberships with the bell's count. (The
+# timeline's markers and the members for @-autocomplete are asked for separately, by
+# review.js.)
+QUERIES_FOR_VERSION_PAGE = 9
 # "Load more comments" through htmx: session, user, profile; the video and the role; the
 # version; the chunk's threads, replies and mentions; the header's memberships (context).
 QUERIES_FOR_MORE_THREADS = 10

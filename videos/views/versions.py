@@ -17,7 +17,7 @@ from teams.selectors import thread_chunk, version_review
 
 from .. import selectors, services
 from ..forms import RestoreForm
-from ..models import Video
+from ..models import Video, VideoVersion
 from ._shared import can
 
 
@@ -55,8 +55,14 @@ def video_history(request: HttpRequest, video_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def video_version(request: HttpRequest, video_id: int, number: int) -> HttpResponse:
-    video = video_for_action(request, video_id, "view")
-    return version_page(request, video, number)
+    # The version, its video and the reader's role in one query (404 for outsiders and for a
+    # version that does not exist, as video_for_action and then the version would give).
+    versions = VideoVersion.objects.filter(video_id=video_id).select_related(
+        "author", "video__template", "video__workspace"
+    )
+    version = get_for_user(request.user, versions, number, "view", field="number")
+    version.video.user_role = version.user_role
+    return version_page(request, version.video, number, version=version)
 
 
 def version_page(
@@ -67,6 +73,7 @@ def version_page(
     form: dict | None = None,
     errors: list[str] | None = None,
     status: int = 200,
+    version: VideoVersion | None = None,
 ) -> HttpResponse:
     """The version with its player, review decision and comment threads.
 
@@ -75,9 +82,11 @@ def version_page(
     the members when first used, and the threads come a chunk at a time.
     `?threads_after=<thread>` continues after a thread (as a whole page, or as just the next
     threads for htmx to append), and `?thread=<comment>` makes sure that comment's thread is
-    on the page. `form` and `errors` carry a refused comment back into the page, text intact.
+    on the page. `form` and `errors` carry a refused comment back into the page, text intact;
+    `version` is the version when it was read already.
     """
-    version = selectors.video_version(video=video, number=number)
+    if version is None:
+        version = selectors.video_version(video=video, number=number)
     if version is None:
         raise Http404
     hide_resolved = request.GET.get("resolved") == "hide"
