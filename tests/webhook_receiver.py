@@ -110,7 +110,13 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # http.server's name
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:
+                # The sender died mid-request (a worker killed while sending): no delivery was
+                # made, as a real server would see it, and there is nobody left to answer.
+                self.close_connection = True
+                return
             if self.path == "/reset":
                 receiver.reset()
                 self._send_json({})
