@@ -11,34 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import plotly.graph_objects as go
-from babel.numbers import format_decimal, format_percent
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from videocreator.charts import SERIES, babel_locale, chart_figure
+from videocreator.charts import SERIES, chart_figure
+from videocreator.numbers import format_count, format_seconds, format_share
 
 from .performance_selectors import VideoPerformance
 
 EMPTY = "—"
-
-
-def format_count(value: int | None) -> str:
-    return EMPTY if value is None else format_decimal(value, locale=babel_locale())
-
-
-def format_share(value: float | None) -> str:
-    """A rate or share as a percent with at most one decimal place: 5 %, 12.5 %."""
-    if value is None:
-        return EMPTY
-    return format_percent(round(value, 3), locale=babel_locale(), decimal_quantization=False)
-
-
-def format_seconds(value: float | None) -> str:
-    if value is None:
-        return EMPTY
-    seconds = format_decimal(round(value, 1), locale=babel_locale())
-    return _("%(seconds)s s") % {"seconds": seconds}
 
 
 def format_time(value: dt.datetime | None, style: str = "DATETIME_FORMAT") -> str:

@@ -16,13 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_timedelta
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from billing.money import format_money, minor_to_decimal
 from videocreator.charts import babel_locale
+from videocreator.numbers import format_count, format_seconds, format_share
 
 # How a column's values read. "by_row" takes each row's own "kind" (figure/value tables).
 KINDS = frozenset(
@@ -51,12 +52,11 @@ def format_value(value: Any, kind: str, currency: str = "") -> str:
         return EMPTY
     locale = babel_locale()
     if kind == "count":
-        return format_decimal(value, locale=locale)
+        return format_count(value)
     if kind == "money":
         return format_money(int(value), currency)
     if kind == "share":
-        # At most one decimal place of a percent: 25.3 %, 25 %.
-        return format_percent(round(float(value), 3), locale=locale, decimal_quantization=False)
+        return format_share(value)
     if kind == "ratio":
         return format_decimal(round(Decimal(value), 2), locale=locale)
     if kind == "multiple":  # 1.5 reads "1.50×": half as much again
@@ -68,8 +68,7 @@ def format_value(value: Any, kind: str, currency: str = "") -> str:
     if kind == "month":
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     if kind == "seconds":
-        seconds = format_decimal(round(float(value), 1), locale=locale)
-        return _("%(seconds)s s") % {"seconds": seconds}
+        return format_seconds(value)
     if kind == "duration":
         return format_timedelta(dt.timedelta(seconds=float(value)), locale=locale)
     return str(value)
