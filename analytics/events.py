@@ -60,6 +60,8 @@ class EventName(StrEnum):
     PAYMENT_FAILED = "payment.failed"
     PAYMENT_REFUNDED = "payment.refunded"
     CREDIT_GRANTED = "credit.granted"
+    CREDIT_CLAWED_BACK = "credit.clawed_back"
+    PAYMENT_DISPUTED = "payment.disputed"
     SUBSCRIPTION_STARTED = "subscription.started"
     SUBSCRIPTION_SWITCHED = "subscription.switched"
     SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
@@ -106,6 +108,21 @@ class EventName(StrEnum):
     VIDEO_MANUAL_PUBLISH_DUE = "video.manual_publish_due"
     VIDEO_PUBLISH_SKIPPED = "video.publish_skipped"
     SCHEDULE_FINISHED = "schedule.finished"
+    # growth.referrals
+    REFERRAL_APPLIED = "referral.applied"
+    REFERRAL_FLAGGED = "referral.flagged"
+    REFERRAL_INVITATION_SENT = "referral.invitation_sent"
+    REFERRAL_REWARD_EARNED = "referral.reward_earned"
+    REFERRAL_REWARD_APPROVED = "referral.reward_approved"
+    REFERRAL_REWARD_REJECTED = "referral.reward_rejected"
+    REFERRAL_REWARD_CLAIMED = "referral.reward_claimed"
+    REFERRAL_REWARD_REVERSED = "referral.reward_reversed"
+    # growth.feedback
+    FEATURE_REQUEST_CREATED = "feature_request.created"
+    FEATURE_REQUEST_VOTED = "feature_request.voted"
+    FEATURE_REQUEST_COMMENTED = "feature_request.commented"
+    FEATURE_REQUEST_STATUS_CHANGED = "feature_request.status_changed"
+    FEATURE_REQUEST_MERGED = "feature_request.merged"
 
 
 def _subject_parts(subject: models.Model | None) -> tuple[str, str]:

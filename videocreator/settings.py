@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "integrations",
     "billing",
     "growth",
+    "growth.referrals",
+    "growth.feedback",
     "analytics",
     "analytics.metrics",
     "integrations.webhooks",

@@ -8,6 +8,8 @@ from accounts.forms import AdminLoginForm
 from accounts.privacy import api as privacy_api
 from analytics import api as analytics_api
 from billing import api as billing_api
+from growth.feedback import api as feedback_api
+from growth.referrals import api as referrals_api
 from integrations.webhooks import api as webhooks_api
 from teams import api as teams_api
 from teams.api import MeView
@@ -29,6 +31,8 @@ api_v1 = [
     *videos_api.urlpatterns,
     *analytics_api.urlpatterns,
     *webhooks_api.urlpatterns,
+    *referrals_api.urlpatterns,
+    *feedback_api.urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -46,6 +50,8 @@ urlpatterns = [
     path("analytics/business/", include("analytics.metrics.urls")),
     path("analytics/", include("analytics.metrics.creators.urls")),
     path("analytics/", include("analytics.urls")),
+    path("", include("growth.referrals.urls")),  # /r/<code>, /referrals/
+    path("feedback/", include("growth.feedback.urls")),
     path("", include("videos.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
