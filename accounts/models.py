@@ -97,6 +97,9 @@ class Profile(models.Model):
         default=False,
         help_text=_("Product news and tips by e-mail. You can unsubscribe at any time."),
     )
+    # The network the account was created from (an IPv4 /24 or IPv6 /64, never the address
+    # itself): two accounts from one network are a sign of a self-referral.
+    signup_network = models.CharField(max_length=50, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

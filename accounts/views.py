@@ -1,3 +1,4 @@
+from allauth.account.views import SignupView as AllauthSignupView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -77,3 +78,21 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, with the referral code prefilled from a share link (`?ref=` or the
+    cookie /r/<code> set)."""
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        code = self.request.GET.get("ref") or self.request.COOKIES.get(
+            settings.REFERRAL_COOKIE_NAME, ""
+        )
+        code = code.replace("\x00", "").strip()[:20]
+        if code:
+            initial["referral_code"] = code
+        return initial
+
+
+signup = SignupView.as_view()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
@@ -124,14 +124,19 @@ def draft_invoice(
         lines.append(proration)
     draft = InvoiceDraft(currency=currency, lines=lines, coupon=coupon)
     draft.discount = coupon_discount(coupon, charge, currency)
+    usable = [credit for credit in credits if credit.currency == currency and credit.remaining]
+    for debt in (credit for credit in usable if credit.remaining < 0):
+        # A credit taken back after it was spent: this invoice collects it, as its own line.
+        lines.append(DraftLine(LineKind.DEBT, debt.reason, -debt.remaining))
+        draft.credit_allocations.append((debt, debt.remaining))
     due = draft.subtotal - draft.discount
     if due < 0:
         draft.leftover_credit = -due
         return draft
-    for credit in credits:
+    for credit in usable:
         if due == 0:
             break
-        if credit.currency != currency or credit.remaining == 0:
+        if credit.remaining < 0:
             continue
         used = min(credit.remaining, due)
         draft.credit_allocations.append((credit, used))
@@ -189,7 +194,9 @@ def invoice_create(
         for line in draft.lines
     )
     for credit, used in draft.credit_allocations:
-        updated = Credit.objects.filter(pk=credit.pk, remaining__gte=used).update(
+        # `used` is negative for a debt: its remaining rises to zero.
+        spendable = Q(remaining__gte=used) if used > 0 else Q(remaining=used)
+        updated = Credit.objects.filter(spendable, pk=credit.pk).update(
             remaining=F("remaining") - used
         )
         if not updated:
@@ -292,9 +299,27 @@ def coupon_for_next_invoice(*, workspace) -> Coupon | None:
     return None
 
 
+def coupon_set_aside(*, workspace) -> Coupon | None:
+    """A one-off coupon given to the workspace (`coupon_reserve`) and not yet used. Given, not
+    typed: it applies even when its code cannot be typed at checkout (inactive)."""
+    redemption = (
+        CouponRedemption.objects.filter(
+            workspace=workspace,
+            invoices_applied=0,
+            coupon__duration=CouponDuration.ONCE,
+        )
+        .select_related("coupon")
+        .order_by("redeemed_at", "id")
+        .first()
+    )
+    return redemption.coupon if redemption else None
+
+
 def open_credits(*, workspace, currency: str) -> list[Credit]:
+    """The workspace's credits and debts (negative credits) not yet used up, oldest first."""
     return list(
         Credit.objects.select_for_update()
-        .filter(workspace=workspace, currency=currency, remaining__gt=0)
+        .filter(workspace=workspace, currency=currency)
+        .exclude(remaining=0)
         .order_by("created_at", "id")
     )

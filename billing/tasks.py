@@ -31,7 +31,8 @@ def renew_due_subscriptions() -> int:
     """Sandbox renewals (Stripe renews on its side and tells us through webhooks)."""
     return _queue_each(
         renew_subscription,
-        provider=Provider.SANDBOX,
+        # Provider NONE: a free month (a referral reward) our own ledger ends.
+        provider__in=[Provider.SANDBOX, Provider.NONE],
         status=SubscriptionStatus.ACTIVE,
         current_period_end__lte=timezone.now(),
     )

@@ -242,8 +242,34 @@ def _handle_charge_refunded(obj: dict[str, Any]) -> None:
     services.payment_record_refund(payment=payment, refunded_total=int(obj["amount_refunded"]))
 
 
+def _handle_charge_succeeded(obj: dict[str, Any]) -> None:
+    """Remember which card paid (its fingerprint) and the charge's id, which a dispute names."""
+    invoice_id = obj.get("invoice") or ""
+    payment = Payment.objects.filter(
+        provider=Provider.STRIPE, provider_payment_id=f"{invoice_id}:paid"
+    ).first()
+    if not invoice_id or payment is None:
+        raise EventIgnored("no payment of ours for this charge")
+    card = (obj.get("payment_method_details") or {}).get("card") or {}
+    Payment.objects.filter(pk=payment.pk).update(
+        card_fingerprint=str(card.get("fingerprint") or "")[:64],
+        provider_charge_id=str(obj.get("id") or "")[:100],
+    )
+
+
+def _handle_dispute_created(obj: dict[str, Any]) -> None:
+    """A chargeback opened at the card's issuer."""
+    charge_id = obj.get("charge") or ""
+    payment = Payment.objects.filter(provider=Provider.STRIPE, provider_charge_id=charge_id).first()
+    if not charge_id or payment is None:
+        raise EventIgnored("no payment of ours for this charge")
+    services.payment_record_dispute(payment=payment, reason=str(obj.get("reason") or ""))
+
+
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "charge.refunded": _handle_charge_refunded,
+    "charge.succeeded": _handle_charge_succeeded,
+    "charge.dispute.created": _handle_dispute_created,
     "checkout.session.completed": _handle_checkout_completed,
     "checkout.session.async_payment_succeeded": _handle_checkout_completed,
     "invoice.paid": _handle_invoice_paid,

@@ -77,11 +77,16 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("account deleted", "accounts.send_unsent_account_deleted_emails", 10 * 60),
             ("publish-by-hand", "videos.send_unsent_manual_post_emails", 10 * 60),
             ("webhook endpoint disabled", "webhooks.send_unsent_disabled_emails", 10 * 60),
+            ("referral", "referrals.send_unsent_emails", 10 * 60),
         ]
     ),
     # Webhooks: new events become deliveries within seconds; due retries and deliveries whose
     # worker died are picked up here too (integrations/webhooks/sending.py).
     PeriodicTaskSpec(name="Fan out webhook events", task="webhooks.fan_out", every_seconds=5),
+    # Referral rewards follow payments, refunds and disputes in the event log.
+    PeriodicTaskSpec(
+        name="Grant and reverse referral rewards", task="referrals.sync_rewards", every_seconds=60
+    ),
     PeriodicTaskSpec(
         name="Send due webhook deliveries", task="webhooks.send_due", every_seconds=30
     ),

@@ -19,6 +19,8 @@ from videocreator.content_security import (
 )
 from videocreator.settings_analytics import analytics_settings
 from videocreator.settings_database import database_settings
+from videocreator.settings_growth import growth_settings
+from videocreator.settings_plugins import plugin_settings
 from videocreator.settings_webhooks import webhooks_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -283,18 +285,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker is considered alive when its heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
 
-# --- Between apps -----------------------------------------------------------
-# An app may not import the ones above it (DESIGN.md), so what it needs from them is plugged
-# in here as dotted paths.
-
-# How many members a workspace may have: `f(workspace) -> int` (the plan's entitlement).
-TEAM_SEAT_LIMIT = "billing.entitlements.team_seat_limit"
-# What accounts asks about a person (export, deletion), erasing in this order: videos,
-# integrations, billing empty the workspaces before teams deletes them; then the tracking.
-PRIVACY_APPS = ("videos", "integrations", "billing", "teams", "analytics")
-PRIVACY_PROVIDERS = [f"{app}.privacy" for app in PRIVACY_APPS]
-# What a workspace uses of its plan's limits: `f(workspace) -> {limit key: used}`.
-PLAN_USAGE_READERS = ["videos.usage.plan_usage", "integrations.usage.plan_usage"]
+# --- Between apps: what an app needs from the ones above it, as dotted paths -----
+vars().update(plugin_settings())  # TEAM_SEAT_LIMIT, PRIVACY_*, REFERRAL_CODE_*, …
+vars().update(growth_settings(env))  # REFERRAL_* limits
 
 # --- Rendering --------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as accounts_views
 from accounts.forms import AdminLoginForm
 from accounts.privacy import api as privacy_api
 from analytics import api as analytics_api
@@ -41,6 +42,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Before allauth's own: the same page, with a referral code prefilled.
+    path("accounts/signup/", accounts_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
     path("team/", include("teams.urls")),

@@ -77,16 +77,21 @@ class CouponRedemption(models.Model):
 
 
 class Credit(models.Model):
-    """Money owed to a workspace (a referral reward, a downgrade's unused time)."""
+    """Money owed to a workspace (a referral reward, a downgrade's unused time), or, when
+    negative, owed by it: a credit taken back after it was spent (a referral reward whose
+    payment was refunded) is a debt the next invoice collects."""
 
     workspace = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
-    amount = models.PositiveIntegerField()
-    remaining = models.PositiveIntegerField()
+    amount = models.IntegerField()
+    remaining = models.IntegerField()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     reason = models.CharField(_("reason"), max_length=200)
     # Lets a caller that may run twice (a retried task) grant a credit only once.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When it was taken back (`credit_claw_back`): what was left of it is gone, and what had
+    # been spent is owed as a debt.
+    clawed_back_at = models.DateTimeField(null=True, blank=True)
 
     WORKSPACE_PATH = "workspace"
 
@@ -96,9 +101,17 @@ class Credit(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(remaining__lte=models.F("amount")), name="credit_remaining_lte_amount"
+                condition=(
+                    Q(amount__gt=0, remaining__gte=0, remaining__lte=models.F("amount"))
+                    | Q(amount__lt=0, remaining__lte=0, remaining__gte=models.F("amount"))
+                ),
+                name="credit_remaining_within_amount",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.remaining}/{self.amount} {self.currency} — {self.reason}"
+
+    @property
+    def is_debt(self) -> bool:
+        return self.amount < 0

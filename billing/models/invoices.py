@@ -76,6 +76,7 @@ class Invoice(models.Model):
 class LineKind(models.TextChoices):
     PLAN = "plan", _("Plan")
     PRORATION = "proration", _("Unused time")
+    DEBT = "debt", _("Credit taken back")
 
 
 def local_date(moment: datetime.datetime | None) -> str:
@@ -129,6 +130,8 @@ class InvoiceLine(models.Model):
 
     def describe(self) -> str:
         """The line's description in the reader's language and time zone."""
+        if self.kind == LineKind.DEBT:
+            return gettext("Credit taken back: %(reason)s") % {"reason": self.description}
         if self.plan_id is None:
             return self.description
         return line_description(

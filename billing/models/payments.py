@@ -30,6 +30,11 @@ class Payment(models.Model):
     provider_payment_id = models.CharField(max_length=100)
     failure_reason = models.CharField(max_length=300, blank=True, default="")
     refunded_amount = models.PositiveIntegerField(default=0)
+    # The card network's fingerprint of the card (Stripe's `card.fingerprint`): the same card
+    # used by two accounts is a sign of a self-referral. Empty for the sandbox's shared cards.
+    card_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    provider_charge_id = models.CharField(max_length=100, blank=True, default="")
+    disputed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

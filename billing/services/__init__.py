@@ -14,7 +14,8 @@ from .checkout import (
     coupon_validate,
 )
 from .common import FREE_PLAN_KEY, RETRY_DAYS, free_plan, plan_name, subscription_for
-from .credits import credit_grant, payment_record_refund, sandbox_card_set
+from .credits import credit_grant, payment_record_dispute, payment_record_refund, sandbox_card_set
+from .gifts import coupon_reserve, credit_claw_back, subscription_free_month_start
 from .lifecycle import (
     dunning_retry,
     invoice_payment_failed,
@@ -34,11 +35,14 @@ __all__ = [
     "checkout_fail",
     "checkout_preview",
     "checkout_start",
+    "coupon_reserve",
     "coupon_validate",
+    "credit_claw_back",
     "credit_grant",
     "dunning_retry",
     "free_plan",
     "invoice_payment_failed",
+    "payment_record_dispute",
     "payment_record_refund",
     "plan_name",
     "renewal_record_failure",
@@ -47,6 +51,7 @@ __all__ = [
     "subscription_cancel",
     "subscription_end",
     "subscription_for",
+    "subscription_free_month_start",
     "subscription_renew",
     "subscription_resume",
     "subscription_set_cancel_at_period_end",

@@ -17,6 +17,7 @@ from billing.models import (
     CheckoutStatus,
     Coupon,
     Credit,
+    Interval,
     InvoiceReason,
     Plan,
     Provider,
@@ -60,7 +61,11 @@ def coupon_validate(*, code: str, currency: str) -> Coupon | None:
 
 
 def checkout_preview(*, workspace: Team, plan: Plan, currency: str, coupon: Coupon | None):
-    credits = list(Credit.objects.filter(workspace=workspace, currency=currency, remaining__gt=0))
+    credits = list(
+        Credit.objects.filter(workspace=workspace, currency=currency)
+        .exclude(remaining=0)
+        .order_by("created_at", "id")
+    )
     return ledger.draft_invoice(
         plan=plan, currency=currency, period_start=timezone.now(), coupon=coupon, credits=credits
     )
@@ -74,11 +79,14 @@ def checkout_start(
     ensure_can(actor, workspace, "billing")
     plan_ensure_buyable(plan=plan, currency=currency)
     subscription = subscription_lock(subscription=subscription_for(workspace))
-    if subscription.is_paid:
+    # A free month (provider NONE, a referral reward) may be turned into a paid plan.
+    if subscription.is_paid and subscription.provider != Provider.NONE:
         raise ValidationError(
             _("This workspace already has a paid plan. Change or cancel it on the billing page.")
         )
     coupon = coupon_validate(code=coupon_code, currency=currency)
+    if coupon is None and plan.interval == Interval.MONTH:
+        coupon = ledger.coupon_set_aside(workspace=workspace)
     provider = get_provider()
     session = CheckoutSession(
         workspace=workspace,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.events import EventName, record
@@ -80,5 +81,32 @@ def payment_record_refund(*, payment: Payment, refunded_total: int, actor=None) 
             "provider": payment.provider,
         },
         idempotency_key=f"payment.refunded:{payment.pk}:{refunded_total}",
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_record_dispute(*, payment: Payment, reason: str = "", actor=None) -> Payment:
+    """Record that the card's holder disputed this payment (a chargeback). Safe to repeat."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.FAILED:
+        raise ValidationError(_("A failed payment cannot be disputed."))
+    if payment.disputed_at is not None:
+        return payment
+    payment.disputed_at = timezone.now()
+    payment.save(update_fields=["disputed_at"])
+    record(
+        EventName.PAYMENT_DISPUTED,
+        workspace=payment.workspace,
+        actor=actor,
+        subject=payment,
+        properties={
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "invoice": payment.invoice.number if payment.invoice else None,
+            "provider": payment.provider,
+            "reason": reason[:300],
+        },
+        idempotency_key=f"payment.disputed:{payment.pk}",
     )
     return payment

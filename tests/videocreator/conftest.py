@@ -84,6 +84,7 @@ def route_kwargs(route: Route, o) -> dict:
         "delivery_id": lambda: o.webhook_delivery.pk,
         "hook_id": lambda: o.hook.pk,
         "event": lambda: WEBHOOK_EVENT,
+        "reward_id": lambda: o.reward.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -273,6 +274,13 @@ class World:
             target_url=WEBHOOK_URL.replace("/hook", "/zap"),
             event=WEBHOOK_EVENT,
         )
+
+    @cached_property
+    def reward(self):
+        """A free month the owner earned by referring someone who paid, ready to claim."""
+        from tests.growth.referrals.kit import earned_reward
+
+        return earned_reward(referrer=self.owner)
 
     @cached_property
     def member(self):

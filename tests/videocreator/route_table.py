@@ -68,6 +68,7 @@ ALLOWLIST: dict[str, str] = {
     "analytics:consent": "the consent banner's answer: a cookie, for anonymous visitors too",
     "api:events-batch": "client events: an API token, a session, or an anonymous visitor's "
     "cookie (tests/analytics/test_events_batch.py checks each)",
+    "referrals:share": "the /r/<code> share link: for visitors who have no account yet",
     "teams:invitation": "e-mailed /team/invitations/<token>/ link: the token is the authorisation "
     "(accepting also needs a sign-in with the invited address)",
 }
@@ -87,6 +88,7 @@ STAFF_ONLY: dict[str, str] = {
     "metrics:business_movement": "the workspaces behind an MRR movement",
     "api:analytics-business": "the business dashboard's figures",
     "api:analytics-funnel": "any funnel over every account",
+    "referrals:staff": "the referral programme's figures over every account",
 }
 STAFF_KWARGS: dict[str, dict[str, str]] = {"metrics:business_movement": {"kind": "new"}}
 
@@ -136,6 +138,13 @@ USER_LEVEL: dict[str, str | None] = {
     "webhooks:event_types": None,  # the reference of event types: for any signed-in person
     # -- end of webhook pages --
     "api:webhook-event-types": None,  # documentation of the event catalogue
+    # Referrals are a person's own (their code, their referrals and rewards), not a workspace's.
+    "referrals:page": None,
+    "referrals:apply": None,
+    "referrals:invite": None,
+    "api:referrals-code": None,
+    "api:referrals-stats": None,
+    "api:referrals-apply": None,
 }
 # Path arguments of USER_LEVEL routes that are not object ids.
 USER_LEVEL_KWARGS: dict[str, dict[str, str]] = {
@@ -262,6 +271,8 @@ MAPPING: dict[str, str | dict[str, str]] = {
     "api:hook-list": {"POST": "manage_webhooks"},
     "api:hook-detail": "manage_webhooks",
     "api:hook-samples": "manage_webhooks",
+    "referrals:claim": PERSONAL,  # only the referrer who earned it (here: the owner)
+    "api:referral-reward-claim": PERSONAL,
 }
 
 

@@ -15,6 +15,8 @@ SWEEPS = {
     "accounts.AccountDeletion": "accounts.send_unsent_account_deleted_emails",
     "videos.PlatformPost": "videos.send_unsent_manual_post_emails",
     "webhooks.Endpoint": "webhooks.send_unsent_disabled_emails",
+    "referrals.ReferralReward": "referrals.send_unsent_emails",
+    "referrals.ReferralInvitation": "referrals.send_unsent_emails",
 }
 
 

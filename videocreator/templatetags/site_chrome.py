@@ -36,6 +36,7 @@ ACCOUNT_MENU = (
     ("accounts:api_tokens", gettext_noop("API tokens"), None),
     ("teams:notification_preferences", gettext_noop("Notification settings"), None),
     ("billing:page", gettext_noop("Billing"), None),
+    ("referrals:page", gettext_noop("Refer a friend"), None),
     ("integrations:accounts", gettext_noop("Connected accounts"), None),
     ("webhooks:list", gettext_noop("Webhooks"), WEBHOOKS),
     ("teams:new", gettext_noop("New workspace"), None),
@@ -43,6 +44,7 @@ ACCOUNT_MENU = (
     ("account_email", gettext_noop("E-mail addresses"), None),
     ("admin:index", gettext_noop("Administration"), STAFF),
     ("metrics:business", gettext_noop("Business dashboard"), STAFF),
+    ("referrals:staff", gettext_noop("Referral programme"), STAFF),
 )
 FOOTER = (
     ("billing:pricing", gettext_noop("Pricing")),

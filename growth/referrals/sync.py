@@ -1,0 +1,95 @@
+"""What the referral programme learns from the event log (DESIGN.md: billing records, growth
+reads; billing never calls growth).
+
+- `payment.succeeded` of a workspace a referee owns, for more than nothing: the referrer's
+  reward (one per referral: the reward's unique key is what this consumer remembers).
+- `payment.refunded` (in full) or `payment.disputed` of the payment that earned a reward, within
+  REFERRAL_REVERSAL_DAYS of it: the reward is reversed or clawed back.
+
+Each run reads everything still relevant rather than "since the last run": a worker that died,
+or an event committed late, is caught up by the next run, and nothing is done twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from analytics.events import EventName, read
+from billing.models import Payment
+from teams.models import Membership, Role
+
+from .models import Referral, ReferralReward, RewardStatus
+from .rewards import reward_earn, reward_reverse
+
+PAYMENT_SUBJECT = "billing.payment"
+
+
+def rewards_grant_due() -> int:
+    """Rewards for referees who paid since their referral was applied. Returns how many."""
+    waiting = dict(Referral.objects.filter(reward__isnull=True).values_list("referee_id", "pk"))
+    if not waiting:
+        return 0
+    owners = dict(
+        Membership.objects.filter(user_id__in=waiting, role=Role.OWNER).values_list(
+            "team_id", "user_id"
+        )
+    )
+    granted = 0
+    done: set[int] = set()
+    payments = read(names=EventName.PAYMENT_SUCCEEDED).filter(
+        workspace_id__in=owners, properties__amount__gt=0
+    )
+    for event in payments.only("pk", "workspace_id", "subject_id", "occurred_at").iterator():
+        referral_id = waiting[owners[event.workspace_id]]
+        if referral_id in done:
+            continue  # its first payment came earlier in this read
+        done.add(referral_id)
+        reward_earn(
+            referral=Referral(pk=referral_id),
+            payment_id=event.subject_id,
+            paid_at=event.occurred_at,
+        )
+        granted += 1
+    return granted
+
+
+def _reversal_reason(event, payment: Payment | None) -> str | None:
+    if event.name == EventName.PAYMENT_DISPUTED:
+        return "disputed"
+    refunded = int(event.properties.get("refunded_total") or 0)
+    if payment is not None and refunded >= payment.amount:
+        return "refunded"
+    return None  # a partial refund (a goodwill gesture) leaves the reward alone
+
+
+def rewards_reverse_due(*, now: datetime.datetime | None = None) -> int:
+    """Reverse rewards whose payment was refunded in full or disputed in time. Returns how many."""
+    now = now or timezone.now()
+    window = datetime.timedelta(days=settings.REFERRAL_REVERSAL_DAYS)
+    live = ReferralReward.objects.exclude(
+        status__in=[RewardStatus.REVERSED, RewardStatus.REJECTED]
+    ).filter(earned_at__gte=now - window - datetime.timedelta(days=7))
+    rewards = {str(reward.payment_id): reward for reward in live}
+    if not rewards:
+        return 0
+    payments = Payment.objects.in_bulk(list(rewards))
+    events = read(names=[EventName.PAYMENT_REFUNDED, EventName.PAYMENT_DISPUTED]).filter(
+        subject_type=PAYMENT_SUBJECT, subject_id__in=list(rewards)
+    )
+    reversed_count = 0
+    for event in events.iterator():
+        reward = rewards.get(event.subject_id)
+        if reward is None or reward.status == RewardStatus.REVERSED:
+            continue
+        if event.occurred_at > reward.earned_at + window:
+            continue
+        payment = payments.get(reward.payment_id)
+        reason = _reversal_reason(event, payment)
+        if reason is None:
+            continue
+        rewards[event.subject_id] = reward_reverse(reward=reward, reason=reason)
+        reversed_count += 1
+    return reversed_count

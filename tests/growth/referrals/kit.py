@@ -1,0 +1,37 @@
+"""Making referrals and rewards for tests without walking the whole sign-up and payment path
+(test_referral_path.py walks it). Not a test module."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+
+from growth.referrals.codes import code_for
+from growth.referrals.models import Referral, ReferralReward, RewardStatus, Source
+from tests.factories import UserFactory
+
+
+def referral_made(*, referrer, referee=None, **fields) -> Referral:
+    referee = referee or UserFactory()
+    return Referral.objects.create(
+        referrer=referrer,
+        referee=referee,
+        code=code_for(user=referrer),
+        source=fields.pop("source", Source.SIGNUP),
+        **fields,
+    )
+
+
+def earned_reward(*, referrer, status: str = RewardStatus.EARNED, **fields) -> ReferralReward:
+    """A reward as the event-log consumer leaves it after the referee's first payment."""
+    paid_at = fields.pop("earned_at", None) or timezone.now()
+    referral = referral_made(referrer=referrer, paid_at=paid_at, first_payment_id=uuid.uuid4())
+    return ReferralReward.objects.create(
+        referral=referral,
+        referrer=referrer,
+        payment_id=referral.first_payment_id,
+        status=status,
+        earned_at=paid_at,
+        **fields,
+    )
