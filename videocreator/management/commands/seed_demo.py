@@ -11,6 +11,7 @@ from analytics.metrics.seeding import seed_history, seeded_data_exists
 from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
 from billing.providers import stripe_configured
+from growth.referrals.demo import demo_referrals
 from teams.models import Role, Team
 from teams.services.memberships import membership_add, membership_mark_used
 from teams.services.workspaces import workspace_create
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         self, *args, password: str, dry_run: bool = False, no_history: bool = False, **options
     ) -> None:
         created: list[str] = []
+        self.password = password
         with transaction.atomic():
             demo = self._user(DEMO_EMAIL, password, created)
             team = Team.objects.filter(created_by=demo, name=DEMO_TEAM_NAME).first()
@@ -135,6 +137,7 @@ class Command(BaseCommand):
         demo.demo_export(workspace=team, videos=videos[:2], actor=owner, content=content)
         demo.demo_schedules(workspace=team, videos=videos, actor=owner, content=content)
         demo.demo_performance(workspace=team, videos=videos, actor=owner, content=content)
+        content.created.extend(demo_referrals(referrer=owner, password=self.password))
         return content
 
     def _history(self, *, dry_run: bool) -> list[str]:
