@@ -228,7 +228,7 @@ def read(
 
 USER_SUBJECT = "accounts.user"
 # Properties that name a person by their user id; `mentions` is a list of user ids.
-PERSON_ID_KEYS = ("user_id", "from_user_id", "to_user_id")
+PERSON_ID_KEYS = ("user_id", "from_user_id", "to_user_id", "referrer_id")
 # Properties of a workspace's own events that carry its name (a personal workspace is named
 # after its person).
 WORKSPACE_NAME_KEYS = ("from", "to", "name")

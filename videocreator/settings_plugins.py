@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # What accounts asks about a person (export, deletion), erasing in this order: videos,
 # integrations, billing empty the workspaces before teams deletes them; then the tracking.
-PRIVACY_APPS = ("videos", "integrations", "billing", "teams", "analytics")
+PRIVACY_APPS = ("videos", "integrations", "billing", "growth.referrals", "teams", "analytics")
 
 
 def plugin_settings() -> dict:

@@ -113,6 +113,7 @@ def _account_entries(user: User) -> list[ExportEntry]:
                 "language": profile.language if profile else "",
                 "time_zone": profile.time_zone if profile else "UTC",
                 "marketing_emails": profile.marketing_emails if profile else False,
+                "signup_network": profile.signup_network if profile else "",
             },
         ),
         # Never the key: only its hash is stored, and the hash is not the person's to keep.

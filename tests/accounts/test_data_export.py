@@ -49,6 +49,7 @@ CATEGORIES = {
     "invitations.json",
     "videos.json",
     "invoices.json",
+    "referrals.json",
     "tracking/browsers.json",
     "tracking/page_views.json",
     "tracking/touches.json",
@@ -95,6 +96,7 @@ def test_the_zip_holds_each_category_of_her_data(alice, scene):
         "language": "fr",
         "time_zone": "Europe/Paris",
         "marketing_emails": False,
+        "signup_network": "",
     }
     workspaces = _json(files, "workspaces.json")
     assert [(w["name"], w["personal"], w["role"]) for w in workspaces] == [
