@@ -83,6 +83,8 @@ def billing_page_context(*, workspace: Team, role: str) -> dict:
         "role": role,
         "can_manage": can_manage,
         "is_sandbox": subscription.provider == Provider.SANDBOX,
+        # A month of Pro given as a referral reward: no card, it ends unless they subscribe.
+        "is_free_month": subscription.is_paid and subscription.provider == Provider.NONE,
         "price": format_money(
             subscription.plan.price_in(subscription.currency), subscription.currency
         ),

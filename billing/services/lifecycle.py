@@ -19,6 +19,7 @@ from billing.models import (
     Invoice,
     InvoiceReason,
     InvoiceStatus,
+    Provider,
     Subscription,
     SubscriptionStatus,
 )
@@ -313,6 +314,11 @@ def subscription_resume(*, subscription: Subscription, actor) -> Subscription:
     subscription = subscription_lock(subscription=subscription)
     if not subscription.is_paid or not subscription.cancel_at_period_end:
         raise ValidationError(_("There is no cancellation to undo."))
+    if subscription.provider == Provider.NONE:
+        # A free month (a referral reward) has no card to charge: it ends unless they subscribe.
+        raise ValidationError(
+            _("This free month ends on its own. Subscribe on the pricing page to keep Pro.")
+        )
     return subscription_set_cancel_at_period_end(
         subscription=subscription, cancel=False, actor=actor
     )
