@@ -14,7 +14,7 @@ from teams.models import Membership, Team
 from teams.permissions import get_for_user, role_allows
 from teams.selectors import current_membership
 
-from . import selectors, services
+from . import ledger, selectors, services
 from .forms import CheckoutForm, SandboxCardForm, SandboxOutcomeForm, SwitchForm
 from .models import CURRENCIES, CheckoutSession, CheckoutStatus, Invoice, Provider
 from .models.invoices import local_date
@@ -49,6 +49,8 @@ def pricing(request: HttpRequest) -> HttpResponse:
         "workspace": workspace,
         "can_buy": membership is not None and membership.role == "owner",
         "subscription": services.subscription_for(workspace) if workspace else None,
+        # A discount given to this workspace (a referral's), applied to a monthly checkout.
+        "set_aside_coupon": ledger.coupon_set_aside(workspace=workspace) if workspace else None,
         "form": CheckoutForm(initial={"currency": currency}),
     }
     return render(request, "billing/pricing.html", context)
