@@ -58,7 +58,7 @@ class SignupExtraForm(forms.Form):
         label=_("Referral code"),
         required=False,
         max_length=20,
-        help_text=_("From a friend's invitation: 20% off your first month of Pro."),
+        help_text=_("From a friend's invitation: a discount on your first month of Pro."),
     )
 
     def clean_time_zone(self) -> str:
