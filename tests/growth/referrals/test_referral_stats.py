@@ -28,14 +28,19 @@ from django.test import Client
 from django.urls import reverse
 
 from billing.models import Payment, PaymentStatus
-from growth.referrals.models import ReferralClick, ReferralCode, ReferralInvitation
+from growth.referrals.models import (
+    ReferralClick,
+    ReferralCode,
+    ReferralInvitation,
+    RewardStatus,
+)
 from growth.referrals.report import programme_report
 from growth.referrals.stats import k_factors, month_windows, period_figures, quality_rate
 from growth.referrals.tree import referral_tree_report
 from teams.models import Role
 from tests.clock import install_clock
 from tests.factories import MembershipFactory, PaidInvoiceFactory, TeamFactory, UserFactory
-from tests.growth.referrals.kit import referral_made
+from tests.growth.referrals.kit import earned_reward, referral_made
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
@@ -271,6 +276,15 @@ def test_staff_see_the_figures(history, staff_client):
     assert response.context["report"]["k"]["k"] == pytest.approx(1 / 8)  # the staff user too
     policy = response["Content-Security-Policy"]
     assert "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='" in policy
+
+
+def test_the_page_links_to_the_rewards_waiting_for_review(staff_client):
+    referrer = UserFactory(password=None)
+    for status in (RewardStatus.PENDING_REVIEW, RewardStatus.PENDING_REVIEW, RewardStatus.EARNED):
+        earned_reward(referrer=referrer, status=status)
+    body = staff_client.get(URL).content.decode()
+    link = "/admin/referrals/referralreward/?status__exact=pending_review"
+    assert f'<a href="{link}">2 rewards waiting for review</a>' in body
 
 
 def test_the_default_range_is_the_last_30_days(staff_client):
