@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import staff_required
 from videocreator.charts import PLOTLY_CSP, chart_page_context
 
-from .forms import StatsRangeForm
+from .forms import DEFAULT_DAYS, StatsRangeForm
 from .models import RewardStatus
 from .report import programme_report
 from .staff_display import cards, connectors_table, k_chart, k_table
@@ -29,7 +29,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.now().astimezone(dt.UTC).date()
     form = StatsRangeForm(request.GET, today=today)
     if not form.is_valid():
-        context = {"form": form, "errors": form.messages(), "start": None, "end": None}
+        # The form then offers the default range again, beside what was wrong.
+        start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+        context = {"form": form, "errors": form.messages(), "start": start, "end": today}
         return render(request, "referrals/staff.html", context, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     # The form's days include both ends; the figures take the day after the last one.
