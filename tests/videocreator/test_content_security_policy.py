@@ -13,7 +13,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.videocreator.conftest import cast_clients, is_api, route_kwargs
-from tests.videocreator.route_table import OBJECT_ROUTES, USER_LEVEL_KWARGS, USER_ROUTES
+from tests.videocreator.route_table import (
+    OBJECT_ROUTES,
+    STAFF_KWARGS,
+    STAFF_ROUTES,
+    USER_LEVEL_KWARGS,
+    USER_ROUTES,
+)
 from videocreator.charts import PLOTLY_CSP
 from videocreator.content_security import content_security_policy, storage_origins
 
@@ -23,7 +29,7 @@ PAGE_ROUTES = [route for route in [*USER_ROUTES, *OBJECT_ROUTES] if not is_api(r
 SELF_ONLY = ("script-src", "style-src", "font-src", "connect-src", "default-src", "base-uri")
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Pages that draw plotly charts: their policy adds PLOTLY_CSP and nothing else.
-CHART_PAGES = {"creators:dashboard", "videos:performance"}
+CHART_PAGES = {"creators:dashboard", "videos:performance", "referrals:staff"}
 
 
 def directives(response) -> dict[str, list[str]]:
@@ -59,6 +65,24 @@ def test_every_page_route_sends_the_policy(cast, world):
         response = owner.get(url)
         assert response.status_code < 500, url
         assert_policy(response, url, charts=route.name in CHART_PAGES)
+
+
+@pytest.mark.django_db
+def test_staff_chart_pages_send_the_policy():
+    """Staff pages are 404 to the cast above: opened here as a member of staff."""
+    from tests.factories import UserFactory
+
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+    checked = []
+    for route in STAFF_ROUTES:
+        if route.name in CHART_PAGES:
+            url = reverse(route.name, kwargs=STAFF_KWARGS.get(route.name))
+            response = staff.get(url)
+            assert response.status_code == 200, url
+            assert_policy(response, url, charts=True)
+            checked.append(route.name)
+    assert "referrals:staff" in checked
 
 
 @pytest.mark.django_db
