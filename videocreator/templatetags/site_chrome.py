@@ -38,6 +38,7 @@ ACCOUNT_MENU = (
     ("billing:page", gettext_noop("Billing"), None),
     ("integrations:accounts", gettext_noop("Connected accounts"), None),
     ("webhooks:list", gettext_noop("Webhooks"), WEBHOOKS),
+    ("feedback:board", gettext_noop("Feature requests"), None),
     ("teams:new", gettext_noop("New workspace"), None),
     ("account_change_password", gettext_noop("Change password"), None),
     ("account_email", gettext_noop("E-mail addresses"), None),
