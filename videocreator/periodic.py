@@ -77,6 +77,7 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("account deleted", "accounts.send_unsent_account_deleted_emails", 10 * 60),
             ("publish-by-hand", "videos.send_unsent_manual_post_emails", 10 * 60),
             ("webhook endpoint disabled", "webhooks.send_unsent_disabled_emails", 10 * 60),
+            ("feature request status", "feedback.send_unsent_status_emails", 10 * 60),
         ]
     ),
     # Webhooks: new events become deliveries within seconds; due retries and deliveries whose

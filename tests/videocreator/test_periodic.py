@@ -15,6 +15,7 @@ SWEEPS = {
     "accounts.AccountDeletion": "accounts.send_unsent_account_deleted_emails",
     "videos.PlatformPost": "videos.send_unsent_manual_post_emails",
     "webhooks.Endpoint": "webhooks.send_unsent_disabled_emails",
+    "feedback.StatusEmail": "feedback.send_unsent_status_emails",
 }
 
 
