@@ -165,6 +165,7 @@ class FeatureRequestList(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
+        operation_id="v1_features_requests_list",
         summary="Feature requests, top-voted first (merged ones left out)",
         description="Sort `top` (net votes), `new` or `trending` (net votes of the last 14 days).",
     )
@@ -262,6 +263,7 @@ class FeatureRequestPrioritized(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
+        operation_id="v1_features_requests_prioritized_list",
         summary="Staff: open, planned and in-progress requests by RICE score",
     )
     def get(self, request: Request) -> Response:
@@ -276,13 +278,13 @@ class FeatureRequestPrioritized(generics.GenericAPIView):
 
 urlpatterns = [
     re_path(
-        r"^features/requests/prioritized/?$",
+        r"^features/requests/prioritized(?:/)?$",
         FeatureRequestPrioritized.as_view(),
         name="feature-requests-prioritized",
     ),
-    re_path(r"^features/requests/?$", FeatureRequestList.as_view(), name="feature-requests"),
+    re_path(r"^features/requests(?:/)?$", FeatureRequestList.as_view(), name="feature-requests"),
     re_path(
-        r"^features/requests/(?P<feature_request_id>[0-9]{1,19})/vote/?$",
+        r"^features/requests/(?P<feature_request_id>[0-9]{1,19})/vote(?:/)?$",
         FeatureRequestVote.as_view(),
         name="feature-request-vote",
     ),

@@ -58,6 +58,7 @@ def path_values(world) -> dict:
         "delivery_id": world.webhook_delivery.message_id,
         "hook_id": world.hook.pk,
         "event": WEBHOOK_EVENT,
+        "feature_request_id": world.feature_request.pk,
     }
 
 
