@@ -57,8 +57,6 @@ class CategoryField(serializers.ChoiceField):
 class VoteValueField(serializers.Field):
     """1 or −1, as a JSON number (true, 2, "x" and 1.5 are refused)."""
 
-    default_error_messages = {"invalid": "A vote is 1 (up) or -1 (down)."}
-
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int) or data not in (1, -1):
             raise serializers.ValidationError(_("A vote is 1 (up) or -1 (down)."), code="invalid")
