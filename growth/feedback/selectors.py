@@ -157,3 +157,12 @@ def status_emails_to_send() -> QuerySet[StatusEmail]:
     return StatusEmail.objects.filter(Exists(following)).select_related(
         "change__request", "user__profile"
     )
+
+
+def status_emails_unsent(*, change_id: int) -> list[int]:
+    """The ids of a status change's send-log rows not sent yet, in order."""
+    return list(
+        StatusEmail.objects.filter(change_id=change_id, emailed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -8,16 +8,16 @@ from celery import shared_task
 
 from accounts.emails import queue_unsent, send_once
 
-from . import selectors, services
+from . import selectors
 from .emails import send_status_changed
 
 
 @shared_task(name="feedback.send_status_emails", ignore_result=True, acks_late=True)
 def send_status_emails(change_id: int) -> int:
-    """Write the send log of a status change (one row per subscriber but the actor, unique),
-    then send each row's e-mail once; a second run finds them sent and sends nothing."""
+    """Send the e-mails of a status change's send log (written with the change), each once;
+    a second run finds them sent and sends nothing."""
     sent = 0
-    for pk in services.status_emails_prepare(change_id=change_id):
+    for pk in selectors.status_emails_unsent(change_id=change_id):
         sent += send_status_email(pk)
     return sent
 

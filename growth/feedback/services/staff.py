@@ -64,6 +64,8 @@ def feature_request_set_status(
         subject=locked,
         properties={"from": change.from_status, "to": status, "note": note},
     )
+    # The send log is written with the change, so a lost task leaves rows the sweep finds.
+    status_emails_prepare(change_id=change.pk)
     transaction.on_commit(lambda: tasks.send_status_emails.delay(change.pk))
     return change
 
@@ -157,8 +159,9 @@ def feature_request_set_rice(
 
 
 def status_emails_prepare(*, change_id: int) -> list[int]:
-    """The send log of a status change: one row per active subscriber but the actor (unique
-    per change and recipient, so a second run adds none); the ids of rows not yet sent."""
+    """The send log of a status change: one row per follower at the time of the change but
+    the actor (unique per change and recipient, so a second run adds none); the ids of rows
+    not yet sent."""
 
     change = StatusChange.objects.filter(pk=change_id).first()
     if change is None:

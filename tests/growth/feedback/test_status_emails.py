@@ -104,7 +104,8 @@ def test_unsubscribing_before_the_send_is_honoured(followed, staff, owner):
     change = services.feature_request_set_status(  # the task is not run: no commit here
         feature_request=feature_request, actor=staff, status=Status.DECLINED, note=""
     )
-    rows = services.status_emails_prepare(change_id=change.pk)
+    rows = list(StatusEmail.objects.filter(change=change).values_list("pk", flat=True))
+    assert len(rows) == 3  # written with the change: owner, anna, carl
     services.feature_request_subscribe(
         feature_request=feature_request, user=people["carl"], subscribed=False
     )
@@ -126,3 +127,32 @@ def test_unsubscribe_page_stops_the_emails(followed, staff, django_capture_on_co
     assert client.post(url, {"subscribed": "0"}).status_code == 302
     _set(feature_request, staff, Status.IN_PROGRESS, "", django_capture_on_commit_callbacks)
     assert people["anna"].email not in [a for m in mail.outbox for a in m.to]
+
+
+def test_someone_who_follows_after_the_change_is_not_told_about_it(
+    followed, staff, voters, django_capture_on_commit_callbacks
+):
+    feature_request, _people = followed
+    change = services.feature_request_set_status(  # committed later: the task has not run
+        feature_request=feature_request, actor=staff, status=Status.PLANNED, note=""
+    )
+    (late,) = voters(1, prefix="late")
+    services.feature_request_vote(feature_request=feature_request, user=late, value=1)
+    tasks.send_status_emails(change.pk)
+    assert late.email not in [a for m in mail.outbox for a in m.to]
+    assert len(mail.outbox) == 3
+
+
+def test_the_sweep_sends_what_a_lost_task_did_not(followed, staff):
+    import datetime as dt
+
+    feature_request, _people = followed
+    change = services.feature_request_set_status(  # its task is never run (lost)
+        feature_request=feature_request, actor=staff, status=Status.PLANNED, note=""
+    )
+    StatusEmail.objects.filter(change=change).update(
+        created_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    assert tasks.send_unsent_status_emails() == 3
+    assert len(mail.outbox) == 3
+    assert tasks.send_unsent_status_emails() == 0
