@@ -157,6 +157,14 @@ def vote(request: HttpRequest, feature_request_id: int) -> HttpResponse:
             )
     except ValidationError as error:
         error_messages(request, error)
+    if request.htmx:  # the buttons and score again, from the row as it is now
+        feature_request.refresh_from_db()
+        my_vote = selectors.votes_of(user=request.user, request_ids=[feature_request.pk])
+        return render(
+            request,
+            "feedback/_vote.html",
+            {"feature_request": feature_request, "my_vote": my_vote.get(feature_request.pk, 0)},
+        )
     return back_to(request, feature_request)
 
 

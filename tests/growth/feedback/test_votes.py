@@ -135,3 +135,15 @@ def test_vote_on_behalf_needs_a_known_email_and_staff(make_request, staff, owner
             source_note="call",
         )
     assert _score(feature_request) == 0
+
+
+def test_htmx_vote_answers_the_buttons_with_the_new_score(make_request, outsider):
+    feature_request = make_request()
+    response = client_for(outsider).post(
+        reverse("feedback:vote", args=[feature_request.pk]), {"value": "1"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="vote-{feature_request.pk}"' in html
+    assert "data-vote-score>1</strong>" in html
+    assert 'aria-pressed="true"' in html
