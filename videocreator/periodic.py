@@ -78,6 +78,7 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
             ("publish-by-hand", "videos.send_unsent_manual_post_emails", 10 * 60),
             ("webhook endpoint disabled", "webhooks.send_unsent_disabled_emails", 10 * 60),
             ("referral", "referrals.send_unsent_emails", 10 * 60),
+            ("feature request status", "feedback.send_unsent_status_emails", 10 * 60),
         ]
     ),
     # Webhooks: new events become deliveries within seconds; due retries and deliveries whose

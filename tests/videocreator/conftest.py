@@ -85,6 +85,8 @@ def route_kwargs(route: Route, o) -> dict:
         "hook_id": lambda: o.hook.pk,
         "event": lambda: WEBHOOK_EVENT,
         "reward_id": lambda: o.reward.pk,
+        "feature_request_id": lambda: o.feature_request.pk,
+        "feature_comment_id": lambda: o.feature_comment.pk,
     }
     missing = [c for c in route.converters if c not in values]
     assert not missing, f"{route.name}: no test object for converter(s) {missing}; add one"
@@ -281,6 +283,24 @@ class World:
         from tests.growth.referrals.kit import earned_reward
 
         return earned_reward(referrer=self.owner)
+
+    @cached_property
+    def feature_request(self):
+        """A request on the feature board, by a user outside the cast."""
+        from growth.feedback import services as feedback_services
+
+        return feedback_services.feature_request_create(
+            author=self.stranger, title="Dark mode", description="Easier at night."
+        )
+
+    @cached_property
+    def feature_comment(self):
+        """The owner's comment on the feature request."""
+        from growth.feedback import services as feedback_services
+
+        return feedback_services.feature_request_comment(
+            feature_request=self.feature_request, author=self.owner, body="Yes please"
+        )
 
     @cached_property
     def member(self):

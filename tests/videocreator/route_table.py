@@ -71,6 +71,8 @@ ALLOWLIST: dict[str, str] = {
     "referrals:share": "the /r/<code> share link: for visitors who have no account yet",
     "teams:invitation": "e-mailed /team/invitations/<token>/ link: the token is the authorisation "
     "(accepting also needs a sign-in with the invited address)",
+    "feedback:roadmap": "the public roadmap of feature requests (planned, in progress, shipped)",
+    "feedback:changelog": "the public changelog: feature requests we shipped",
 }
 # Whole families, by URL name or route prefix.
 ALLOWLIST_PREFIXES: dict[str, str] = {
@@ -89,6 +91,14 @@ STAFF_ONLY: dict[str, str] = {
     "api:analytics-business": "the business dashboard's figures",
     "api:analytics-funnel": "any funnel over every account",
     "referrals:staff": "the referral programme's figures over every account",
+    "feedback:prioritized": "feature requests by RICE score, with the MRR behind their voters",
+    "api:feature-requests-prioritized": "feature requests by RICE score",
+    # A feature request's staff actions (POST; a GET goes back to the request's page).
+    "feedback:set_status": "set a feature request's status (e-mails its followers)",
+    "feedback:merge": "merge a duplicate feature request into another",
+    "feedback:set_rice": "a feature request's RICE values",
+    "feedback:vote_on_behalf": "add a customer's vote to a feature request",
+    "feedback:comment_hide": "hide a comment on a feature request",
 }
 STAFF_KWARGS: dict[str, dict[str, str]] = {"metrics:business_movement": {"kind": "new"}}
 
@@ -145,6 +155,11 @@ USER_LEVEL: dict[str, str | None] = {
     "api:referrals-code": None,
     "api:referrals-stats": None,
     "api:referrals-apply": None,
+    # -- the feature-request board (growth/feedback): any signed-in person, whatever the role --
+    "feedback:board": None,
+    "feedback:new": None,
+    "feedback:similar": None,
+    "api:feature-requests": None,
 }
 # Path arguments of USER_LEVEL routes that are not object ids.
 USER_LEVEL_KWARGS: dict[str, dict[str, str]] = {
@@ -276,6 +291,20 @@ MAPPING: dict[str, str | dict[str, str]] = {
 }
 
 
+# Routes about one object that is not a workspace's (a feature request, its comment): every
+# signed-in person may act (outsiders too); AUTHOR: only its author (the owner here), others 403.
+# Anonymous visitors are sent to log in (pages) or refused (API).
+SIGNED_IN_OBJECTS: dict[str, str | None] = {
+    "feedback:detail": None,
+    "feedback:vote": None,
+    "feedback:comment": None,
+    "feedback:subscription": None,
+    "feedback:comment_edit": AUTHOR,
+    "feedback:comment_delete": AUTHOR,
+    "api:feature-request-vote": None,
+}
+
+
 def allowlisted(route: Route) -> bool:
     if route.key in ALLOWLIST:
         return True
@@ -292,6 +321,7 @@ for _route in ROUTES:
 OBJECT_ROUTES = [NAMED[name] for name in MAPPING if name in NAMED]
 USER_ROUTES = [NAMED[name] for name in USER_LEVEL if name in NAMED]
 STAFF_ROUTES = [NAMED[name] for name in STAFF_ONLY if name in NAMED]
+SIGNED_IN_OBJECT_ROUTES = [NAMED[name] for name in SIGNED_IN_OBJECTS if name in NAMED]
 
 CAST_ORDER = ("outsider", "viewer", "editor", "admin", "owner")
 OK = {200, 201, 202, 204, 302, 400}  # 400: our empty/minimal data, after the permission check

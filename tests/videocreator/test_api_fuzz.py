@@ -59,6 +59,7 @@ def path_values(world) -> dict:
         "hook_id": world.hook.pk,
         "event": WEBHOOK_EVENT,
         "reward_id": world.reward.pk,
+        "feature_request_id": world.feature_request.pk,
     }
 
 

@@ -17,6 +17,7 @@ SWEEPS = {
     "webhooks.Endpoint": "webhooks.send_unsent_disabled_emails",
     "referrals.ReferralReward": "referrals.send_unsent_emails",
     "referrals.ReferralInvitation": "referrals.send_unsent_emails",
+    "feedback.StatusEmail": "feedback.send_unsent_status_emails",
 }
 
 

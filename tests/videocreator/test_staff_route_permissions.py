@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-from tests.videocreator.conftest import describe_response, is_api
+from tests.videocreator.conftest import describe_response, is_api, route_kwargs
 from tests.videocreator.route_table import CAST_ORDER, OK, STAFF_KWARGS, STAFF_ROUTES
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -24,8 +24,11 @@ def test_the_staff_routes_are_there():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", STAFF_ROUTES, ids=lambda r: r.name)
-def test_staff_routes_are_404_for_everyone_else(route, cast):
-    url = reverse(route.name, kwargs=STAFF_KWARGS.get(route.name))
+def test_staff_routes_are_404_for_everyone_else(route, cast, request):
+    kwargs = STAFF_KWARGS.get(route.name)
+    if kwargs is None and route.converters:  # an object's staff route: the world's object
+        kwargs = route_kwargs(route, request.getfixturevalue("world"))
+    url = reverse(route.name, kwargs=kwargs)
     api = is_api(route)
     failures = []
 

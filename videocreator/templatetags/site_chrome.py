@@ -39,6 +39,7 @@ ACCOUNT_MENU = (
     ("referrals:page", gettext_noop("Refer a friend"), None),
     ("integrations:accounts", gettext_noop("Connected accounts"), None),
     ("webhooks:list", gettext_noop("Webhooks"), WEBHOOKS),
+    ("feedback:board", gettext_noop("Feature requests"), None),
     ("teams:new", gettext_noop("New workspace"), None),
     ("account_change_password", gettext_noop("Change password"), None),
     ("account_email", gettext_noop("E-mail addresses"), None),

@@ -11,6 +11,7 @@ from analytics.metrics.seeding import seed_history, seeded_data_exists
 from billing import services as billing
 from billing.models import Coupon, CouponDuration, Plan, SubscriptionChange
 from billing.providers import stripe_configured
+from growth.feedback.demo import demo_feedback
 from growth.referrals.demo import demo_referrals
 from teams.models import Role, Team
 from teams.services.memberships import membership_add, membership_mark_used
@@ -138,6 +139,9 @@ class Command(BaseCommand):
         demo.demo_schedules(workspace=team, videos=videos, actor=owner, content=content)
         demo.demo_performance(workspace=team, videos=videos, actor=owner, content=content)
         content.created.extend(demo_referrals(referrer=owner, password=self.password))
+        content.created.extend(
+            demo_feedback(staff=User.objects.get(email=DEMO_STAFF_EMAIL), author=editor)
+        )
         return content
 
     def _history(self, *, dry_run: bool) -> list[str]:
