@@ -28,13 +28,15 @@ from .views import back_to, comment_or_404, feature_request_or_404
 @require_GET
 def prioritized(request: HttpRequest) -> HttpResponse:
     """Open, planned and in-progress requests by RICE score, with the MRR behind each."""
-    form = PrioritizedForm(request.GET)
-    weight = (form.cleaned_data.get("paying_weight") if form.is_valid() else None) or 1
+    form = PrioritizedForm(request.GET or None, initial={"paying_weight": 1})
+    valid = not form.is_bound or form.is_valid()
+    weight = (form.cleaned_data.get("paying_weight") if form.is_bound and valid else None) or 1
     rows = rice.prioritized(paying_weight=weight)
     return render(
         request,
         "feedback/prioritized.html",
         {"form": form, "rows": rows, "paying_weight": weight},
+        status=200 if valid else 400,
     )
 
 

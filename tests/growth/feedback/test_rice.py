@@ -122,3 +122,10 @@ def test_rice_values_are_checked(board, staff):
                 confidence=confidence,
                 effort=effort,
             )
+
+
+@pytest.mark.parametrize("weight", ["0", "11", "x", "9" * 30])
+def test_a_bad_weight_is_refused_with_the_form_error(board, staff, weight):
+    page = client_for(staff).get(reverse("feedback:prioritized"), {"paying_weight": weight})
+    assert page.status_code == 400
+    assert page.context["form"].errors["paying_weight"]
