@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 5000
@@ -27,17 +28,19 @@ class Category(models.TextChoices):
     UI_UX = "ui_ux", _("UI/UX")
     TEMPLATES = "templates", _("Templates")
     EDITING = "editing", _("Editing")
-    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHING = "publishing", pgettext_lazy("feature request category", "Publishing")
     COLLABORATION = "collaboration", _("Collaboration")
     API = "api", _("API")
     INTEGRATIONS = "integrations", _("Integrations")
     BILLING = "billing", _("Billing")
-    PERFORMANCE = "performance", _("Performance")
+    PERFORMANCE = "performance", pgettext_lazy("feature request category", "Performance")
     OTHER = "other", _("Other")
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    # Contexts: "Open" and the rest also name invoices' states, which read otherwise in
+    # some languages ("unpaid").
+    OPEN = "open", pgettext_lazy("feature request status", "Open")
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     SHIPPED = "shipped", _("Shipped")
