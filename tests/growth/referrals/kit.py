@@ -35,3 +35,27 @@ def earned_reward(*, referrer, status: str = RewardStatus.EARNED, **fields) -> R
         earned_at=paid_at,
         **fields,
     )
+
+
+def personal_workspace(user):
+    return user.teams.get(is_personal=True)
+
+
+def sandbox_subscribe(*, user, workspace=None, plan: str = "pro-monthly", currency: str = "USD"):
+    """Check out `plan` for the workspace (the user's personal one) through the sandbox
+    provider, as the sandbox checkout page does when the payment succeeds. Returns the invoice."""
+    from billing import services
+    from billing.models import Invoice, Plan
+
+    workspace = workspace or personal_workspace(user)
+    session = services.checkout_start(
+        workspace=workspace, plan=Plan.objects.get(key=plan), currency=currency, actor=user
+    )
+    services.checkout_complete(session=session, provider_payment_id=f"sbx_{uuid.uuid4().hex}")
+    return Invoice.objects.filter(workspace=workspace).latest("issued_at", "id")
+
+
+def payment_of(invoice):
+    from billing.models import Payment
+
+    return Payment.objects.get(invoice=invoice)
