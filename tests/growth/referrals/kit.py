@@ -38,7 +38,8 @@ def earned_reward(*, referrer, status: str = RewardStatus.EARNED, **fields) -> R
 
 
 def personal_workspace(user):
-    return user.teams.get(is_personal=True)
+    """The user's own personal workspace (they may belong to someone else's too)."""
+    return user.teams.get(is_personal=True, memberships__user=user, memberships__role="owner")
 
 
 def sandbox_subscribe(*, user, workspace=None, plan: str = "pro-monthly", currency: str = "USD"):

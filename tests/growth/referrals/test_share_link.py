@@ -103,9 +103,7 @@ def test_signing_up_without_a_code_makes_no_referral():
 )
 def test_a_bad_code_at_sign_up_is_a_form_error_and_makes_no_user(language, message):
     with translation.override(language):
-        response = _signup(
-            Client(), "bad@example.org", "USER-ZZZZ", HTTP_ACCEPT_LANGUAGE=language
-        )
+        response = _signup(Client(), "bad@example.org", "USER-ZZZZ", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     html = response.content.decode()
     assert "USER-ZZZZ" in html
