@@ -60,3 +60,19 @@ def payment_of(invoice):
     from billing.models import Payment
 
     return Payment.objects.get(invoice=invoice)
+
+
+def referred_and_paid(*, referrer, referee, plan: str = "pro-monthly", currency: str = "USD"):
+    """The referee applies the referrer's code and checks out through the sandbox (20 % off a
+    monthly plan). Returns the referee's payment."""
+    from growth.referrals.services import referral_apply
+
+    referral_apply(referee=referee, code=code_for(user=referrer).code, source=Source.PAGE)
+    return payment_of(sandbox_subscribe(user=referee, plan=plan, currency=currency))
+
+
+def sync_rewards() -> None:
+    """The event-log consumer, as the periodic task runs it."""
+    from growth.referrals import tasks
+
+    tasks.sync_rewards.delay()
