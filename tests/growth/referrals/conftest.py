@@ -37,3 +37,23 @@ def on_commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return capture
+
+
+@pytest.fixture
+def stripe_api(settings, httpserver):
+    """Stripe against a local server, webhooks signed for real (as in tests/billing)."""
+    from tests.billing.conftest import SECRET
+
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    settings.STRIPE_API_BASE = httpserver.url_for("").rstrip("/")
+    settings.STRIPE_WEBHOOK_SECRET = SECRET
+    return httpserver
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    def post(client, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(*args, **kwargs)
+
+    return post
