@@ -302,3 +302,35 @@ def test_a_reward_that_is_not_earned_cannot_be_claimed(clock, referrer, status):
     )
     assert response.status_code == 400
     assert not Credit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_shows_each_rewards_state(clock, referrer):
+    for status in RewardStatus.values:
+        earned_reward(referrer=referrer, status=status)
+    response = client_for(referrer).get(reverse("referrals:page"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    earned = ReferralReward.objects.get(status=RewardStatus.EARNED)
+    assert reverse("referrals:claim", args=[earned.pk]) in html
+    assert html.count('action="/referrals/rewards/') == 1
+    assert "this one waits for our team" in html
+    assert "You have reached the limit of 12 free months a year." in html
+
+
+@pytest.mark.django_db
+def test_the_stats_api_counts_each_state(clock, referrer):
+    for status in RewardStatus.values:
+        earned_reward(referrer=referrer, status=status)
+    stats = _api(referrer).get("/api/v1/referrals/stats").json()
+    assert stats["sign_ups"] == 6 and stats["paying"] == 6
+    assert (stats["rewards_earned"], stats["rewards_claimable"], stats["rewards_claimed"]) == (
+        2,
+        1,
+        1,
+    )
+    assert (stats["rewards_pending"], stats["rewards_over_cap"], stats["rewards_reversed"]) == (
+        1,
+        1,
+        1,
+    )

@@ -185,3 +185,37 @@ def test_running_the_sync_again_changes_nothing_more(clock, referrer, referee):
     assert Credit.objects.filter(workspace=workspace, amount__lt=0).count() == 1
     assert Event.objects.filter(name="referral.reward_reversed").count() == 1
     assert Event.objects.filter(name="credit.clawed_back").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refund_after_a_free_month_was_claimed_leaves_a_debt_for_the_next_checkout(
+    clock, referrer, referee
+):
+    from billing.models import Plan
+
+    workspace = personal_workspace(referrer)
+    reward, payment = _earned(referrer, referee)
+    reward_claim(reward=reward, actor=referrer, workspace=workspace)  # Free: a month of Pro
+    billing.payment_record_refund(payment=payment, refunded_total=960)
+    sync_rewards()
+    debt = Credit.objects.get(workspace=workspace, amount__lt=0)
+    assert debt.remaining == -1200
+
+    # The free month runs out; subscribing later pays the month and what is owed.
+    subscription = Subscription.objects.get(workspace=workspace)
+    clock.now = subscription.current_period_end + dt.timedelta(minutes=1)
+    billing.subscription_renew(subscription=subscription)
+    subscription.refresh_from_db()
+    assert subscription.plan.key == "free"
+    session = billing.checkout_start(
+        workspace=workspace,
+        plan=Plan.objects.get(key="pro-monthly"),
+        currency="USD",
+        actor=referrer,
+    )
+    billing.checkout_complete(session=session, provider_payment_id="sbx_after_debt")
+    invoice = Invoice.objects.filter(workspace=workspace).latest("issued_at", "id")
+    assert sorted(invoice.lines.values_list("kind", "amount")) == [("debt", 1200), ("plan", 1200)]
+    assert invoice.total == 2400
+    debt.refresh_from_db()
+    assert debt.remaining == 0
