@@ -93,3 +93,82 @@ def test_a_charge_announced_before_the_checkout_still_flags_the_card(
     assert (payment.card_fingerprint, payment.provider_charge_id) == ("fp_shared", "ch_2")
     sync_rewards()
     assert ReferralReward.objects.get().status == RewardStatus.PENDING_REVIEW
+
+
+def _debt(workspace, amount: int = 1200):
+    """A referral credit of `amount` spent, then taken back: owed by the workspace."""
+    from billing import services as billing
+    from billing.models import Credit
+
+    credit = billing.credit_grant(
+        workspace=workspace, amount=amount, currency="USD", reason="Referral", idempotency_key="r"
+    )
+    Credit.objects.filter(pk=credit.pk).update(remaining=0)  # spent on an earlier invoice
+    return billing.credit_claw_back(credit=credit, reason="Refunded", idempotency_key="r-back")
+
+
+@pytest.mark.django_db
+def test_a_stripe_checkout_collects_a_debt_with_the_first_invoice(
+    clock, stripe_api, run_on_commit, referrer
+):
+    from billing.models import Invoice
+    from tests.billing.conftest import form_of, stripe_requests
+
+    workspace = personal_workspace(referrer)
+    debt = _debt(workspace)
+    session = start_checkout(stripe_api, workspace, referrer)
+    (request,) = stripe_requests(stripe_api, "/v1/checkout/sessions")
+    params = form_of(request)
+    assert params["line_items[0][price_data][unit_amount]"] == "1200"
+    assert params["line_items[1][price_data][unit_amount]"] == "1200"
+    assert "line_items[1][price_data][recurring][interval]" not in params
+    assert "discounts[0][coupon]" not in params
+
+    event = checkout_completed(session)
+    event["data"]["object"]["amount_total"] = 2400
+    deliver(run_on_commit, event)
+    invoice = Invoice.objects.get(workspace=workspace)
+    assert invoice.total == 2400  # what Stripe collected
+    debt.refresh_from_db()
+    assert debt.remaining == 0
+
+
+@pytest.mark.django_db
+def test_a_stripe_plan_switch_charges_a_debt_as_an_invoice_item(
+    clock, stripe_api, run_on_commit, referrer
+):
+    from billing import services as billing
+    from billing.models import Invoice, Plan, Subscription
+    from tests.billing.conftest import form_of, stripe_requests
+
+    workspace = personal_workspace(referrer)
+    session = start_checkout(stripe_api, workspace, referrer)
+    deliver(run_on_commit, checkout_completed(session))
+    _debt(workspace)
+    stripe_api.expect_request("/v1/invoiceitems", method="POST").respond_with_json(
+        {"id": "ii_1", "object": "invoiceitem"}
+    )
+    stripe_api.expect_request("/v1/subscriptions/sub_1", method="GET").respond_with_json(
+        {"id": "sub_1", "object": "subscription", "items": {"data": [{"id": "si_1"}]}}
+    )
+    stripe_api.expect_request("/v1/products", method="POST").respond_with_json(
+        {"id": "vc-pro-annual", "object": "product"}
+    )
+    stripe_api.expect_request("/v1/subscriptions/sub_1", method="POST").respond_with_json(
+        {"id": "sub_1", "object": "subscription", "latest_invoice": {"id": "in_sw"}}
+    )
+    clock.advance(days=10)
+    invoice = billing.subscription_switch(
+        subscription=Subscription.objects.get(workspace=workspace),
+        plan=Plan.objects.get(key="pro-annual"),
+        actor=referrer,
+    )
+    debt_line = invoice.lines.get(kind="debt")
+    assert debt_line.amount == 1200
+    amounts = sorted(
+        int(form_of(r)["amount"]) for r in stripe_requests(stripe_api, "/v1/invoiceitems")
+    )
+    proration = invoice.lines.get(kind="proration").amount
+    assert amounts == sorted([proration, 1200])
+    assert invoice.total == 12000 + proration + 1200
+    assert Invoice.objects.get(pk=invoice.pk).status == "paid"
