@@ -184,6 +184,7 @@ def _handle_checkout_completed(obj: dict[str, Any]) -> None:
         provider_subscription_id=obj.get("subscription") or "",
         provider_invoice_id=invoice_id,
     )
+    _charge_apply_stored(invoice_id)
 
 
 def _handle_invoice_paid(obj: dict[str, Any]) -> None:
@@ -197,6 +198,7 @@ def _handle_invoice_paid(obj: dict[str, Any]) -> None:
         amount_paid=amount_paid if isinstance(amount_paid, int) else None,
         currency=str(obj.get("currency", "")),
     )
+    _charge_apply_stored(obj["id"])
 
 
 def _handle_invoice_payment_failed(obj: dict[str, Any]) -> None:
@@ -243,18 +245,35 @@ def _handle_charge_refunded(obj: dict[str, Any]) -> None:
 
 
 def _handle_charge_succeeded(obj: dict[str, Any]) -> None:
-    """Remember which card paid (its fingerprint) and the charge's id, which a dispute names."""
+    """Remember which card paid (its fingerprint) and the charge's id, which a dispute names.
+    Stripe may send this before the event that records the payment: that one applies the
+    stored charge then (`_charge_apply_stored`)."""
     invoice_id = obj.get("invoice") or ""
     payment = Payment.objects.filter(
         provider=Provider.STRIPE, provider_payment_id=f"{invoice_id}:paid"
     ).first()
     if not invoice_id or payment is None:
-        raise EventIgnored("no payment of ours for this charge")
+        raise EventIgnored("no payment of ours for this charge (yet)")
     card = (obj.get("payment_method_details") or {}).get("card") or {}
     Payment.objects.filter(pk=payment.pk).update(
         card_fingerprint=str(card.get("fingerprint") or "")[:64],
         provider_charge_id=str(obj.get("id") or "")[:100],
     )
+
+
+def _charge_apply_stored(invoice_id: str) -> None:
+    """The card and charge of a payment just recorded, from a charge.succeeded that came first."""
+    if not invoice_id:
+        return
+    stored = (
+        StripeEvent.objects.filter(
+            type="charge.succeeded", payload__data__object__invoice=invoice_id
+        )
+        .order_by("-id")
+        .first()
+    )
+    if stored is not None:
+        _handle_charge_succeeded(stored.payload["data"]["object"])
 
 
 def _handle_dispute_created(obj: dict[str, Any]) -> None:

@@ -196,6 +196,20 @@ class StripeProvider(PaymentProvider):
             price = plan.price_in(currency)
             discount = ledger.coupon_discount(session.coupon, price, currency)
             credit = max(0, price - discount - amount_due)
+            # A debt (a credit taken back after it was spent) makes our total more than the
+            # plan: Stripe collects the difference with the first invoice, as a one-off item.
+            owed = max(0, amount_due - (price - discount))
+            if owed:
+                params["line_items"].append(
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": currency.lower(),
+                            "unit_amount": owed,
+                            "product_data": {"name": _("Credit taken back")},
+                        },
+                    }
+                )
             if credit:
                 # Our credits pay part of the first invoice: one coupon, used once, for the
                 # whole difference, so Stripe collects exactly our invoice's total.
@@ -240,7 +254,8 @@ class StripeProvider(PaymentProvider):
         return ChargeResult(True, f"{invoice_id}:paid", provider_invoice_id=invoice_id)
 
     def switch_plan(self, subscription: Subscription, invoice: Invoice) -> ChargeResult:
-        """Credit our unused-time and credit lines as invoice items, then move the price now."""
+        """Credit our unused-time and credit lines (and charge a debt) as invoice items, then
+        move the price now."""
         from billing.models import LineKind
 
         customer = subscription.provider_customer_id
@@ -253,9 +268,10 @@ class StripeProvider(PaymentProvider):
             )
         currency = invoice.currency.lower()
         credit_lines = [
-            (line.amount, line.description)
+            (line.amount, line.describe() if line.kind == LineKind.DEBT else line.description)
             for line in invoice.lines.all()
-            if line.kind == LineKind.PRORATION and line.amount < 0
+            # Unused time is credited; a debt (a credit taken back) is charged with the switch.
+            if (line.kind == LineKind.PRORATION and line.amount < 0) or line.kind == LineKind.DEBT
         ]
         if invoice.credit_applied:
             credit_lines.append((-invoice.credit_applied, _("Account credit")))

@@ -80,7 +80,7 @@ def credit_claw_back(*, credit: Credit, reason: str, idempotency_key: str) -> Cr
         properties={
             "amount": credit.amount,
             "unused": unused,
-            "debt": spent,
+            "debit": spent,
             "currency": credit.currency,
             "reason": reason[:200],
         },

@@ -23,7 +23,7 @@ from . import selectors
 from .codes import code_for
 from .models import Referral, ReferralReward, Source
 from .rewards import reward_claim
-from .services import referral_apply
+from .services import owned_workspaces, referral_apply
 
 
 class ReferralCodeSerializer(serializers.Serializer):
@@ -111,7 +111,8 @@ class RewardClaimView(APIView):
         serializer.is_valid(raise_exception=True)
         workspace_id = serializer.validated_data.get("workspace")
         if workspace_id is None:
-            workspace = request.user.teams.filter(is_personal=True).first()
+            # One's own personal workspace, not someone else's one belongs to.
+            workspace = owned_workspaces(request.user).filter(is_personal=True).first()
         else:
             workspace = get_for_user(request.user, Team, workspace_id, "view")
         if workspace is None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,7 +61,12 @@ def invitations_send(
     message = message.replace("\x00", "").strip()[:500]
     if sender.email.lower() in emails:
         raise ValidationError(_("You cannot invite yourself."))
-    members = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    # Addresses are compared in lower case: an account may have been made as "Bo@Example.com".
+    members = set(
+        User.objects.annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    )
     if members:
         raise ValidationError(
             _("Already on Video Creator: %(addresses)s.")
