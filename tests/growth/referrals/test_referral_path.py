@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -147,14 +148,17 @@ def test_share_sign_up_discount_reward_claim_and_credit_at_renewal(clock, referr
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(reason="the referral strings are not in locale/ yet (translated separately)")
 def test_the_reward_email_subject_is_in_the_referrers_language(clock, referrer, on_commit):
     referrer.profile.language = "de"
     referrer.profile.save()
     reward = earned_reward(referrer=referrer)
     with on_commit():
         tasks.send_reward_earned.delay(reward.pk)
-    assert mail.outbox[0].subject != "Your friend subscribed: a free month of Pro is yours"
+    english = "Your friend subscribed: a free month of Pro is yours"
+    with translation.override("de"):
+        german = translation.gettext(english)
+    assert german != english
+    assert mail.outbox[0].subject == german
 
 
 @pytest.mark.django_db
