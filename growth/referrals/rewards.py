@@ -88,8 +88,7 @@ def reward_earn(
     referral.first_payment_id = payment_id
     referral.paid_at = paid_at
     referral.save(update_fields=["first_payment_id", "paid_at"])
-    # The referrer's reward rows are locked so two earnings at once count the cap right.
-    list(ReferralReward.objects.select_for_update().filter(referrer=referral.referrer))
+    _lock_referrers_rewards(referral.referrer_id)
     reward = ReferralReward(
         referral=referral, referrer=referral.referrer, payment_id=payment_id, earned_at=paid_at
     )
@@ -117,6 +116,16 @@ def reward_earn(
     return reward
 
 
+def _lock_referrers_rewards(referrer_id: int) -> None:
+    # Every step that may make a reward count towards the yearly cap locks the referrer's
+    # rewards first, so two at once (an earning and an approval) cannot both take the last slot.
+    list(
+        ReferralReward.objects.select_for_update()
+        .filter(referrer_id=referrer_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def _locked(reward: ReferralReward) -> ReferralReward:
     return ReferralReward.objects.select_for_update().select_related("referrer").get(pk=reward.pk)
 
@@ -130,6 +139,7 @@ def _ensure_staff(actor: User) -> None:
 def reward_approve(*, reward: ReferralReward, actor: User, note: str = "") -> ReferralReward:
     """Staff found a flagged referral genuine: the reward becomes claimable (within the cap)."""
     _ensure_staff(actor)
+    _lock_referrers_rewards(reward.referrer_id)
     reward = _locked(reward)
     if reward.status != RewardStatus.PENDING_REVIEW:
         raise ValidationError(_("Only a reward waiting for review can be approved."))
