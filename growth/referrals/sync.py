@@ -25,6 +25,8 @@ from .models import Referral, ReferralReward, RewardStatus
 from .rewards import reward_earn, reward_reverse
 
 PAYMENT_SUBJECT = "billing.payment"
+# How late a run may come and still see a refund that was made within the reversal window.
+LATE_SYNC_ALLOWANCE = datetime.timedelta(days=60)
 
 
 def rewards_grant_due() -> int:
@@ -69,16 +71,23 @@ def rewards_reverse_due(*, now: datetime.datetime | None = None) -> int:
     """Reverse rewards whose payment was refunded in full or disputed in time. Returns how many."""
     now = now or timezone.now()
     window = datetime.timedelta(days=settings.REFERRAL_REVERSAL_DAYS)
+    # From the refunds and disputes written to the log lately, not from recent rewards: a run
+    # that comes days late (workers down) still finds a refund that was made in time.
+    events = read(
+        names=[EventName.PAYMENT_REFUNDED, EventName.PAYMENT_DISPUTED],
+        recorded_since=now - window - LATE_SYNC_ALLOWANCE,
+    ).filter(subject_type=PAYMENT_SUBJECT)
+    payment_ids = {event.subject_id for event in events.only("subject_id")}
+    if not payment_ids:
+        return 0
     live = ReferralReward.objects.exclude(
         status__in=[RewardStatus.REVERSED, RewardStatus.REJECTED]
-    ).filter(earned_at__gte=now - window - datetime.timedelta(days=7))
+    ).filter(payment_id__in=payment_ids)
     rewards = {str(reward.payment_id): reward for reward in live}
     if not rewards:
         return 0
     payments = Payment.objects.in_bulk(list(rewards))
-    events = read(names=[EventName.PAYMENT_REFUNDED, EventName.PAYMENT_DISPUTED]).filter(
-        subject_type=PAYMENT_SUBJECT, subject_id__in=list(rewards)
-    )
+    events = events.filter(subject_id__in=list(rewards))
     reversed_count = 0
     for event in events.iterator():
         reward = rewards.get(event.subject_id)

@@ -219,3 +219,14 @@ def test_a_refund_after_a_free_month_was_claimed_leaves_a_debt_for_the_next_chec
     assert invoice.total == 2400
     debt.refresh_from_db()
     assert debt.remaining == 0
+
+
+@pytest.mark.django_db
+def test_a_refund_made_in_time_is_found_by_a_sync_that_comes_weeks_late(clock, referrer, referee):
+    reward, payment = _earned(referrer, referee)
+    clock.advance(days=10)
+    billing.payment_record_refund(payment=payment, refunded_total=960)
+    clock.advance(days=50)  # the workers were down: the next run is 60 days after the payment
+    sync_rewards()
+    reward.refresh_from_db()
+    assert reward.status == RewardStatus.REVERSED
