@@ -2,7 +2,8 @@
 reads; billing never calls growth).
 
 - `payment.succeeded` of a workspace a referee owns, for more than nothing: the referrer's
-  reward (one per referral: the reward's unique key is what this consumer remembers).
+  reward (one per referral: the reward's unique key is what this consumer remembers). A Stripe
+  payment waits up to CARD_WAIT for its card's fingerprint, which Stripe sends apart.
 - `payment.refunded` (in full) or `payment.disputed` of the payment that earned a reward, within
   REFERRAL_REVERSAL_DAYS of it: the reward is reversed or clawed back.
 
@@ -13,18 +14,21 @@ or an event committed late, is caught up by the next run, and nothing is done tw
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.utils import timezone
 
 from analytics.events import EventName, read
-from billing.models import Payment
+from billing.models import Payment, Provider
 from teams.models import Membership, Role
 
 from .models import Referral, ReferralReward, RewardStatus
 from .rewards import reward_earn, reward_reverse
 
 PAYMENT_SUBJECT = "billing.payment"
+# How long a Stripe payment's reward waits for its card's fingerprint.
+CARD_WAIT = datetime.timedelta(hours=1)
 # How late a run may come and still see a refund that was made within the reversal window.
 LATE_SYNC_ALLOWANCE = datetime.timedelta(days=60)
 
@@ -41,14 +45,25 @@ def rewards_grant_due() -> int:
     )
     granted = 0
     done: set[int] = set()
-    payments = read(names=EventName.PAYMENT_SUCCEEDED).filter(
-        workspace_id__in=owners, properties__amount__gt=0
+    now = timezone.now()
+    events = list(
+        read(names=EventName.PAYMENT_SUCCEEDED)
+        .filter(workspace_id__in=owners, properties__amount__gt=0)
+        .only("pk", "workspace_id", "subject_id", "occurred_at")
     )
-    for event in payments.only("pk", "workspace_id", "subject_id", "occurred_at").iterator():
+    cards = dict(
+        Payment.objects.filter(
+            pk__in=[event.subject_id for event in events], provider=Provider.STRIPE
+        ).values_list("pk", "card_fingerprint")
+    )
+    for event in events:
         referral_id = waiting[owners[event.workspace_id]]
         if referral_id in done:
             continue  # its first payment came earlier in this read
         done.add(referral_id)
+        if _card_still_coming(cards, event, now):
+            continue  # the next run decides, with the card to compare
+
         reward_earn(
             referral=Referral(pk=referral_id),
             payment_id=event.subject_id,
@@ -56,6 +71,13 @@ def rewards_grant_due() -> int:
         )
         granted += 1
     return granted
+
+
+def _card_still_coming(cards: dict, event, now: datetime.datetime) -> bool:
+    """Stripe reports the card (`charge.succeeded`) apart from the payment, usually seconds
+    later: wait a little for it, so the same-card check has something to compare."""
+    fingerprint = cards.get(uuid.UUID(event.subject_id))
+    return fingerprint == "" and now - event.occurred_at < CARD_WAIT
 
 
 def _reversal_reason(event, payment: Payment | None) -> str | None:

@@ -172,3 +172,34 @@ def test_a_stripe_plan_switch_charges_a_debt_as_an_invoice_item(
     assert amounts == sorted([proration, 1200])
     assert invoice.total == 12000 + proration + 1200
     assert Invoice.objects.get(pk=invoice.pk).status == "paid"
+
+
+@pytest.mark.django_db
+def test_a_reward_waits_up_to_an_hour_for_the_card_of_a_stripe_payment(
+    clock, stripe_api, run_on_commit, referrer, referee
+):
+    _paid_through_stripe(stripe_api, run_on_commit, referrer, 1)
+    deliver(run_on_commit, _charge(1, "fp_shared"))
+    referral_apply(referee=referee, code=code_for(user=referrer).code)
+    _paid_through_stripe(stripe_api, run_on_commit, referee, 2)
+
+    sync_rewards()  # the payment is known, its card not yet: no verdict
+    assert not ReferralReward.objects.exists()
+    clock.advance(minutes=2)
+    deliver(run_on_commit, _charge(2, "fp_shared"))
+    sync_rewards()
+    assert ReferralReward.objects.get().status == RewardStatus.PENDING_REVIEW
+
+
+@pytest.mark.django_db
+def test_a_card_that_never_comes_does_not_hold_the_reward_past_the_hour(
+    clock, stripe_api, run_on_commit, referrer, referee
+):
+    referral_apply(referee=referee, code=code_for(user=referrer).code)
+    _paid_through_stripe(stripe_api, run_on_commit, referee, 2)
+    clock.advance(minutes=59)
+    sync_rewards()
+    assert not ReferralReward.objects.exists()
+    clock.advance(minutes=2)
+    sync_rewards()
+    assert ReferralReward.objects.get().status == RewardStatus.EARNED
