@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import staff_required
+from analytics.metrics.forms import DEFAULT_DAYS, DateRangeForm
 from videocreator.charts import PLOTLY_CSP, chart_page_context
 
-from .forms import DEFAULT_DAYS, StatsRangeForm
 from .models import RewardStatus
 from .report import programme_report
 from .staff_display import cards, connectors_table, k_chart, k_table
@@ -27,11 +27,13 @@ from .staff_display import cards, connectors_table, k_chart, k_table
 @csp_update(PLOTLY_CSP)
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.now().astimezone(dt.UTC).date()
-    form = StatsRangeForm(request.GET, today=today)
+    # The business dashboard's range: the same rules and messages.
+    form = DateRangeForm(request.GET, today=today)
     if not form.is_valid():
         # The form then offers the default range again, beside what was wrong.
         start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
-        context = {"form": form, "errors": form.messages(), "start": start, "end": today}
+        errors = [message for messages in form.parameter_errors().values() for message in messages]
+        context = {"form": form, "errors": errors, "start": start, "end": today}
         return render(request, "referrals/staff.html", context, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     # The form's days include both ends; the figures take the day after the last one.
