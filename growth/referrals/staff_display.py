@@ -1,7 +1,8 @@
 """The staff referral page's cards, chart and tables, made from `report.programme_report` in
 the reader's language. The tables fit templates/_table.html and the chart templates/_chart.html
-(the business dashboard's partials); growth may not import analytics.metrics, so the small
-table type those partials read is written here rather than imported from it.
+(the business dashboard's partials). Its `Table` formats raw values by column kind; these
+cells come formatted already (ratios to three places, revenue in several currencies side by
+side), so a small type the partials can read holds them.
 """
 
 from __future__ import annotations
