@@ -110,6 +110,17 @@ def detail(request: HttpRequest, feature_request_id: int) -> HttpResponse:
             _("“%(title)s” was merged into this request.") % {"title": feature_request.title},
         )
         return redirect("feedback:detail", feature_request.merged_into_id)
+    return detail_page(request, feature_request)
+
+
+def detail_page(
+    request: HttpRequest,
+    feature_request: FeatureRequest,
+    *,
+    status: int = 200,
+    comment_form: CommentForm | None = None,
+) -> HttpResponse:
+    """The request's page; shown again with a 400 when what was sent from it was not valid."""
     staff = is_staff(request.user)
     context = {
         "feature_request": feature_request,
@@ -119,7 +130,7 @@ def detail(request: HttpRequest, feature_request_id: int) -> HttpResponse:
         "comments": selectors.comments_on(feature_request=feature_request, staff=staff),
         "history": selectors.status_history(feature_request=feature_request),
         "subscribed": selectors.is_subscribed(feature_request=feature_request, user=request.user),
-        "comment_form": CommentForm(),
+        "comment_form": comment_form or CommentForm(),
         "staff": staff,
     }
     if staff:
@@ -137,7 +148,7 @@ def detail(request: HttpRequest, feature_request_id: int) -> HttpResponse:
             ),
             on_behalf_form=OnBehalfVoteForm(),
         )
-    return render(request, "feedback/detail.html", context)
+    return render(request, "feedback/detail.html", context, status=status)
 
 
 @login_required
@@ -147,7 +158,7 @@ def vote(request: HttpRequest, feature_request_id: int) -> HttpResponse:
     form = VoteForm(request.POST)
     if not form.is_valid():
         error_messages(request, form.errors)
-        return back_to(request, feature_request)
+        return detail_page(request, feature_request, status=400)
     try:
         if form.cleaned_data["value"] == 0:
             services.feature_request_unvote(feature_request=feature_request, user=request.user)
@@ -174,8 +185,7 @@ def comment(request: HttpRequest, feature_request_id: int) -> HttpResponse:
     feature_request = feature_request_or_404(feature_request_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        error_messages(request, form.errors)
-        return back_to(request, feature_request)
+        return detail_page(request, feature_request, status=400, comment_form=form)
     try:
         services.feature_request_comment(
             feature_request=feature_request, author=request.user, body=form.cleaned_data["body"]

@@ -94,9 +94,20 @@ def test_the_page_votes_up_then_takes_the_vote_back(make_request, outsider):
     assert _score(feature_request) == 1
     client.post(url, {"value": "0"})
     assert _score(feature_request) == 0
-    response = client.post(url, {"value": "7"}, follow=True)
+    response = client.post(url, {"value": "7"})
+    assert response.status_code == 400  # the request's page again, with why
     assert _score(feature_request) == 0
     assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("body", ["", "a\x00b", "x" * 5001])
+def test_a_bad_comment_shows_the_page_again_with_the_error(make_request, outsider, body):
+    feature_request = make_request()
+    url = reverse("feedback:comment", args=[feature_request.pk])
+    response = client_for(outsider).post(url, {"body": body})
+    assert response.status_code == 400
+    assert response.context["comment_form"].errors["body"]
+    assert not feature_request.comments.exists()
 
 
 def test_staff_vote_on_behalf_of_a_customer_is_recorded_as_such(make_request, staff, viewer):
