@@ -6,6 +6,7 @@ from accounts.emails import language_for, send_templated_email, time_zone_for
 from accounts.http import absolute_url
 
 from .models import StatusEmail
+from .unsubscribe import unsubscribe_token
 
 
 def send_status_changed(*, row: StatusEmail) -> None:
@@ -13,6 +14,8 @@ def send_status_changed(*, row: StatusEmail) -> None:
     change = row.change
     feature_request = change.request
     user = row.user
+    token = unsubscribe_token(user=user, feature_request=feature_request)
+    unsubscribe_url = absolute_url("feedback:unsubscribe", token)
     send_templated_email(
         template="feedback_status_changed",
         to=[user.email],
@@ -22,7 +25,11 @@ def send_status_changed(*, row: StatusEmail) -> None:
             "feature_request": feature_request,
             "change": change,
             "request_url": absolute_url("feedback:detail", feature_request.pk),
-            "unsubscribe_url": absolute_url("feedback:subscription", feature_request.pk),
+            "unsubscribe_url": unsubscribe_url,
         },
-        headers={"X-Entity-Ref-ID": f"feature-request-status-{change.pk}-{user.pk}"},
+        headers={
+            "X-Entity-Ref-ID": f"feature-request-status-{change.pk}-{user.pk}",
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )

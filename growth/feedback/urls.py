@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import staff_views, views
+from . import staff_views, unsubscribe, views
 
 app_name = "feedback"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("similar/", views.similar, name="similar"),
     path("roadmap/", views.roadmap, name="roadmap"),
     path("changelog/", views.changelog, name="changelog"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("prioritized/", staff_views.prioritized, name="prioritized"),
     path("<int:feature_request_id>/", views.detail, name="detail"),
     path("<int:feature_request_id>/vote/", views.vote, name="vote"),

@@ -73,6 +73,8 @@ ALLOWLIST: dict[str, str] = {
     "(accepting also needs a sign-in with the invited address)",
     "feedback:roadmap": "the public roadmap of feature requests (planned, in progress, shipped)",
     "feedback:changelog": "the public changelog: feature requests we shipped",
+    "feedback:unsubscribe": "a status e-mail's signed unsubscribe link: the signature is the "
+    "authorisation (no sign-in, one-click POST from mail clients)",
 }
 # Whole families, by URL name or route prefix.
 ALLOWLIST_PREFIXES: dict[str, str] = {

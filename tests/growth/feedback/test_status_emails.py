@@ -46,7 +46,8 @@ def test_each_follower_but_the_actor_and_the_unsubscribed_gets_one(
     english = next(m for m in mail.outbox if m.to == [owner.email])
     assert english.subject == "“Dark mode” is now Planned"
     assert "Next quarter" in english.body
-    assert f"/feedback/{feature_request.pk}/subscription/" in english.body
+    assert "/feedback/unsubscribe/" in english.body
+    assert english.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_german_follower_reads_it_in_german_and_in_her_time_zone(
