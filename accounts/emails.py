@@ -26,6 +26,17 @@ def language_for(user: User | None) -> str:
     return (profile.language if profile else "") or translation.get_language() or "en"
 
 
+def language_of_address(email: str) -> str:
+    """The language chosen by the account with this address, or "" (no account, or none
+    chosen): an invitation to an address goes out in it when there is one."""
+    return (
+        User.objects.filter(email__iexact=email, profile__language__gt="")
+        .values_list("profile__language", flat=True)
+        .first()
+        or ""
+    )
+
+
 def zone_named(name: str) -> zoneinfo.ZoneInfo:
     """The time zone called `name`; UTC for an empty or unknown name."""
     try:

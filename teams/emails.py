@@ -1,9 +1,8 @@
 """One function per e-mail."""
 
-from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from accounts.emails import language_for, send_templated_email
+from accounts.emails import language_for, language_of_address, send_templated_email
 from accounts.http import absolute_url
 
 from .models import Invitation, Notification
@@ -14,16 +13,10 @@ def send_invitation(*, invitation: Invitation, token: str) -> None:
     """In the invitee's language if they already have an account and chose one; otherwise
     (usually: no account yet, so no known language) in the inviter's."""
     inviter = invitation.invited_by
-    invitee = (
-        get_user_model()
-        .objects.filter(email__iexact=invitation.email, profile__language__gt="")
-        .select_related("profile")
-        .first()
-    )
     send_templated_email(
         template="team_invitation",
         to=[invitation.email],
-        language=invitee.profile.language if invitee else language_for(inviter),
+        language=language_of_address(invitation.email) or language_for(inviter),
         context={
             "invitation": invitation,
             "inviter_name": inviter.display_name if inviter else "",

@@ -36,6 +36,12 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def fast_passwords(settings):
+    """Real sign-ins and password checks, with a hasher cheap enough for many of them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from accounts.emails import language_for, send_templated_email, time_zone_for
+from accounts.emails import (
+    language_for,
+    language_of_address,
+    send_templated_email,
+    time_zone_for,
+)
 from accounts.http import absolute_url
-from accounts.models import User
 
 from .codes import code_for
 from .models import ReferralInvitation, ReferralReward
@@ -31,14 +35,11 @@ def send_reward_earned(*, reward: ReferralReward) -> None:
 def invitation_language(invitation: ReferralInvitation) -> str:
     """The recipient's own language when they have an account that chose one, else the one the
     invitation was written in (the sender's browser's, else the sender's saved language)."""
-    recipient = (
-        User.objects.filter(email__iexact=invitation.email, profile__language__gt="")
-        .select_related("profile")
-        .first()
+    return (
+        language_of_address(invitation.email)
+        or invitation.language
+        or language_for(invitation.sender)
     )
-    if recipient is not None:
-        return recipient.profile.language
-    return invitation.language or language_for(invitation.sender)
 
 
 def send_invitation(*, invitation: ReferralInvitation) -> None:

@@ -7,13 +7,11 @@ from django.db.models import Count, Q
 from accounts.models import User
 from teams.models import Role, Team
 
-from .codes import code_for
 from .models import Referral, ReferralClick, ReferralReward, RewardStatus
 
 
 def referral_stats(*, user: User) -> dict[str, int]:
     """Clicks on the share link, sign-ups through it, those who paid, and rewards by state."""
-    code = code_for(user=user)
     referrals = Referral.objects.filter(referrer=user).aggregate(
         sign_ups=Count("pk"), paying=Count("pk", filter=Q(paid_at__isnull=False))
     )
@@ -30,7 +28,7 @@ def referral_stats(*, user: User) -> dict[str, int]:
         }
     )
     return {
-        "clicks": ReferralClick.objects.filter(code=code).count(),
+        "clicks": ReferralClick.objects.filter(code__user=user).count(),
         "sign_ups": referrals["sign_ups"],
         "paying": referrals["paying"],
         "rewards_earned": rewards[RewardStatus.EARNED] + rewards[RewardStatus.CLAIMED],

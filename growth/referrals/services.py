@@ -19,7 +19,7 @@ from billing.models import Coupon, CouponDuration, Payment, PaymentStatus
 from teams.models import Role, Team
 
 from .codes import code_named
-from .models import FlagReason, Referral, Source
+from .models import FlagReason, Referral, ReferralCode, Source
 
 REFERRAL_COUPON_CODE = "REFERRAL-FIRST-MONTH"
 
@@ -90,7 +90,10 @@ def referral_coupon() -> Coupon:
 
 def referral_refusal(*, referee: User | None, code: str) -> str | None:
     """Why `code` cannot be applied for `referee` (None: it can). `referee` is None at sign-up."""
-    referral_code = code_named(code)
+    return _refusal(referee=referee, code=code, referral_code=code_named(code))
+
+
+def _refusal(*, referee: User | None, code: str, referral_code: ReferralCode | None) -> str | None:
     if referral_code is None:
         return _("There is no referral code “%(code)s”. Check it and try again.") % {
             "code": code.strip()[:20]
@@ -114,10 +117,10 @@ def referral_apply(*, referee: User, code: str, source: str = Source.PAGE) -> Re
     """Record that `referee` came through `code`: their personal workspace gets the discount on
     its first month of Pro, and the referrer a reward once they pay. Raises a ValidationError
     with the reason when the code cannot be applied."""
-    refusal = referral_refusal(referee=referee, code=code)
+    referral_code = code_named(code)
+    refusal = _refusal(referee=referee, code=code, referral_code=referral_code)
     if refusal:
         raise ValidationError(refusal, code="referral_refused")
-    referral_code = code_named(code)
     referrer = referral_code.user
     try:
         with transaction.atomic():

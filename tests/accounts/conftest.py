@@ -22,12 +22,6 @@ from videos.models import Template, Video, VideoStatus, VideoVersion
 
 
 @pytest.fixture
-def fast_passwords(settings):
-    """Real sign-ins and password checks, with a hasher cheap enough for many of them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
 def alice(db):
     user = UserFactory(email="alice@example.com", name="Alice Example")
     Profile.objects.filter(user=user).update(language="fr", time_zone="Europe/Paris")

@@ -93,12 +93,6 @@ def route_kwargs(route: Route, o) -> dict:
     return {c: values[c]() for c in route.converters}
 
 
-@pytest.fixture
-def fast_passwords(settings):
-    """The cast is made for every route: a cheap hasher keeps that quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class World:
     """One object of each kind in the cast's workspace, each made when first needed."""
 

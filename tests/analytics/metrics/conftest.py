@@ -153,5 +153,5 @@ def rates(db):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_password_hashing(fast_passwords):
+    """tests/conftest.py's cheap hasher for every test here."""

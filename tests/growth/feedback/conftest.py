@@ -11,8 +11,8 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _quick_passwords(fast_passwords):
+    """Every test here makes voters: tests/conftest.py's cheap hasher for all of them."""
 
 
 @pytest.fixture

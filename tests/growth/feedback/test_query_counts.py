@@ -1,5 +1,5 @@
-"""The board page and GET /api/v1/features/requests read a fixed number of queries, with 10
-requests as with 1,000 (each sort, filters on)."""
+"""The board, roadmap, changelog and RICE pages and GET /api/v1/features/requests read a fixed
+number of queries, with 10 requests as with 1,000 (each sort, filters on)."""
 
 import datetime as dt
 
@@ -87,3 +87,30 @@ def test_trending_counts_only_the_last_14_days(api, outsider, make_request, vote
         .json()["results"]
     ]
     assert titles == ["New hit", "Old favourite"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("route", "queries"),
+    [("feedback:roadmap", PAGE_QUERIES), ("feedback:changelog", PAGE_QUERIES)],
+)
+def test_roadmap_and_changelog_queries_do_not_grow(
+    size, route, queries, outsider, django_assert_max_num_queries
+):
+    _board(size, outsider)
+    client = client_for(outsider)
+    client.get(reverse(route))
+    with django_assert_max_num_queries(queries):
+        response = client.get(reverse(route))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_rice_page_queries_do_not_grow(size, staff, outsider, django_assert_max_num_queries):
+    _board(size, outsider)
+    client = client_for(staff)
+    client.get(reverse("feedback:prioritized"))
+    # The page's own queries, the prioritised requests, their voters' workspaces and MRR.
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("feedback:prioritized"), {"paying_weight": 2})
+    assert response.status_code == 200

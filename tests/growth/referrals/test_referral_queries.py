@@ -10,13 +10,7 @@ from django.urls import reverse
 from growth.referrals.models import Referral, ReferralReward
 from tests.growth.referrals.kit import earned_reward, referral_made
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cheap_passwords(settings):
-    # Each referral makes a person; a cheap hasher keeps making a dozen quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def _constraint_names(model) -> set[str]:
