@@ -22,7 +22,6 @@ from billing.models import (
     Plan,
     Provider,
     Subscription,
-    SubscriptionStatus,
 )
 from billing.providers import ChargeResult, get_provider
 from teams.models import Team
@@ -30,10 +29,10 @@ from teams.permissions import ensure_can
 
 from .common import (
     charge_result_apply,
-    dunning_clear,
     invoice_money,
     plan_ensure_buyable,
     plan_name,
+    subscription_begin,
     subscription_change_log,
     subscription_for,
     subscription_lock,
@@ -140,20 +139,17 @@ def checkout_complete(
         coupon=session.coupon,
         credits=credits,
     )
-    subscription.plan = session.plan
-    subscription.currency = session.currency
-    subscription.status = SubscriptionStatus.ACTIVE
-    subscription.current_period_start = now
-    subscription.current_period_end = ledger.period_end(now, session.plan.interval)
-    subscription.cancel_at_period_end = False
-    subscription.canceled_at = None
-    subscription.provider = session.provider
-    subscription.provider_customer_id = provider_customer_id
-    subscription.provider_subscription_id = provider_subscription_id
     if session.provider == Provider.SANDBOX and not subscription.sandbox_card:
         subscription.sandbox_card = "ok"
-    dunning_clear(subscription=subscription)
-    subscription.save()
+    subscription_begin(
+        subscription=subscription,
+        plan=session.plan,
+        currency=session.currency,
+        now=now,
+        provider=session.provider,
+        provider_customer_id=provider_customer_id,
+        provider_subscription_id=provider_subscription_id,
+    )
     invoice = ledger.invoice_create(
         subscription=subscription,
         plan=session.plan,

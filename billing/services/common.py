@@ -141,6 +141,32 @@ def charge_result_apply(
     return result.succeeded
 
 
+def subscription_begin(
+    *,
+    subscription: Subscription,
+    plan: Plan,
+    currency: str,
+    now: datetime.datetime,
+    provider: str,
+    provider_customer_id: str = "",
+    provider_subscription_id: str = "",
+    cancel_at_period_end: bool = False,
+) -> None:
+    """A new paid period of `plan` from `now` (a checkout, a free month); saved."""
+    subscription.plan = plan
+    subscription.currency = currency
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.current_period_start = now
+    subscription.current_period_end = ledger.period_end(now, plan.interval)
+    subscription.cancel_at_period_end = cancel_at_period_end
+    subscription.canceled_at = None
+    subscription.provider = provider
+    subscription.provider_customer_id = provider_customer_id
+    subscription.provider_subscription_id = provider_subscription_id
+    dunning_clear(subscription=subscription)
+    subscription.save()
+
+
 def subscription_period_start(*, subscription: Subscription, invoice: Invoice) -> None:
     """The paid invoice's period becomes the current one, and the plan is active again."""
     subscription.current_period_start = invoice.period_start

@@ -25,16 +25,15 @@ from billing.models import (
     Plan,
     Provider,
     Subscription,
-    SubscriptionStatus,
 )
 from billing.providers import ChargeResult
 from teams.models import Team
 
 from .common import (
     charge_result_apply,
-    dunning_clear,
     invoice_money,
     plan_name,
+    subscription_begin,
     subscription_change_log,
     subscription_for,
     subscription_lock,
@@ -106,19 +105,15 @@ def subscription_free_month_start(
     if draft.total != 0:
         raise ValidationError(_("The credit does not cover a month of this plan."))
     previous_plan = subscription.plan
-    subscription.plan = plan
-    subscription.currency = credit.currency
-    subscription.status = SubscriptionStatus.ACTIVE
-    subscription.current_period_start = now
-    subscription.current_period_end = ledger.period_end(now, plan.interval)
     # No card: the month ends on Free unless the owner checks out before then.
-    subscription.cancel_at_period_end = True
-    subscription.canceled_at = None
-    subscription.provider = Provider.NONE
-    subscription.provider_customer_id = ""
-    subscription.provider_subscription_id = ""
-    dunning_clear(subscription=subscription)
-    subscription.save()
+    subscription_begin(
+        subscription=subscription,
+        plan=plan,
+        currency=credit.currency,
+        now=now,
+        provider=Provider.NONE,
+        cancel_at_period_end=True,
+    )
     invoice = ledger.invoice_create(
         subscription=subscription, plan=plan, draft=draft, reason=InvoiceReason.SUBSCRIBE
     )
