@@ -7,15 +7,14 @@ import hashlib
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     OuterRef,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,6 +52,12 @@ def memberships_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
+_UNREAD_SQL = (  # a table name and placeholders: the values are parameters
+    f"(SELECT COUNT(*) FROM {Notification._meta.db_table}"  # noqa: S608
+    " WHERE recipient_id = %s AND in_app = %s AND read_at IS NULL)"
+)
+
+
 def current_membership(*, request) -> Membership | None:
     """The membership of the workspace chosen in the header (personal by default)."""
     user = request.user
@@ -60,18 +65,11 @@ def current_membership(*, request) -> Membership | None:
         return None
     if hasattr(request, "_current_membership"):
         return request._current_membership
-    # The header's bell count comes along (`unread`, on every row): one query for both.
-    memberships = list(
-        memberships_for_user(user=user).annotate(
-            unread=Subquery(
-                _unread(user=user)
-                .order_by()
-                .values("recipient")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-        )
-    )
+    # The header's bell count comes along (`unread`, on every row): one query for both. In
+    # SQL, as every page makes this query: Django's Subquery of `_unread` cost about 1 ms a
+    # page to build and compile, for a count the database runs once.
+    unread = RawSQL(_UNREAD_SQL, [user.pk, True], output_field=IntegerField())  # noqa: S611
+    memberships = list(memberships_for_user(user=user).annotate(unread=unread))
     wanted = request.session.get(CURRENT_WORKSPACE_SESSION_KEY)
     chosen = next((m for m in memberships if m.team_id == wanted), None)
     if chosen is None:  # a new session: the workspace used last, else the personal one

@@ -3,14 +3,20 @@ timeline's markers for every thread."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from ..models import Comment, CommentMention
@@ -34,40 +40,97 @@ def _threads(*, version, hide_resolved: bool) -> QuerySet[Comment]:
     return roots.filter(resolved_at__isnull=True) if hide_resolved else roots
 
 
-def thread_roots(*, version, hide_resolved: bool = False) -> QuerySet[Comment]:
-    """The first comments of a version's threads in reading order (authors, resolvers joined).
+def thread_roots(*, version, hide_resolved: bool = False) -> QuerySet[int]:
+    """The ids of a version's threads (their first comments) in reading order.
 
-    Slice it (or paginate it) and hand the slice to `thread_comments` for the replies.
+    Slice it (or paginate it) and hand the slice to `thread_comments`. Ids alone, so that a
+    page far down the list skips the threads before it in the index, not by joining their
+    authors and reading their mentions.
     """
-    return (
-        _threads(version=version, hide_resolved=hide_resolved)
-        .select_related("author", "resolved_by")
-        .order_by(*READING_ORDER)
-    )
+    threads = _threads(version=version, hide_resolved=hide_resolved)
+    return threads.order_by(*READING_ORDER).values_list("id", flat=True)
 
 
 def thread_comments(*, version, roots) -> list[Comment]:
-    """The threads begun by `roots` (first comments, in reading order) as one flat list: each
-    first comment followed by its replies depth-first, oldest reply first.
+    """The threads begun by the comments `roots` (ids of first comments, in reading order) as
+    one flat list: each first comment followed by its replies depth-first, oldest reply first.
 
     Each comment gets `depth` (0 for the first), `thread_resolved` and `mentioned_users`.
-    Two queries however many threads and replies: the replies, then the mentions of them all.
+    One query however many threads and replies (authors, resolvers and mentions with them).
     """
-    roots = list(roots)
-    if not roots:
-        return []
-    replies = _with_people(Comment.objects.filter(thread__in=roots))
-    return _reading_order(version=version, roots=roots, replies=list(replies))
+    return _threads_begun_by(version=version, ids=list(roots))[1]
+
+
+# The review page and the comments API read a comment's mentions and a version's counts along
+# with other rows, as subqueries written in SQL: the same subqueries built with Django's
+# Subquery cost more to build, relabel and compile (about 1 ms each, every request) than the
+# database takes to run them, and reading them in a query of their own costs a round trip.
+_MENTIONS_SQL = (
+    "(SELECT {aggregate}({element}(m.id, u.id, u.email, u.name)) FROM {mention} m"
+    " JOIN {user} u ON u.id = m.user_id WHERE m.comment_id = %(expressions)s)"
+)
+_COUNT_SQL = (
+    "(SELECT COUNT(*) FROM {comment} WHERE version_id = %s AND parent_id IS NULL"
+    " AND resolved_at IS {condition})"
+)
+
+
+class _MentionedPeople(Func):
+    """The people a comment mentions as a JSON list of [mention, user id, e-mail, name]."""
+
+    output_field = JSONField()
+
+    def _template(self, aggregate: str, element: str) -> str:
+        return _MENTIONS_SQL.format(
+            aggregate=aggregate,
+            element=element,
+            mention=CommentMention._meta.db_table,
+            user=get_user_model()._meta.db_table,
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        template = self._template("JSON_GROUP_ARRAY", "JSON_ARRAY")
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # jsonb: Django reads it as text and decodes it as any JSONField.
+        template = self._template("JSONB_AGG", "JSONB_BUILD_ARRAY")
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
 def _with_people(comments: QuerySet[Comment]) -> QuerySet[Comment]:
-    return comments.select_related("author", "resolved_by").order_by("created_at", "id")
+    """Comments with their authors and resolvers, and the people each mentions (as
+    `mentions_json`, read by `_mentioned_users`), in one query."""
+    return (
+        comments.select_related("author", "resolved_by")
+        .annotate(mentions_json=_MentionedPeople(F("pk")))
+        .order_by("created_at", "id")
+    )
+
+
+def _mentioned_users(comment: Comment) -> list:
+    """The people `comment` mentions, in the order they were mentioned: users with the id,
+    e-mail and name that pages and the API show of them, not whole models."""
+    user = get_user_model()
+    people = sorted(comment.mentions_json or [])  # none is [] on SQLite, NULL on PostgreSQL
+    return [user(id=pk, email=email, name=name) for _, pk, email, name in people]
+
+
+def _count_columns(*, version) -> dict[str, RawSQL]:
+    """`thread_counts` as two columns of another query of the version's comments."""
+
+    def count(condition: str) -> RawSQL:
+        sql = _COUNT_SQL.format(comment=Comment._meta.db_table, condition=condition)
+        # Only constants and a table name in the SQL; the version is a parameter.
+        return RawSQL(sql, [version.pk], output_field=IntegerField())  # noqa: S611
+
+    return {"open_count": count("NULL"), "resolved_count": count("NOT NULL")}
 
 
 def _threads_begun_by(*, version, ids: list[int]) -> tuple[list[Comment], list[Comment]]:
     """The threads begun by comments `ids` (in reading order): their first comments in that
-    order, and the threads as `thread_comments` returns them. Two queries: the first comments
-    with their replies, then the mentions."""
+    order, and the threads as `thread_comments` returns them. One query: the first comments
+    with their replies and the people they mention."""
     if not ids:
         return [], []
     rows = list(_with_people(Comment.objects.filter(Q(pk__in=ids) | Q(thread__in=ids))))
@@ -80,16 +143,10 @@ def _threads_begun_by(*, version, ids: list[int]) -> tuple[list[Comment], list[C
 def _reading_order(*, version, roots: list[Comment], replies: list[Comment]) -> list[Comment]:
     """`roots` each followed by its replies (oldest first) depth-first, mentions loaded."""
     rows = [*roots, *replies]
-    # One query for every comment's mentions, grouped here: prefetch_related would build a
-    # related manager per comment (a few ms for a page of a hundred).
-    mentioned: dict[int, list] = {}
-    mentions = CommentMention.objects.filter(comment__in=[row.pk for row in rows])
-    for mention in mentions.select_related("user").order_by("pk"):
-        mentioned.setdefault(mention.comment_id, []).append(mention.user)
     children: dict[int, list[Comment]] = {}
     for comment in rows:
         comment.version = version  # the one asked about: no query per comment to reach it
-        comment.mentioned_users = mentioned.get(comment.pk, [])
+        comment.mentioned_users = _mentioned_users(comment)
         if comment.parent_id is not None:
             children.setdefault(comment.parent_id, []).append(comment)
     ordered: list[Comment] = []
@@ -129,7 +186,7 @@ def thread_chunk(
     limit: int = THREADS_PER_CHUNK,
 ) -> dict:
     """`limit` threads of a version with all their replies: the first ones, the ones after
-    the thread `after`, or the ones from the thread `starting_at` on. Three queries.
+    the thread `after`, or the ones from the thread `starting_at` on. Two queries.
 
     Returns `comments` (flat, as `thread_comments`), `threads` (their first comments) and
     `next_after`: the last thread's id when more threads follow, else None.
@@ -144,7 +201,7 @@ def thread_chunk(
 
 def _chunk(*, version, ids: list[int], limit: int) -> dict:
     """The threads begun by the first `limit` of `ids` (one more id tells that more follow),
-    as `thread_chunk` returns them. Two queries."""
+    as `thread_chunk` returns them. One query."""
     threads, comments = _threads_begun_by(version=version, ids=ids[:limit])
     return {
         "comments": comments,
@@ -175,20 +232,6 @@ def thread_counts(*, version) -> dict[str, int]:
     )
 
 
-def _count_columns(*, version) -> dict[str, Coalesce]:
-    """`thread_counts` as two columns for another query of comments (each a subquery that
-    the database runs once, not once per row)."""
-
-    def count(resolved: bool) -> Coalesce:
-        threads = _threads(version=version, hide_resolved=False).filter(
-            resolved_at__isnull=not resolved
-        )
-        counted = threads.order_by().values("version").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(counted), 0)
-
-    return {"open_count": count(False), "resolved_count": count(True)}
-
-
 def version_review(
     *,
     version,
@@ -199,9 +242,9 @@ def version_review(
 ) -> dict:
     """What the review page shows of a version's comments: a chunk of threads as
     `thread_chunk` returns it, the open and resolved counts, and `has_earlier` (threads come
-    before the chunk). Three queries (the ids of the chunk's threads with the open and resolved
-    counts; the threads with their replies; their mentions), one more with `thread` or when no
-    thread follows `after`, whatever the number of comments.
+    before the chunk). Two queries whatever the number of comments (the ids of the chunk's
+    threads with the open and resolved counts; the threads with their replies and the people
+    they mention), one more with `thread` or when no thread follows `after`.
 
     `after` continues after that thread ("Load more"). `thread` (any comment's id) makes sure
     its thread is shown: the first chunk holds it, or the chunk starts with it.
@@ -213,16 +256,18 @@ def version_review(
     roots = _threads(version=version, hide_resolved=hide_resolved).order_by(*READING_ORDER)
     if after is not None:  # "Load more" as a whole page
         roots = _from_thread(roots, version=version, thread=after, inclusive=False)
-    # The counts come along with the ids (subqueries the database runs once, not per row).
     rows = list(
         roots.annotate(**_count_columns(version=version)).values_list(
             "id", "open_count", "resolved_count"
         )[: limit + 1]
     )
     ids = [row[0] for row in rows]
-    counts = {"open_count": rows[0][1], "resolved_count": rows[0][2]} if rows else None
-    if counts is None and not hide_resolved and after is None:
+    if rows:
+        counts = {"open_count": rows[0][1], "resolved_count": rows[0][2]}
+    elif not hide_resolved and after is None:
         counts = {"open_count": 0, "resolved_count": 0}  # no thread at all
+    else:
+        counts = thread_counts(version=version)
     has_earlier = after is not None
     if thread is not None and after is None:
         # The chunk that starts with the thread, and the thread itself, in one query.
@@ -237,7 +282,7 @@ def version_review(
             ids, has_earlier = [row[0] for row in starting], True
     return {
         **_chunk(version=version, ids=ids, limit=limit),
-        **(counts or thread_counts(version=version)),
+        **counts,
         "has_earlier": has_earlier,
     }
 

@@ -2,7 +2,6 @@
 three nested templates cost more than the rest of the page together."""
 
 from django import template
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -10,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from videocreator.choices import choice_label
+from videocreator.reversing import reverser
 from videos import selectors
 from videos.models import ReviewState, VideoStatus
 
@@ -45,7 +45,7 @@ def video_card(video, selectable: bool = False) -> SafeString:
 
     `selectable` adds the checkbox of the export form (only ready videos can be chosen).
     """
-    detail = reverse("videos:detail", args=[video.pk])
+    detail = reverser("videos:detail")(video.pk)  # a list has dozens of cards
     if video.thumbnail:
         media = format_html(
             '<img class="media-fill" src="{}" alt="" loading="lazy">',

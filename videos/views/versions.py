@@ -58,7 +58,7 @@ def video_version(request: HttpRequest, video_id: int, number: int) -> HttpRespo
     # The version, its video and the reader's role in one query (404 for outsiders and for a
     # version that does not exist, as video_for_action and then the version would give).
     versions = VideoVersion.objects.filter(video_id=video_id).select_related(
-        "author", "video__template", "video__workspace"
+        "author", "video__template"
     )
     version = get_for_user(request.user, versions, number, "view", field="number")
     version.video.user_role = version.user_role
