@@ -3,7 +3,7 @@ three nested templates cost more than the rest of the page together."""
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -47,39 +47,28 @@ def video_card(video, selectable: bool = False) -> SafeString:
     """
     detail = reverser("videos:detail")(video.pk)  # a list has dozens of cards
     if video.thumbnail:
-        media = format_html(
-            '<img class="media-fill" src="{}" alt="" loading="lazy">',
-            selectors.file_url(video.thumbnail.name),
-        )
+        url = escape(selectors.file_url(video.thumbnail.name))
+        media = f'<img class="media-fill" src="{url}" alt="" loading="lazy">'
     else:
-        media = mark_safe('<span class="media-placeholder"><span>▶</span></span>')
+        media = '<span class="media-placeholder"><span>▶</span></span>'
     select = ""
     if selectable:
-        select = format_html(
-            '<label class="video-card-select"><input type="checkbox" name="video_ids" value="{}"'
-            ' form="export-form"{}> {}</label>',
-            video.pk,
-            "" if video.status == VideoStatus.READY else mark_safe(" disabled"),
-            gettext("Select"),
+        disabled = "" if video.status == VideoStatus.READY else " disabled"
+        select = (
+            '<label class="video-card-select"><input type="checkbox" name="video_ids"'
+            f' value="{video.pk}" form="export-form"{disabled}> {escape(gettext("Select"))}'
+            "</label>"
         )
     version = video.current_version
     created = timezone.localtime(video.created_at)
-    return format_html(
-        '<li class="card video-card">'
-        '<a class="media-frame ratio-{}" href="{}" tabindex="-1" aria-hidden="true">{}</a>{}'
-        '<h3 class="video-card-title"><a href="{}">{}</a></h3>'
-        '<p class="template-meta">{} {} <span class="muted">{}</span></p>'
-        '<p class="muted"><time datetime="{}">{}</time></p>'
-        "</li>",
-        slugify(video.template.aspect_ratio),
-        detail,
-        media,
-        select,
-        detail,
-        video.title,
-        status_badge(video),
-        review_badge(version) if version else "",
-        video.template.name,
-        created.isoformat(),
-        formats.date_format(created, "DATETIME_FORMAT"),
+    # f-strings and escape(): format_html's escaping of each argument was a tenth of the list.
+    return mark_safe(  # noqa: S308 - every variable part escaped here or by the badges
+        f'<li class="card video-card"><a class="media-frame'
+        f' ratio-{slugify(video.template.aspect_ratio)}" href="{detail}" tabindex="-1"'
+        f' aria-hidden="true">{media}</a>{select}'
+        f'<h3 class="video-card-title"><a href="{detail}">{escape(video.title)}</a></h3>'
+        f'<p class="template-meta">{status_badge(video)} {review_badge(version) if version else ""}'
+        f' <span class="muted">{escape(video.template.name)}</span></p>'
+        f'<p class="muted"><time datetime="{created.isoformat()}">'
+        f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time></p></li>"
     )
