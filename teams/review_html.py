@@ -91,11 +91,10 @@ def comment_items(
                 f'<a class="timecode" href="#comment-{pk}" data-seek-ms="{comment.time_ms}">'
                 f"{span}</a>"
             )
-        created = comment.created_at
+        created = timezone.localtime(comment.created_at)
         meta.append(
-            f'<time class="muted small" datetime="{timezone.localtime(created).isoformat()}">'
-            f"{escape(formats.date_format(timezone.localtime(created), 'DATETIME_FORMAT'))}"
-            "</time>"
+            f'<time class="muted small" datetime="{created.isoformat()}">'
+            f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time>"
         )
         if comment.edited_at and not comment.deleted_at:
             meta.append(f'<span class="muted small">{labels["edited"]}</span>')
