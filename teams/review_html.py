@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from videocreator.reversing import reverser
+from videocreator.times import local_time_html
 
 from .timecodes import format_timecode
 
@@ -91,11 +91,7 @@ def comment_items(
                 f'<a class="timecode" href="#comment-{pk}" data-seek-ms="{comment.time_ms}">'
                 f"{span}</a>"
             )
-        created = timezone.localtime(comment.created_at)
-        meta.append(
-            f'<time class="muted small" datetime="{created.isoformat()}">'
-            f"{escape(formats.date_format(created, 'DATETIME_FORMAT'))}</time>"
-        )
+        meta.append(local_time_html(comment.created_at, css_class="muted small"))
         if comment.edited_at and not comment.deleted_at:
             meta.append(f'<span class="muted small">{labels["edited"]}</span>')
         if not depth and comment.resolved_at:

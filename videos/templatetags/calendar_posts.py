@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from integrations.models import Platform
 from videocreator.choices import choice_label
 from videocreator.reversing import reverser
+from videocreator.times import local_time_html
 from videos.publishing.models import PostStatus
 from videos.publishing.selectors import CalendarPost
 
@@ -88,15 +89,13 @@ def schedule_rows(schedules: list) -> SafeString:
     schedule_url = reverser("videos:schedule_detail")
     rows = []
     for schedule in schedules:
-        publish_at = timezone.localtime(schedule.publish_at)
         posts = " ".join(
             post_status_badge(post.status, choice_label(Platform, post.platform))
             for post in schedule.posts.all()
         )
         rows.append(
-            f'<tr><td><a href="{schedule_url(schedule.id)}">'
-            f'<time datetime="{publish_at.isoformat()}">'
-            f"{escape(formats.date_format(publish_at, 'DATETIME_FORMAT'))}</time></a></td>"
+            f'<tr><td><a href="{schedule_url(schedule.id)}">{local_time_html(schedule.publish_at)}'
+            "</a></td>"
             f"<td>{escape(schedule.video.title)}</td><td>{posts}</td>"
             f"<td>{post_status_badge(schedule.status, schedule.get_status_display())}</td></tr>"
         )

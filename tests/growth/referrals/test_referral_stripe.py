@@ -22,6 +22,16 @@ def _paid_through_stripe(stripe_api, run_on_commit, user, n: int) -> Payment:
     return Payment.objects.get(provider_payment_id=f"in_{n}:paid")
 
 
+def _referee_pays_after_referrer(stripe_api, run_on_commit, referrer, referee, *, referrer_card):
+    """The referrer pays through Stripe with `referrer_card`, then the referee applies the
+    referrer's code and pays through Stripe too (their card not yet known). The referee's
+    payment."""
+    _paid_through_stripe(stripe_api, run_on_commit, referrer, 1)
+    deliver(run_on_commit, _charge(1, referrer_card))
+    referral_apply(referee=referee, code=code_for(user=referrer).code)
+    return _paid_through_stripe(stripe_api, run_on_commit, referee, 2)
+
+
 def _charge(n: int, fingerprint: str) -> dict:
     return stripe_event(
         "charge.succeeded",
@@ -38,10 +48,9 @@ def _charge(n: int, fingerprint: str) -> dict:
 def test_the_same_card_at_stripe_holds_the_reward_and_a_chargeback_reverses_it(
     clock, stripe_api, run_on_commit, referrer, referee
 ):
-    _paid_through_stripe(stripe_api, run_on_commit, referrer, 1)
-    deliver(run_on_commit, _charge(1, "fp_shared"))
-    referral_apply(referee=referee, code=code_for(user=referrer).code)
-    payment = _paid_through_stripe(stripe_api, run_on_commit, referee, 2)
+    payment = _referee_pays_after_referrer(
+        stripe_api, run_on_commit, referrer, referee, referrer_card="fp_shared"
+    )
     assert payment.amount == 960
     deliver(run_on_commit, _charge(2, "fp_shared"))
     payment.refresh_from_db()
@@ -70,10 +79,9 @@ def test_the_same_card_at_stripe_holds_the_reward_and_a_chargeback_reverses_it(
 def test_different_cards_at_stripe_earn_the_reward(
     clock, stripe_api, run_on_commit, referrer, referee
 ):
-    _paid_through_stripe(stripe_api, run_on_commit, referrer, 1)
-    deliver(run_on_commit, _charge(1, "fp_one"))
-    referral_apply(referee=referee, code=code_for(user=referrer).code)
-    _paid_through_stripe(stripe_api, run_on_commit, referee, 2)
+    _referee_pays_after_referrer(
+        stripe_api, run_on_commit, referrer, referee, referrer_card="fp_one"
+    )
     deliver(run_on_commit, _charge(2, "fp_two"))
     sync_rewards()
     assert ReferralReward.objects.get().status == RewardStatus.EARNED
@@ -178,10 +186,9 @@ def test_a_stripe_plan_switch_charges_a_debt_as_an_invoice_item(
 def test_a_reward_waits_up_to_an_hour_for_the_card_of_a_stripe_payment(
     clock, stripe_api, run_on_commit, referrer, referee
 ):
-    _paid_through_stripe(stripe_api, run_on_commit, referrer, 1)
-    deliver(run_on_commit, _charge(1, "fp_shared"))
-    referral_apply(referee=referee, code=code_for(user=referrer).code)
-    _paid_through_stripe(stripe_api, run_on_commit, referee, 2)
+    _referee_pays_after_referrer(
+        stripe_api, run_on_commit, referrer, referee, referrer_card="fp_shared"
+    )
 
     sync_rewards()  # the payment is known, its card not yet: no verdict
     assert not ReferralReward.objects.exists()
