@@ -14,6 +14,8 @@ from videos.models import PlatformPost
 from videos.publishing import services
 from videos.publishing.models import PostStatus, PublishSchedule
 
+from ..conftest import api_for
+
 
 def _generic(serializer: serializers.ModelSerializer, instance) -> dict:
     return dict(serializers.ModelSerializer.to_representation(serializer, instance))
@@ -68,3 +70,27 @@ def test_a_schedule_without_a_version_reads_null(ready, owner, account):
     current = PublishSchedule.objects.select_related("version").get(pk=schedule.pk)
     assert ScheduleSerializer().to_representation(current)["version"] is None
     assert _generic(ScheduleSerializer(), current)["version"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_schedules_api_list_costs_the_same_queries_for_1_and_12_schedules(
+    ready, owner, account, workspace, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        services.schedule_create(
+            video=ready,
+            actor=owner,
+            platforms=[
+                {"platform": "x", "account": account.pk},
+                {"platform": "youtube", "manual": True},
+            ],
+            publish_at=timezone.now() + dt.timedelta(days=1, minutes=n),
+        )
+    api = api_for(owner)
+    # The workspace and role; the count; the page with its versions; the page's posts.
+    with django_assert_max_num_queries(4):
+        response = api.get(f"/api/v1/schedules/?workspace={workspace.pk}")
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+    assert all(len(schedule["posts"]) == 2 for schedule in response.json()["results"])
